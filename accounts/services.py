@@ -1,0 +1,85 @@
+"""Actions on users, roles and grants."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import DEFAULT_ROLE_PERMISSIONS
+from accounts.models import Role, RoleGrant, User
+from core.actions import action, system_action
+from core.scope import OutOfScope, path_in_scope
+from orgs.models import Organization
+
+
+def ensure_default_roles() -> None:
+    """Create the six roles with their default permissions; roles already there are left as configured."""
+    with system_action("accounts.ensure_default_roles"):
+        for code, perms in DEFAULT_ROLE_PERMISSIONS.items():
+            role, created = Role.objects.get_or_create(code=code.value, defaults={"name": str(code.label)})
+            if created:
+                wanted = []
+                for label in perms:
+                    app_label, codename = label.split(".")
+                    wanted += list(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+                role.permissions.set(wanted)
+
+
+@action
+def create_user(actor: Any, *, username: str, password: str | None, organization: Organization | None,
+                first_name: str = "", last_name: str = "", email: str = "", language: str = "",
+                is_superuser: bool = False) -> User:
+    if organization is not None and not path_in_scope(actor, User, "add", organization.path):
+        raise OutOfScope()
+    if is_superuser and not (actor is None or actor.is_superuser):
+        raise ValidationError({"is_superuser": _("Only a national administrator can create another one.")})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This user name is taken.")})
+    user = User(username=username, organization=organization, first_name=first_name, last_name=last_name,
+                email=email, language=language, is_superuser=is_superuser, is_staff=is_superuser)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user
+
+
+@action
+def set_language(actor: Any, user: User, language: str) -> User:
+    user = User.objects.get(pk=user.pk)
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
+@action
+def change_password(actor: Any, user: User, new_password: str) -> None:
+    user.set_password(new_password)
+    user.save()
+
+
+@action
+def grant_role(actor: Any, *, user: User, role: Role, organization: Organization, valid_from: dt.date | None = None,
+               decision: str = "") -> RoleGrant:
+    """Grant a role on an organization (covering its subtree); the grantor must hold that subtree."""
+    if not path_in_scope(actor, RoleGrant, "add", organization.path):
+        raise OutOfScope()
+    return RoleGrant.objects.create(user=user, role=role, organization=organization,
+                                    valid_from=valid_from or timezone.localdate(), decision=decision)
+
+
+@action
+def revoke_role(actor: Any, grant: RoleGrant, *, on: dt.date | None = None) -> RoleGrant:
+    grant = RoleGrant.objects.restrict(actor, "change").get(pk=grant.pk)
+    on = on or timezone.localdate()
+    if grant.valid_to is not None and grant.valid_to <= on:
+        raise ValidationError(_("This grant has already ended."))
+    grant.valid_to = max(on, grant.valid_from)
+    grant.save()
+    return grant

@@ -1,0 +1,100 @@
+"""The audit trail: who changed what, when, from where, with the values before and after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.actions import current_action
+from core.models import ScopedQuerySet
+
+
+class AuditRecord(models.Model):
+    class Event(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+        EXPORT = "export", _("exported")
+        BULK_LOAD = "bulk_load", _("bulk load")
+        LOGIN = "login", _("logged in")
+        LOGIN_FAILED = "login_failed", _("failed login")
+        LOGOUT = "logout", _("logged out")
+
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("user name"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+    request_id = models.CharField(max_length=32, blank=True)
+    action = models.CharField(_("action"), max_length=100, blank=True)
+    event = models.CharField(_("event"), max_length=16, choices=Event.choices)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("object type"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    org_path = models.CharField(max_length=255, blank=True, default="", db_index=True)
+    changes = models.JSONField(_("changes"), default=dict, encoder=DjangoJSONEncoder)
+
+    scope_path_field = "org_path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit records")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="audit_object_idx"),
+            models.Index(fields=["actor", "at"], name="audit_actor_idx"),
+            models.Index(fields=["at"], name="audit_at_idx"),
+        ]
+        permissions = [("export_auditrecord", "Can export audit records")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.event} {self.object_repr}"
+
+    @classmethod
+    def _context_fields(cls) -> dict[str, Any]:
+        ctx = current_action()
+        actor = ctx.actor
+        return {
+            "actor": actor,
+            "actor_label": getattr(actor, "username", "") if actor else "system",
+            "ip": ctx.request.ip,
+            "user_agent": ctx.request.user_agent[:255],
+            "request_id": ctx.request.request_id,
+            "action": ctx.name[:100],
+        }
+
+    @classmethod
+    def fields_for(cls, obj: models.Model, event: str, changes: dict) -> dict[str, Any]:
+        return {
+            **cls._context_fields(),
+            "event": event,
+            "content_type": ContentType.objects.get_for_model(type(obj)),
+            "object_id": str(obj.pk),
+            "object_repr": str(obj)[:200],
+            "org_path": obj.audit_scope_path() or "",
+            "changes": changes,
+        }
+
+    @classmethod
+    def build(cls, model: type[models.Model], pk: Any, repr_: str, event: str, changes: dict, path: str | None):
+        return cls(
+            **cls._context_fields(),
+            event=event,
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=str(pk),
+            object_repr=repr_[:200],
+            org_path=path or "",
+            changes=changes,
+        )

@@ -1,0 +1,187 @@
+"""Base models: scoped querysets and audited writes, used by every domain model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.actions import current_action, in_action, WriteOutsideAction
+from core.scope import OutOfScope, scope_q
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (list, dict, str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+class ScopedQuerySet(models.QuerySet):
+    def restrict(self, user: Any, action: str = "view") -> ScopedQuerySet:
+        q = scope_q(user, self.model, action)
+        return self if q is None else self.filter(q)
+
+
+class AuditedQuerySet(ScopedQuerySet):
+    """Bulk writes are audited row by row too; only derived columns may change unaudited."""
+
+    def update(self, **kwargs: Any) -> int:
+        if not in_action():
+            raise WriteOutsideAction("queryset.update() outside an action")
+        from audit.models import AuditRecord
+
+        fields = [f for f in kwargs if f not in self.model.audit_exclude]
+        path_field = self.model.scope_path_field
+        extra = [path_field] if path_field not in fields else []
+        rows = list(self.values("pk", *fields, *extra)) if fields else []
+        count = super().update(**kwargs)
+        if fields:
+            after = {r["pk"]: r for r in self.model._base_manager.filter(pk__in=[r["pk"] for r in rows]).values("pk", *fields)}
+            records = []
+            for row in rows:
+                new = after.get(row["pk"], {})
+                changes = {f: [_jsonable(row[f]), _jsonable(new.get(f))] for f in fields if row[f] != new.get(f)}
+                if changes:
+                    records.append(
+                        AuditRecord.build(
+                            self.model, row["pk"], "", AuditRecord.Event.UPDATE, changes, row.get(path_field)
+                        )
+                    )
+            AuditRecord.objects.bulk_create(records, batch_size=2000)
+        return count
+
+    def derived_update(self, **kwargs: Any) -> int:
+        """Update columns derived from other audited data (counters, denormalized paths)."""
+        if not in_action():
+            raise WriteOutsideAction("derived_update() outside an action")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if not in_action():
+            raise WriteOutsideAction("queryset.delete() outside an action")
+        for obj in self.iterator(chunk_size=2000):
+            obj.delete()
+        return None
+
+    def bulk_create(self, objs, *args: Any, **kwargs: Any):
+        if not in_action():
+            raise WriteOutsideAction("bulk_create() outside an action")
+        from audit.models import AuditRecord
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        records = [
+            AuditRecord.build(
+                self.model,
+                obj.pk,
+                str(obj)[:200],
+                AuditRecord.Event.CREATE,
+                {k: [None, v] for k, v in obj.audit_values().items()},
+                obj.audit_scope_path(),
+            )
+            for obj in created
+        ]
+        AuditRecord.objects.bulk_create(records, batch_size=2000)
+        return created
+
+
+class AuditedModel(models.Model):
+    """A model whose every create, change and delete is written to the audit trail in the same transaction.
+
+    ``scope_path_field`` names the materialized path that places the object in the tree;
+    ``audit_exclude`` lists derived columns (counters) whose changes are not news.
+    """
+
+    scope_path_field: ClassVar[str] = "path"
+    audit_exclude: ClassVar[set[str]] = set()
+    scope_check_on_write: ClassVar[bool] = True
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._audit_loaded = instance.audit_values()
+        return instance
+
+    def audit_values(self) -> dict[str, Any]:
+        return {
+            f.attname: _jsonable(getattr(self, f.attname))
+            for f in self._meta.concrete_fields
+            if f.attname not in self.audit_exclude and f.attname in self.__dict__
+        }
+
+    def audit_scope_path(self) -> str | None:
+        value: Any = self
+        for part in self.scope_path_field.split("__"):
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return value
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from audit.models import AuditRecord
+
+        ctx = current_action()
+        creating = self._state.adding
+        before = {} if creating else getattr(self, "_audit_loaded", {})
+        super().save(*args, **kwargs)
+        if creating:
+            self.after_insert()
+        after = self.audit_values()
+        if ctx.check_scope and self.scope_check_on_write:
+            self.ensure_in_scope(ctx.actor, "add" if creating else "change")
+        changes = {k: [before.get(k), v] for k, v in after.items() if creating or before.get(k) != v}
+        if changes:
+            AuditRecord.objects.create(
+                **AuditRecord.fields_for(
+                    self, AuditRecord.Event.CREATE if creating else AuditRecord.Event.UPDATE, changes
+                )
+            )
+        self._audit_loaded = after
+
+    def after_insert(self) -> None:
+        """Hook for columns that need the new primary key (the organization's path)."""
+
+    def delete(self, *args: Any, **kwargs: Any):
+        from audit.models import AuditRecord
+
+        ctx = current_action()
+        if ctx.check_scope and self.scope_check_on_write:
+            self.ensure_in_scope(ctx.actor, "delete")
+        record = AuditRecord.fields_for(
+            self, AuditRecord.Event.DELETE, {k: [v, None] for k, v in self.audit_values().items()}
+        )
+        result = super().delete(*args, **kwargs)
+        AuditRecord.objects.create(**record)
+        return result
+
+    def ensure_in_scope(self, actor: Any, action: str) -> None:
+        q = scope_q(actor, type(self), action)
+        if q is not None and not type(self)._base_manager.filter(q, pk=self.pk).exists():
+            raise OutOfScope()
+
+
+class DatedRecord(models.Model):
+    """A row of dated history: valid from one date until (not including) another; never overwritten."""
+
+    valid_from = models.DateField(_("valid from"), db_index=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def as_of_q(on: dt.date, prefix: str = "") -> models.Q:
+        return models.Q(**{f"{prefix}valid_from__lte": on}) & (
+            models.Q(**{f"{prefix}valid_to__isnull": True}) | models.Q(**{f"{prefix}valid_to__gt": on})
+        )

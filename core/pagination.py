@@ -1,0 +1,155 @@
+"""Keyset pagination, built once for pages and API: no OFFSET, no COUNT(*) over millions of rows.
+
+A cursor holds the sort values of the last row shown; the next page is the rows after it in the
+index order, so page 10,000 costs what page 1 costs.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+
+class BadCursor(ValidationError):
+    pass
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    next_cursor: str | None
+    previous_cursor: str | None
+    is_first: bool
+
+
+def _encode(values: list[Any], backwards: bool) -> str:
+    raw = json.dumps({"v": values, "b": backwards}, cls=DjangoJSONEncoder, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, qs: QuerySet, order: list[str]) -> tuple[list[Any], bool]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        data = json.loads(raw)
+        values, backwards = data["v"], bool(data.get("b", False))
+        if not isinstance(values, list) or len(values) != len(order):
+            raise ValueError
+        meta = qs.model._meta
+        return [meta.get_field(f.lstrip("-")).to_python(v) for f, v in zip(order, values)], backwards
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, ValidationError, json.JSONDecodeError) as exc:
+        raise BadCursor(_("The page link is not valid. Start again from the first page."), code="cursor") from exc
+
+
+def _after_q(order: list[str], values: list[Any], backwards: bool) -> Q:
+    """Rows strictly after (or before) ``values`` in ``order``: (a > x) or (a = x and b > y) ..."""
+    result = Q()
+    for i, field in enumerate(order):
+        name = field.lstrip("-")
+        descending = field.startswith("-") != backwards
+        term = Q(**{f"{name}__{'lt' if descending else 'gt'}": values[i]})
+        for prev_field, prev_value in zip(order[:i], values[:i]):
+            term &= Q(**{prev_field.lstrip("-"): prev_value})
+        result |= term
+    return result
+
+
+def _reverse(order: list[str]) -> list[str]:
+    return [f[1:] if f.startswith("-") else f"-{f}" for f in order]
+
+
+def keyset_page(qs: QuerySet, order: list[str], cursor: str | None, size: int) -> Page:
+    """``order`` must end in a unique column (the id) so that every row has one place."""
+    backwards = False
+    if cursor:
+        values, backwards = _decode(cursor, qs, order)
+        qs = qs.filter(_after_q(order, values, backwards))
+    qs = qs.order_by(*(_reverse(order) if backwards else order))
+    rows = list(qs[: size + 1])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+
+    def key(row):
+        return [getattr(row, f.lstrip("-")) if not isinstance(row, dict) else row[f.lstrip("-")] for f in order]
+
+    next_cursor = previous_cursor = None
+    if rows:
+        if has_more or backwards:
+            next_cursor = _encode(key(rows[-1]), False)
+        if cursor and (has_more or not backwards):
+            previous_cursor = _encode(key(rows[0]), True)
+    is_first = not cursor or (backwards and not has_more)
+    if is_first:
+        previous_cursor = None
+    return Page(rows, next_cursor, previous_cursor, is_first)
+
+
+class KeysetPagination(BasePagination):
+    """DRF pagination on the same keyset mechanism; views set ``keyset_order`` (default newest first)."""
+
+    cursor_query_param = "cursor"
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        from django.conf import settings
+
+        order = list(getattr(view, "keyset_order", None) or ["-id"])
+        size = settings.REST_FRAMEWORK.get("PAGE_SIZE", 50)
+        raw_size = request.query_params.get(self.page_size_query_param)
+        if raw_size:
+            try:
+                size = max(1, min(int(raw_size), self.max_page_size))
+            except ValueError as exc:
+                raise ApiValidationError({"page_size": [_("Enter a whole number.")]}) from exc
+        try:
+            page = keyset_page(queryset, order, request.query_params.get(self.cursor_query_param), size)
+        except BadCursor as exc:
+            raise ApiValidationError({"cursor": exc.messages}) from exc
+        self.page, self.request = page, request
+        return page.items
+
+    def _link(self, cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
+        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, cursor)
+
+    def get_paginated_response(self, data):
+        return Response({
+            "next": self._link(self.page.next_cursor),
+            "previous": self._link(self.page.previous_cursor)
+            if self.page.previous_cursor
+            else (None if self.page.is_first else remove_query_param(self.request.build_absolute_uri(), "cursor")),
+            "results": data,
+        })
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": self.cursor_query_param, "required": False, "in": "query",
+             "description": "Opaque page cursor from `next`/`previous`.", "schema": {"type": "string"}},
+            {"name": self.page_size_query_param, "required": False, "in": "query",
+             "description": "Rows per page (1-500).", "schema": {"type": "integer"}},
+        ]

@@ -1,0 +1,130 @@
+"""The member registry and each member's dated history of organization and status."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import AuditedModel, AuditedQuerySet, DatedRecord
+from core.text import given_name_key, search_key
+from core.tree import prefix_q
+from members.choices import ACTIVE_STATUSES, Gender, HistoryEvent, MemberStatus
+
+
+class MemberQuerySet(AuditedQuerySet):
+    def active(self) -> MemberQuerySet:
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def within_path(self, path: str) -> MemberQuerySet:
+        return self.filter(prefix_q("org_path", path))
+
+    def search(self, text: str) -> MemberQuerySet:
+        """Diacritics-insensitive: by the start of the full name or of the given name, or an exact ID."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        if text.isdigit() and len(text) >= 6:
+            return self.filter(models.Q(citizen_id=text) | models.Q(party_card_no=text))
+        key = search_key(text)
+        if not key:
+            return self.none()
+        return self.filter(prefix_q("name_key", key) | prefix_q("given_key", key))
+
+
+class Member(AuditedModel):
+    full_name = models.CharField(_("full name"), max_length=120)
+    name_key = models.CharField(max_length=120, editable=False)
+    given_key = models.CharField(max_length=120, editable=False)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("date of birth"))
+    ethnicity = models.CharField(_("ethnicity"), max_length=40, blank=True)
+    religion = models.CharField(_("religion"), max_length=40, blank=True)
+    home_town = models.CharField(_("home town"), max_length=120, blank=True)
+    education = models.CharField(_("education"), max_length=80, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=120, blank=True)
+    citizen_id = models.CharField(_("citizen ID"), max_length=12, unique=True, null=True, blank=True)
+    party_card_no = models.CharField(_("party card number"), max_length=12, unique=True, null=True, blank=True)
+    admission_date = models.DateField(_("admission date"))
+    official_date = models.DateField(_("official date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=MemberStatus.choices)
+    status_since = models.DateField(_("status since"), null=True, blank=True)
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("party organization"), on_delete=models.PROTECT, related_name="members"
+    )
+    org_path = models.CharField(max_length=252, editable=False)
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+
+    scope_path_field = "org_path"
+    audit_exclude = {"name_key", "given_key", "org_path", "lock_version"}
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("party member")
+        verbose_name_plural = _("party members")
+        ordering = ["name_key", "id"]
+        indexes = [
+            models.Index(fields=["org_path"], opclasses=["varchar_pattern_ops"], name="member_orgpath_idx"),
+            models.Index(fields=["name_key", "id"], name="member_name_order_idx"),
+            models.Index(fields=["name_key"], opclasses=["varchar_pattern_ops"], name="member_name_prefix_idx"),
+            models.Index(fields=["given_key"], opclasses=["varchar_pattern_ops"], name="member_given_prefix_idx"),
+            models.Index(fields=["status", "admission_date"], name="member_status_adm_idx"),
+            models.Index(fields=["birth_date", "id"], name="member_birth_order_idx"),
+            models.Index(fields=["admission_date", "id"], name="member_adm_order_idx"),
+            models.Index(fields=["organization", "status"], name="member_org_status_idx"),
+        ]
+        permissions = [("export_member", "Can export members")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = search_key(self.full_name)
+        self.given_key = given_name_key(self.full_name)
+        if self.organization_id and not self.org_path:
+            self.org_path = self.organization.path
+        super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    def party_age_years(self, on: dt.date) -> int:
+        years = on.year - self.admission_date.year
+        if (on.month, on.day) < (self.admission_date.month, self.admission_date.day):
+            years -= 1
+        return years
+
+
+class MemberHistoryQuerySet(AuditedQuerySet):
+    def as_of(self, on: dt.date) -> MemberHistoryQuerySet:
+        return self.filter(DatedRecord.as_of_q(on))
+
+
+class MemberHistory(DatedRecord, AuditedModel):
+    """Where a member was and in which status, from one date to the next."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="history")
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="member_history")
+    status = models.CharField(_("status"), max_length=16, choices=MemberStatus.choices)
+    event = models.CharField(_("event"), max_length=16, choices=HistoryEvent.choices)
+    decision = models.CharField(_("deciding document"), max_length=64, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    scope_path_field = "member__org_path"
+    scope_permission_model = "members.member"
+    scope_check_on_write = False
+    objects = MemberHistoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member history entry")
+        verbose_name_plural = _("member history")
+        ordering = ["member", "valid_from", "id"]
+        indexes = [
+            models.Index(fields=["member", "valid_from"], name="mhist_member_idx"),
+            models.Index(fields=["organization", "valid_from"], name="mhist_org_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.event} {self.valid_from}"

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AuditRecord
+from core.filtersets import PartyFilterSet, ScopedOrganizationFilter
+
+
+class AuditRecordFilterSet(PartyFilterSet):
+    user = django_filters.CharFilter(field_name="actor_label", label=_("User name"))
+    object_type = django_filters.CharFilter(method="filter_object_type", label=_("Object type"))
+    object_id = django_filters.CharFilter(field_name="object_id", label=_("Object id"))
+    event = django_filters.ChoiceFilter(choices=AuditRecord.Event.choices, label=_("Event"))
+    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("From"))
+    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("To"))
+    organization = ScopedOrganizationFilter(path_field="org_path")
+
+    class Meta:
+        model = AuditRecord
+        fields: list[str] = []
+
+    def filter_object_type(self, qs, name, value):
+        if "." not in value:
+            return qs.none()
+        app_label, model = value.lower().split(".", 1)
+        return qs.filter(content_type__app_label=app_label, content_type__model=model)

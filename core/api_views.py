@@ -1,0 +1,164 @@
+"""Base classes shared by every API viewset: scoped reads, scoped writes, query-parameter checks.
+
+Reads go through ``restrict(user, "view")``; writes fetch through ``restrict(user, "change")`` so an object
+outside the caller's subtree is a 404 (it does not exist for them), while 403 is kept for "you may not do
+this kind of thing anywhere" (``core.scope.can``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Model, Q, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS
+
+from core.scope import can, granted_paths, permission_label
+from core.tree import prefix_q
+
+# Largest id a URL or a query parameter may name; bigger numbers are refused before they reach the database.
+MAX_ID = 2**53
+
+
+class AsOfSerializer(serializers.Serializer):
+    """``?as_of=YYYY-MM-DD``: a real calendar date, so a typo is a 400 with a message, never a 500."""
+
+    as_of = serializers.DateField(required=False, help_text=_("The date to show the state on (default: today)."))
+
+    def as_of_date(self) -> dt.date:
+        from django.utils import timezone
+
+        return self.validated_data.get("as_of") or timezone.localdate()
+
+
+def validated_query(serializer_class: type[serializers.Serializer], request) -> serializers.Serializer:
+    """Validate query parameters with a serializer; errors become a 400 with field messages."""
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer
+
+
+def organizations_in_scope(user: Any, model: type[Model], action: str) -> QuerySet:
+    """Organizations under which ``user`` may do ``action`` on ``model`` (e.g. add members there).
+
+    Used as the queryset of organization fields in write serializers: an organization outside the scope
+    is reported exactly like one that does not exist ("invalid id"), so the API leaks nothing.
+    """
+    from orgs.models import Organization
+
+    qs = Organization.objects.all()
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    prefixes = granted_paths(user, permission_label(model, action))
+    if not prefixes:
+        return qs.none()
+    q = Q()
+    for prefix in prefixes:
+        q |= prefix_q("path", prefix)
+    return qs.filter(q)
+
+
+class ScopedOrganizationField(serializers.PrimaryKeyRelatedField):
+    """An organization id limited to the organizations where the caller may do ``action`` on ``model``."""
+
+    def __init__(self, *, scope_model: str, scope_action: str, **kwargs: Any) -> None:
+        self.scope_model = scope_model
+        self.scope_action = scope_action
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        from django.apps import apps
+
+        request = self.context.get("request")
+        return organizations_in_scope(getattr(request, "user", None), apps.get_model(self.scope_model),
+                                      self.scope_action)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or (isinstance(data, int) and not 0 < data <= MAX_ID):
+            self.fail("does_not_exist", pk_value=data)
+        if isinstance(data, str) and data.isdigit() and int(data) > MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class BoundedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A primary key field that refuses absurd numbers instead of handing them to the database."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or (isinstance(data, int) and not 0 < data <= MAX_ID):
+            self.fail("does_not_exist", pk_value=data)
+        if isinstance(data, str) and data.isdigit() and int(data) > MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class ScopedViewSetMixin:
+    """``get_queryset`` = ``restrict(user, "view")``; writes look objects up with ``restrict(user, "change")``.
+
+    Subclasses set ``queryset`` (the scope-isolation test reads ``queryset.model``), ``select_related``
+    and ``keyset_order``.
+    """
+
+    queryset: QuerySet
+    select_related: tuple[str, ...] = ()
+    lookup_value_regex = r"[0-9]{1,16}"
+    keyset_order: list[str] = ["-id"]
+
+    def initial(self, request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        # A token client that sends no Accept-Language gets the user's own language (pages keep it in the session).
+        language = getattr(request.user, "language", "")
+        if "HTTP_ACCEPT_LANGUAGE" not in request.META and language in dict(settings.LANGUAGES):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+
+    @property
+    def model(self) -> type[Model]:
+        return self.queryset.model
+
+    def scoped(self, action: str = "view") -> QuerySet:
+        qs = self.model.objects.restrict(self.request.user, action)  # type: ignore[attr-defined]
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        return qs
+
+    def get_queryset(self) -> QuerySet:
+        return self.scoped("view")
+
+    def write_action(self) -> str:
+        return "delete" if self.request.method == "DELETE" else "change"
+
+    def get_object(self) -> Any:
+        """Safe methods read with "view"; writes need "change" (403 if never allowed, 404 if not here)."""
+        from rest_framework.generics import get_object_or_404
+
+        if self.request.method in SAFE_METHODS:
+            qs = self.get_queryset()
+        else:
+            action = self.write_action()
+            self.require(action)
+            qs = self.scoped(action)
+        lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field  # type: ignore[attr-defined]
+        obj = get_object_or_404(qs, **{self.lookup_field: self.kwargs[lookup_url_kwarg]})  # type: ignore[attr-defined]
+        self.check_object_permissions(self.request, obj)  # type: ignore[attr-defined]
+        return obj
+
+    def require(self, action: str, model: type[Model] | None = None) -> None:
+        """403 only when the user may not do ``action`` on this kind of object anywhere at all."""
+        if not can(self.request.user, model or self.model, action):
+            raise PermissionDenied(_("You do not have the right to do this."))
+
+
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ScopedGenericViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
+    pass

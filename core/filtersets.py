@@ -1,0 +1,39 @@
+"""Filters shared by pages and API: one FilterSet drives both (NetBox's rule)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.tree import prefix_q
+
+
+class ScopedOrganizationFilter(django_filters.NumberFilter):
+    """An organization id whose subtree is wanted; an id outside the caller's scope finds nothing.
+
+    A plain id field rather than a select: a select of 330,000 organizations is not a form field.
+    """
+
+    def __init__(self, *args, path_field: str = "org_path", **kwargs):
+        self.path_field = path_field
+        kwargs.setdefault("label", _("Organization (with everything under it)"))
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        from orgs.models import Organization
+
+        request = getattr(self.parent, "request", None)
+        user = getattr(request, "user", None)
+        org = Organization.objects.restrict(user, "view").filter(pk=value).only("path").first()
+        if org is None:
+            return qs.none()
+        self.parent.selected_organization = org
+        return qs.filter(prefix_q(self.path_field, org.path))
+
+
+class PartyFilterSet(django_filters.FilterSet):
+    selected_organization = None

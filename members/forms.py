@@ -1,0 +1,47 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.choices import Gender, MemberStatus
+from orgs.forms import DateInput
+
+
+class MemberForm(forms.Form):
+    """The personal record; the services validate the party's rules and return field errors."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=120)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput)
+    ethnicity = forms.CharField(label=_("Ethnicity"), max_length=40, required=False)
+    religion = forms.CharField(label=_("Religion"), max_length=40, required=False)
+    home_town = forms.CharField(label=_("Home town"), max_length=120, required=False)
+    education = forms.CharField(label=_("Education"), max_length=80, required=False)
+    occupation = forms.CharField(label=_("Occupation"), max_length=120, required=False)
+    citizen_id = forms.CharField(label=_("Citizen ID"), max_length=12, required=False,
+                                 help_text=_("12 digits."),
+                                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    party_card_no = forms.CharField(label=_("Party card number"), max_length=12, required=False,
+                                    widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    admission_date = forms.DateField(label=_("Admission date"), widget=DateInput)
+    official_date = forms.DateField(label=_("Official date"), required=False, widget=DateInput,
+                                    help_text=_("Empty for a probationary member."))
+
+    personal_fields = ("full_name", "gender", "birth_date", "ethnicity", "religion", "home_town", "education",
+                       "occupation", "citizen_id", "party_card_no", "admission_date", "official_date")
+
+    def personal_data(self) -> dict:
+        return {f: self.cleaned_data.get(f) for f in self.personal_fields}
+
+
+class MemberEditForm(MemberForm):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MemberCreateForm(MemberForm):
+    organization = forms.IntegerField(label=_("Party cell (organization number)"), min_value=1,
+                                      help_text=_("The number shown on the party cell's page."))
+    status = forms.ChoiceField(label=_("Status"), choices=[(MemberStatus.PROBATIONARY, MemberStatus.PROBATIONARY.label),
+                                                            (MemberStatus.OFFICIAL, MemberStatus.OFFICIAL.label)])
+    decision = forms.CharField(label=_("Deciding document"), max_length=64, required=False)
+
+    field_order = ["organization", "status", "full_name", "gender", "birth_date", "admission_date", "official_date",
+                   "decision"]

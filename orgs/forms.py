@@ -1,0 +1,57 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from orgs.choices import ALLOWED_CHILDREN, OrgType
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DecisionFields(forms.Form):
+    effective_on = forms.DateField(label=_("Effective on"), required=False, widget=DateInput,
+                                   help_text=_("Leave empty for today."))
+    decision = forms.CharField(label=_("Deciding document"), max_length=64, required=False,
+                               help_text=_("For example 242-QD/TW."))
+    decision_date = forms.DateField(label=_("Date of the deciding document"), required=False, widget=DateInput)
+
+
+class OrganizationEditForm(DecisionFields):
+    name = forms.CharField(label=_("Name"), max_length=255)
+    code = forms.CharField(label=_("Code"), max_length=32)
+    org_type = forms.ChoiceField(label=_("Type"), choices=OrgType.choices)
+    term = forms.CharField(label=_("Term"), max_length=9, required=False, help_text=_("For example 2025-2030."))
+    establishing_decision = forms.CharField(label=_("Establishing decision"), max_length=64, required=False)
+    establishing_decision_date = forms.DateField(label=_("Date of the establishing decision"), required=False,
+                                                 widget=DateInput)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    field_order = ["name", "code", "org_type", "term", "establishing_decision", "establishing_decision_date",
+                   "effective_on", "decision", "decision_date"]
+    change_fields = ("name", "code", "org_type", "term", "establishing_decision", "establishing_decision_date")
+
+
+class OrganizationCreateForm(DecisionFields):
+    name = forms.CharField(label=_("Name"), max_length=255)
+    code = forms.CharField(label=_("Code"), max_length=32)
+    org_type = forms.ChoiceField(label=_("Type"), choices=OrgType.choices)
+    term = forms.CharField(label=_("Term"), max_length=9, required=False, help_text=_("For example 2025-2030."))
+
+    field_order = ["name", "code", "org_type", "term", "effective_on", "decision", "decision_date"]
+
+    def __init__(self, *args, parent=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if parent is not None:
+            allowed = ALLOWED_CHILDREN.get(parent.org_type, set())
+            self.fields["org_type"].choices = [(k, v) for k, v in OrgType.choices if k in allowed]
+
+
+class AsOfForm(forms.Form):
+    on = forms.DateField(label=_("As of date"), required=False, widget=DateInput)
+
+
+class OrgSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or code"), required=False, max_length=100)

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# One command for a fresh machine: install, migrate, load demo data, print a login, serve on :8000.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PARTYWORK_BROWSER=0 bash scripts/setup.sh
+.venv/bin/python manage.py migrate -v0
+if ! .venv/bin/python manage.py shell -c "from members.models import Member; import sys; sys.exit(0 if Member.objects.exists() else 1)" 2>/dev/null; then
+  .venv/bin/python manage.py seed_party --scale "${DEMO_SCALE:-0.01}" --seed 42
+fi
+echo
+echo "Partywork demo: http://127.0.0.1:8000/"
+echo "  national administrator: admin / ${DEMO_PASSWORD:-partywork-demo}"
+echo "  province secretary (Quang Ninh): province / ${DEMO_PASSWORD:-partywork-demo}"
+echo "  office clerk: clerk / ${DEMO_PASSWORD:-partywork-demo}"
+echo
+exec .venv/bin/python manage.py runserver 127.0.0.1:8000

@@ -1,0 +1,63 @@
+"""Test data built through the real actions (actor None = the system), never by saving models directly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+
+from accounts.models import Role, User
+from accounts.services import create_user, grant_role
+from members.models import Member
+from members.services import register_member
+from members.validators import century_gender_digit
+from orgs.models import Organization
+from orgs.services import establish_organization
+
+_serial = itertools.count(1)
+PASSWORD = "Very-secret-pw-2026"
+
+
+def citizen_id(birth: dt.date, gender: str, province_code: int = 22) -> str:
+    return f"{province_code:03d}{century_gender_digit(birth.year, gender)}{birth.year % 100:02d}{next(_serial):06d}"
+
+
+def member(org: Organization, name: str, *, gender: str = "M", birth: dt.date = dt.date(1980, 3, 4),
+           admitted: dt.date = dt.date(2005, 5, 6), official: dt.date | None = dt.date(2006, 5, 6)) -> Member:
+    status = "official" if official else "probationary"
+    return register_member(None, organization=org, status=status, full_name=name, gender=gender, birth_date=birth,
+                           admission_date=admitted, official_date=official, citizen_id=citizen_id(birth, gender),
+                           ethnicity="Kinh", home_town="Quảng Ninh")
+
+
+def user_with_role(username: str, role_code: str, org: Organization) -> User:
+    user = create_user(None, username=username, password=PASSWORD, organization=org)
+    grant_role(None, user=user, role=Role.objects.get(code=role_code), organization=org,
+               valid_from=dt.date(2020, 1, 1))
+    return user
+
+
+@dataclass
+class Province:
+    org: Organization
+    grassroots: Organization
+    cells: list[Organization]
+    members: list[Member] = field(default_factory=list)
+
+
+def province(central: Organization, code: str, name: str, people: list[str]) -> Province:
+    prov = establish_organization(None, parent=central, code=code, name=name, org_type="level1",
+                                  effective_on=dt.date(2020, 1, 1), decision=f"{code}-QĐ/TW")
+    grass = establish_organization(None, parent=prov, code=f"{code}.G1", name=f"Đảng bộ xã {name}",
+                                   org_type="grassroots_committee", effective_on=dt.date(2020, 1, 1))
+    cells = [establish_organization(None, parent=grass, code=f"{code}.G1.C{i}", name=f"Chi bộ thôn {i} {name}",
+                                    org_type="cell", effective_on=dt.date(2020, 1, 1)) for i in (1, 2)]
+    result = Province(prov, grass, cells)
+    for i, person in enumerate(people):
+        result.members.append(member(cells[i % 2], person, gender="F" if i % 3 == 0 else "M"))
+    return result
+
+
+def central() -> Organization:
+    return establish_organization(None, parent=None, code="TW", name="Ban Chấp hành Trung ương Đảng",
+                                  org_type="central", effective_on=dt.date(1930, 2, 3))

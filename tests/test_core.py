@@ -1,0 +1,248 @@
+"""The mechanisms everything stands on: tree paths, search keys, scope, audited actions, dated history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from hypothesis import given
+from hypothesis import strategies as st
+
+from audit.models import AuditRecord
+from core import tree
+from core.actions import WriteOutsideAction, acting
+from core.models import AuditedModel
+from core.scope import OutOfScope
+from core.services import EditConflict
+from core.text import given_name_key, search_key
+from members.choices import MemberStatus
+from members.models import Member, MemberHistory
+from members.services import change_member_status, transfer_member, update_member
+from orgs.models import Organization, OrganizationVersion
+from orgs.services import establish_organization, update_organization
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+# --- search keys -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("Nguyễn Văn Đức", "nguyen van duc"), ("ĐẶNG THỊ Ánh", "dang thi anh"), ("  Lê   Minh  ", "le minh"),
+     ("H'Hen Niê", "h hen nie"), ("Đỗ Thuỳ Dương", "do thuy duong")],
+)
+def test_search_key_folds_diacritics_and_d(text, key):
+    assert search_key(text) == key
+
+
+def test_given_name_key_starts_with_given_name():
+    assert given_name_key("Nguyễn Văn An") == "an nguyen van"
+
+
+@given(st.text(max_size=60))
+def test_search_key_is_ascii_lowercase_and_idempotent(text):
+    key = search_key(text)
+    assert key == search_key(key)
+    assert all(c in "abcdefghijklmnopqrstuvwxyz0123456789 " for c in key)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=tree.MAX_ID), min_size=1, max_size=8))
+def test_path_round_trips_ancestor_ids(ids):
+    path = ""
+    for pk in ids:
+        path = tree.child_path(path, pk)
+    assert tree.ancestor_ids(path) == ids
+    assert tree.depth_of(path) == len(ids)
+
+
+def test_path_order_matches_subtree_ranges():
+    parent = tree.child_path("", 35)
+    child = tree.child_path(parent, 36**6 - 1)
+    sibling = tree.child_path("", 36)
+    assert child.startswith(parent) and not sibling.startswith(parent)
+    assert parent < child < sibling
+
+
+# --- the tree ----------------------------------------------------------------------------------------------
+def test_subtree_query_uses_paths(world):
+    inside = set(Organization.objects.within(world.a.org).values_list("code", flat=True))
+    assert inside == {"T22", "T22.G1", "T22.G1.C1", "T22.G1.C2"}
+    assert [o.code for o in world.a.cells[0].ancestors()] == ["TW", "T22", "T22.G1"]
+
+
+def test_establish_refuses_wrong_type_under_parent(world):
+    with pytest.raises(ValidationError):
+        establish_organization(None, parent=world.a.cells[0], code="X1", name="Chi bộ con", org_type="cell")
+    assert not Organization.objects.filter(code="X1").exists()
+
+
+def test_tree_as_of_a_date_shows_old_names(world):
+    org = world.a.grassroots
+    update_organization(None, org, expected_version=org.lock_version, name="Đảng bộ phường Mới",
+                        effective_on=dt.date(2025, 7, 1), decision="1-QĐ/TU")
+    old = OrganizationVersion.objects.as_of(dt.date(2024, 1, 1)).get(organization=org)
+    new = OrganizationVersion.objects.as_of(dt.date(2025, 7, 1)).get(organization=org)
+    assert old.name == "Đảng bộ xã Quảng Ninh" and new.name == "Đảng bộ phường Mới"
+    assert new.decision == "1-QĐ/TU"
+    assert not OrganizationVersion.objects.as_of(dt.date(2019, 1, 1)).filter(organization=org).exists()
+
+
+# --- members, counters, history ------------------------------------------------------------------------------
+def _assert_counters_true():
+    real = {
+        (row["organization_id"], row["status"]): row["n"]
+        for row in Member.objects.active().values("organization_id", "status").annotate(n=Count("id"))
+    }
+    for org in Organization.objects.all():
+        sub = Member.objects.active().within_path(org.path)
+        assert org.subtree_official == sub.filter(status="official").count(), org.code
+        assert org.subtree_probationary == sub.filter(status="probationary").count(), org.code
+        assert org.direct_official == real.get((org.pk, "official"), 0), org.code
+        assert org.direct_probationary == real.get((org.pk, "probationary"), 0), org.code
+
+
+def test_counters_follow_register_transfer_and_status(world):
+    _assert_counters_true()
+    m = world.a.members[0]
+    transfer_member(None, m, to=world.b.cells[0], effective_on=dt.date(2024, 1, 1), decision="12-CV")
+    _assert_counters_true()
+    change_member_status(None, Member.objects.get(pk=m.pk), status=MemberStatus.DECEASED,
+                         effective_on=dt.date(2025, 1, 1))
+    _assert_counters_true()
+    assert Organization.objects.get(pk=world.central.pk).subtree_members == 5
+
+
+def test_members_as_of_a_date(world):
+    m = world.a.members[0]
+    cell_a = m.organization
+    transfer_member(None, m, to=world.a.cells[1], effective_on=dt.date(2024, 6, 1))
+    before = MemberHistory.objects.as_of(dt.date(2024, 5, 31)).filter(organization=cell_a)
+    after = MemberHistory.objects.as_of(dt.date(2024, 6, 1)).filter(organization=cell_a)
+    assert m.pk in set(before.values_list("member_id", flat=True))
+    assert m.pk not in set(after.values_list("member_id", flat=True))
+    # A probationary year is history too: official members show it.
+    first = MemberHistory.objects.filter(member=m).order_by("valid_from").first()
+    assert first.status == "probationary" and first.valid_to == m.official_date
+
+
+def test_transfer_back_in_time_before_last_change_is_refused(world):
+    m = world.a.members[0]
+    with pytest.raises(ValidationError):
+        transfer_member(None, m, to=world.a.cells[1], effective_on=dt.date(1999, 1, 1))
+    assert Member.objects.get(pk=m.pk).organization_id == m.organization_id
+
+
+def test_member_search_is_diacritics_insensitive(world):
+    qs = Member.objects.all()
+    assert [m.full_name for m in qs.search("nguyen van duc")] == ["Nguyễn Văn Đức"]
+    assert [m.full_name for m in qs.search("Đức")] == ["Nguyễn Văn Đức"]
+    assert {m.full_name for m in qs.search("duc")} == {"Nguyễn Văn Đức"}
+    assert {m.full_name for m in qs.search("an")} == {"Lê Minh An", "Phạm Đức Anh"}  # as-you-type prefix
+    assert qs.search(world.a.members[1].citizen_id).get().full_name == "Trần Thị Hoa"
+
+
+def test_bad_citizen_id_is_refused_with_field_error(world):
+    with pytest.raises(ValidationError) as err:
+        factories.register_member(None, organization=world.a.cells[0], full_name="Võ Văn Bình", gender="M",
+                                  birth_date=dt.date(1990, 1, 1), admission_date=dt.date(2015, 1, 1),
+                                  official_date=dt.date(2016, 1, 1), citizen_id="022195000001")
+    assert "citizen_id" in err.value.message_dict
+    assert not Member.objects.filter(full_name="Võ Văn Bình").exists()
+
+
+def test_concurrent_edit_is_detected_not_overwritten(world):
+    m = world.a.members[1]
+    opened_by_two = m.lock_version
+    update_member(world.a_secretary, m, expected_version=m.lock_version, occupation="Giáo viên")
+    with pytest.raises(EditConflict):
+        update_member(world.a_secretary, m, expected_version=opened_by_two, occupation="Nông dân")
+    assert Member.objects.get(pk=m.pk).occupation == "Giáo viên"
+
+
+# --- scope ---------------------------------------------------------------------------------------------------
+def test_restrict_limits_every_read_to_the_granted_subtree(world):
+    user = world.a_secretary
+    assert set(Member.objects.restrict(user).values_list("pk", flat=True)) == {m.pk for m in world.a.members}
+    assert not Organization.objects.restrict(user).filter(pk=world.b.org.pk).exists()
+    assert not Organization.objects.restrict(user).filter(pk=world.central.pk).exists()
+    viewer_members = Member.objects.restrict(world.a_viewer)
+    assert set(viewer_members.values_list("organization_id", flat=True)) == {world.a.cells[0].pk}
+    assert not Member.objects.restrict(world.a_viewer, "change").exists()
+    assert Member.objects.restrict(world.admin).count() == 6
+
+
+def test_write_that_leaves_the_scope_is_rolled_back(world):
+    m = world.a.members[0]
+    with pytest.raises(OutOfScope):
+        transfer_member(world.a_secretary, m, to=world.b.cells[0])
+    fresh = Member.objects.get(pk=m.pk)
+    assert fresh.organization_id == m.organization_id
+    assert MemberHistory.objects.filter(member=m, valid_to__isnull=True).count() == 1
+
+
+def test_out_of_scope_object_cannot_be_changed(world):
+    with pytest.raises(Member.DoesNotExist):
+        update_member(world.a_secretary, world.b.members[0], expected_version=0, occupation="x")
+
+
+def test_revoked_and_expired_grants_give_no_access(world):
+    from accounts.services import revoke_role
+
+    grant = world.a_viewer.grants.get()
+    revoke_role(None, grant, on=dt.date(2021, 1, 1))
+    fresh = type(world.a_viewer).objects.get(pk=world.a_viewer.pk)
+    assert not Member.objects.restrict(fresh).exists()
+
+
+# --- audit ---------------------------------------------------------------------------------------------------
+def test_every_domain_model_is_audited():
+    """A new model must join the audit mechanism (or be the audit trail itself)."""
+    ours = {"core", "audit", "accounts", "orgs", "members"}
+    for model in apps.get_models():
+        if model._meta.app_label in ours and model is not AuditRecord and not model._meta.auto_created:
+            assert issubclass(model, AuditedModel), f"{model.__name__} is not audited"
+
+
+def test_writes_outside_an_action_are_refused(world):
+    m = world.a.members[0]
+    m.occupation = "Kỹ sư"
+    with pytest.raises(WriteOutsideAction):
+        m.save()
+    with pytest.raises(WriteOutsideAction):
+        Member.objects.filter(pk=m.pk).update(occupation="x")
+    with pytest.raises(WriteOutsideAction):
+        Organization.objects.filter(pk=world.a.org.pk).delete()
+
+
+def test_audit_records_actor_before_after_in_the_same_transaction(world):
+    m = world.a.members[1]
+    update_member(world.a_secretary, m, expected_version=m.lock_version, occupation="Bác sĩ")
+    rec = AuditRecord.objects.filter(object_id=str(m.pk), content_type__model="member").first()
+    assert rec.actor == world.a_secretary and rec.event == "update"
+    assert rec.changes["occupation"] == ["", "Bác sĩ"]
+    assert rec.org_path == m.org_path and rec.action == "members.update_member"
+
+
+def test_failed_action_leaves_no_audit_and_no_change(world):
+    count = AuditRecord.objects.count()
+    with pytest.raises(OutOfScope):
+        transfer_member(world.a_secretary, world.a.members[0], to=world.b.cells[0])
+    assert AuditRecord.objects.count() == count
+
+
+def test_bulk_update_is_audited_row_by_row(world):
+    ids = [m.pk for m in world.a.members]
+    with acting(world.admin, "test.bulk"):
+        Member.objects.filter(pk__in=ids).update(occupation="Công nhân")
+    recs = AuditRecord.objects.filter(action="test.bulk", content_type__model="member")
+    assert sorted(int(r.object_id) for r in recs) == sorted(ids)
+    assert all(r.changes["occupation"][1] == "Công nhân" for r in recs)
+
+
+def test_audit_trail_is_scoped(world):
+    visible = AuditRecord.objects.restrict(world.a_secretary)
+    assert visible.filter(object_repr__startswith="Trần Thị Hoa").exists()
+    assert not visible.filter(object_repr__contains="Zeta").exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -15,7 +17,10 @@ from django.views import View
 from django.views.i18n import set_language as django_set_language
 
 from accounts import services
+from core.scope import OutOfScope
 from accounts.forms import LanguageForm, LoginForm, PartyPasswordChangeForm
+
+logger = logging.getLogger(__name__)
 
 
 class LoginView(auth_views.LoginView):
@@ -35,7 +40,12 @@ class PasswordChangeView(LoginRequiredMixin, auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         user = self.request.user
-        services.change_password(user, user, form.cleaned_data["new_password1"])
+        try:
+            services.change_password(user, user, form.cleaned_data["new_password1"])
+        except OutOfScope:
+            form.add_error(None, _("Your password could not be changed here. Ask your committee's office to "
+                                   "reset it."))
+            return self.form_invalid(form)
         update_session_auth_hash(self.request, user)
         messages.success(self.request, _("Your password has been changed."))
         return HttpResponseRedirect(self.get_success_url())
@@ -57,7 +67,11 @@ class LanguageView(LoginRequiredMixin, View):
             return HttpResponseRedirect(next_url)
         language = form.cleaned_data["language"]
         if request.user.language != language:
-            services.set_language(request.user, request.user, language)
+            try:
+                services.set_language(request.user, request.user, language)
+            except OutOfScope:
+                # The account could not be updated; the choice still holds for this session.
+                logger.warning("set_language refused for user %s", request.user.pk)
         request.session["_language"] = language
         response = django_set_language(request)
         if response.status_code not in (301, 302):  # pragma: no cover - django refused; still go back

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "accounts",
     "orgs",
     "members",
+    "reorg",
+    "jobs",
+    "exchange",
+    "lifecycle",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +107,8 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # One test database per test process, so parallel runs on one server do not collide.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("PARTYWORK_TEST_DB", f"test_partywork_{os.getpid()}")}
 else:
     DATABASES = {
         "default": {
@@ -201,7 +207,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_RATE", "6000/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_RATE", "6000/min"),
+        "login": os.environ.get("API_LOGIN_RATE", "10/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partywork API",
@@ -212,6 +221,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AuditEventEnum": "audit.models.AuditRecord.Event",
+        "MemberHistoryEventEnum": "members.choices.HistoryEvent",
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -235,6 +248,9 @@ PARTYWORK_RULES_DEFAULTS = {
     "BADGE_YEARS": [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90],
     "TERM_YEARS": 5,
     "CITIZEN_ID_STRICT": True,
+    "TRANSFER_DUE_DAYS": 30,
+    "BADGE_EARLY_MONTHS": 12,
+    "STUDENT_OCCUPATIONS": ["Sinh viên", "Học sinh"],
 }
 
 
@@ -251,3 +267,5 @@ def _rule(name: str, default):
 
 PARTYWORK_RULES = {name: _rule(name, default) for name, default in PARTYWORK_RULES_DEFAULTS.items()}
 LIST_PAGE_SIZE = 50
+# Background jobs: inline threads in development; production runs `manage.py run_jobs` as a service.
+JOBS_INLINE = _env_bool("JOBS_RUN_INLINE", True)

@@ -8,12 +8,17 @@ this kind of thing anywhere" (``core.scope.can``).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Model, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django_filters import utils
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
@@ -65,6 +70,16 @@ def organizations_in_scope(user: Any, model: type[Model], action: str) -> QueryS
     return qs.filter(q)
 
 
+def _check_pk(field: serializers.RelatedField, data: Any) -> None:
+    """An id is a whole number within range: ``true``, ``1.5`` or ``10**30`` are not silently coerced."""
+    if isinstance(data, (bool, float)) or not isinstance(data, (int, str)):
+        field.fail("incorrect_type", data_type=type(data).__name__)
+    if (isinstance(data, int) and not 0 < data <= MAX_ID) or (
+            isinstance(data, str) and data.strip().isdigit() and int(data) > MAX_ID):
+        field.fail("does_not_exist", pk_value=data)
+
+
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedOrganizationField(serializers.PrimaryKeyRelatedField):
     """An organization id limited to the organizations where the caller may do ``action`` on ``model``."""
 
@@ -81,22 +96,36 @@ class ScopedOrganizationField(serializers.PrimaryKeyRelatedField):
                                       self.scope_action)
 
     def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, bool) or (isinstance(data, int) and not 0 < data <= MAX_ID):
-            self.fail("does_not_exist", pk_value=data)
-        if isinstance(data, str) and data.isdigit() and int(data) > MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
+        _check_pk(self, data)
         return super().to_internal_value(data)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class BoundedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A primary key field that refuses absurd numbers instead of handing them to the database."""
 
     def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, bool) or (isinstance(data, int) and not 0 < data <= MAX_ID):
-            self.fail("does_not_exist", pk_value=data)
-        if isinstance(data, str) and data.isdigit() and int(data) > MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
+        _check_pk(self, data)
         return super().to_internal_value(data)
+
+
+class BoundedFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, refusing numbers no id can reach (SQLite raises OverflowError on them)."""
+
+    def filter_queryset(self, request, queryset: QuerySet, view) -> QuerySet:
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise utils.translate_validation(filterset.errors)
+        errors = {
+            name: [_("Ensure this value is less than or equal to %(limit_value)s.") % {"limit_value": MAX_ID}]
+            for name, value in filterset.form.cleaned_data.items()
+            if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and abs(value) > MAX_ID
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
+        return filterset.qs
 
 
 class ScopedViewSetMixin:
@@ -108,8 +137,9 @@ class ScopedViewSetMixin:
 
     queryset: QuerySet
     select_related: tuple[str, ...] = ()
-    lookup_value_regex = r"[0-9]{1,16}"
+    lookup_value_converter = "int"
     keyset_order: list[str] = ["-id"]
+    filter_backends = [BoundedFilterBackend]
 
     def initial(self, request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
@@ -119,12 +149,8 @@ class ScopedViewSetMixin:
             translation.activate(language)
             request.LANGUAGE_CODE = language
 
-    @property
-    def model(self) -> type[Model]:
-        return self.queryset.model
-
     def scoped(self, action: str = "view") -> QuerySet:
-        qs = self.model.objects.restrict(self.request.user, action)  # type: ignore[attr-defined]
+        qs = self.queryset.model.objects.restrict(self.request.user, action)  # type: ignore[attr-defined]
         if self.select_related:
             qs = qs.select_related(*self.select_related)
         return qs
@@ -152,7 +178,7 @@ class ScopedViewSetMixin:
 
     def require(self, action: str, model: type[Model] | None = None) -> None:
         """403 only when the user may not do ``action`` on this kind of object anywhere at all."""
-        if not can(self.request.user, model or self.model, action):
+        if not can(self.request.user, model or self.queryset.model, action):
             raise PermissionDenied(_("You do not have the right to do this."))
 
 

@@ -24,6 +24,8 @@ class ScopedOrganizationFilter(django_filters.NumberFilter):
     def filter(self, qs, value):
         if value in (None, ""):
             return qs
+        if not 0 < value < 2**53 or value != int(value):  # not an id at all: nothing matches (and SQLite would overflow)
+            return qs.none()
         from orgs.models import Organization
 
         request = getattr(self.parent, "request", None)

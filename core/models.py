@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.actions import current_action, in_action, WriteOutsideAction
+from core.actions import WriteOutsideAction, current_action, in_action
 from core.scope import OutOfScope, scope_q
 
 
@@ -43,7 +43,8 @@ class AuditedQuerySet(ScopedQuerySet):
         rows = list(self.values("pk", *fields, *extra)) if fields else []
         count = super().update(**kwargs)
         if fields:
-            after = {r["pk"]: r for r in self.model._base_manager.filter(pk__in=[r["pk"] for r in rows]).values("pk", *fields)}
+            changed = self.model._base_manager.filter(pk__in=[r["pk"] for r in rows]).values("pk", *fields)
+            after = {r["pk"]: r for r in changed}
             records = []
             for row in rows:
                 new = after.get(row["pk"], {})

@@ -19,7 +19,10 @@ def menu_for(request) -> list[dict]:
     entries += [
         ("orgs:tree", _("Organizations"), Organization, "view"),
         ("members:list", _("Members"), Member, "view"),
+        ("lifecycle:home", _("Member lifecycle"), Member, "view"),
+        ("reorg:list", _("Reorganization"), Organization, "view"),
         ("audit:list", _("Audit trail"), AuditRecord, "view"),
+        ("exchange:home", _("Import and export"), Member, "add"),
     ]
     path = request.path
     menu = []

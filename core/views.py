@@ -45,6 +45,15 @@ def keyset_list(request, queryset, *, filterset_class=None, sorts: dict[str, lis
     bad filter value shows the form's errors and an empty page, a bad cursor falls back to page one.
     """
     data = request.GET if data is None else data
+    if any(v == "" for values in data.lists() for v in values[1]):
+        # An empty field of the GET form (or of htmx's serialization) means "no filter", not a bad value.
+        data = data.copy()
+        for key in list(data.keys()):
+            kept = [v for v in data.getlist(key) if v != ""]
+            if kept:
+                data.setlist(key, kept)
+            else:
+                del data[key]
     size = size or getattr(settings, "LIST_PAGE_SIZE", 50)
     sorts = sorts or {"": ["-id"]}
     sort = data.get("sort", default_sort)

@@ -67,7 +67,7 @@ class MemberFilterSet(PartyFilterSet):
 
 
 class MemberHistoryFilterSet(PartyFilterSet):
-    member = django_filters.NumberFilter(field_name="member_id", label=_("Member"))
+    member = django_filters.NumberFilter(field_name="member_id", label=_("Member"), min_value=1, max_value=2**53)
 
     class Meta:
         model = MemberHistory

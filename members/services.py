@@ -144,7 +144,8 @@ def register_member(actor: Any, *, organization: Organization, status: str = Mem
     member.full_clean(exclude=["org_path", "name_key", "given_key"], validate_unique=False)
     member.save()
     _open_history(member, cleaned["admission_date"], HistoryEvent.REGISTERED, decision)
-    if status == MemberStatus.OFFICIAL and cleaned.get("official_date") and cleaned["official_date"] > cleaned["admission_date"]:
+    official = cleaned.get("official_date")
+    if status == MemberStatus.OFFICIAL and official and official > cleaned["admission_date"]:
         # Probation is part of the history: admitted as probationary, recognized later.
         first = member.history.get()
         first.status = MemberStatus.PROBATIONARY
@@ -162,7 +163,9 @@ def update_member(actor: Any, member: Member, *, expected_version: int | None, *
     check_version(member, expected_version)
     unknown = set(changes) - set(PERSONAL_FIELDS)
     if unknown:
-        raise ValidationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     if "official_date" in changes and member.status == MemberStatus.PROBATIONARY and changes["official_date"]:
         raise ValidationError({"official_date": _("A probationary member has no official date yet.")})
     cleaned = validate_member(changes, instance=member)

@@ -13,7 +13,8 @@ from orgs.models import Organization
 class OrganizationFilterSet(PartyFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name or code"))
     within = ScopedOrganizationFilter(path_field="path", label=_("Within organization"))
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent organization"))
+    parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent organization"), min_value=1,
+                                         max_value=2**53)
     org_type = django_filters.MultipleChoiceFilter(choices=OrgType.choices, label=_("Type"))
     active = django_filters.BooleanFilter(field_name="dissolved_on", lookup_expr="isnull", label=_("Active"))
 

@@ -79,7 +79,9 @@ def update_organization(actor: Any, org: Organization, *, expected_version: int 
     allowed = {"name", "code", "org_type", "term", "establishing_decision", "establishing_decision_date"}
     unknown = set(changes) - allowed
     if unknown:
-        raise ValidationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     if "code" in changes and Organization.objects.exclude(pk=org.pk).filter(code=changes["code"]).exists():
         raise ValidationError({"code": _("An organization with this code already exists.")})
     if "org_type" in changes and changes["org_type"] != org.org_type:

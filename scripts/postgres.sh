@@ -3,7 +3,7 @@
 # 127.0.0.1:5432 if it lets us in, else a throwaway cluster started here with initdb/pg_ctl.
 set -euo pipefail
 if [ -n "${DATABASE_URL:-}" ]; then echo "$DATABASE_URL"; exit 0; fi
-if command -v psql >/dev/null 2>&1 && psql "postgres://postgres@127.0.0.1:5432/postgres" -tAc "select 1" >/dev/null 2>&1; then
+if [ "${PARTYWORK_PG_THROWAWAY:-0}" != "1" ] && command -v psql >/dev/null 2>&1 && psql "postgres://postgres@127.0.0.1:5432/postgres" -tAc "select 1" >/dev/null 2>&1; then
   echo "postgres://postgres@127.0.0.1:5432/postgres"; exit 0
 fi
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)

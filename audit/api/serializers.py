@@ -1,0 +1,23 @@
+"""Audit records as read over the API (the trail is written only by actions, never through the API)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from audit.models import AuditRecord
+
+
+class AuditRecordSerializer(serializers.ModelSerializer):
+    event_display = serializers.CharField(source="get_event_display", read_only=True)
+    object_type = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditRecord
+        fields = ["id", "at", "actor", "actor_label", "ip", "user_agent", "request_id", "action", "event",
+                  "event_display", "object_type", "object_id", "object_repr", "changes"]
+        read_only_fields = fields
+
+    def get_object_type(self, record: AuditRecord) -> str | None:
+        """``app_label.model``, the value the ``object_type`` filter takes."""
+        ct = record.content_type
+        return f"{ct.app_label}.{ct.model}" if ct is not None else None

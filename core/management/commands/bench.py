@@ -1,0 +1,25 @@
+"""``manage.py bench``: load the party at a scale and time the load and the hot reads (see bench/run.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # a data tool; must run while other apps are mid-edit
+    help = "Seed with --replace, compare the load with the raw COPY/executemany limit, time reads; append results."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", type=float, default=0.1)
+        parser.add_argument("--repeat", type=int, default=50)
+        parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument("--sample", type=int, default=200_000, help="Rows for the raw load limit.")
+        parser.add_argument("--out", default="bench/RESULTS.md", help="Markdown file to append to ('' = none).")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        from bench.run import run
+
+        run(opts["scale"], opts["repeat"], opts["out"] or None, seed=opts["seed"], sample=opts["sample"],
+            write=self.stdout.write)

@@ -1,0 +1,66 @@
+"""Template helpers of Partywork: audit changes, object links, status badges."""
+
+from __future__ import annotations
+
+import json
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+register = template.Library()
+
+_OBJECT_URLS = {("members", "member"): "members:detail", ("orgs", "organization"): "orgs:detail"}
+
+
+@register.filter
+def object_url(record) -> str:
+    """Link to the page of the object an audit record is about (members and organizations)."""
+    ct = record.content_type
+    if ct is None or not record.object_id or not record.object_id.isdigit():
+        return ""
+    name = _OBJECT_URLS.get((ct.app_label, ct.model))
+    if not name:
+        return ""
+    try:
+        return reverse(name, kwargs={"pk": int(record.object_id)})
+    except NoReverseMatch:
+        return ""
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "\u2014"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+@register.filter
+def audit_changes(record) -> list[dict]:
+    """Rows of (field label, before, after) from ``changes``; other shapes (exports) as name/value rows."""
+    changes = record.changes or {}
+    model = record.content_type.model_class() if record.content_type_id else None
+    rows = []
+    for name, value in changes.items():
+        label = name
+        if model is not None:
+            try:
+                label = str(model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
+                            .verbose_name)
+            except Exception:  # noqa: BLE001 - a field that no longer exists keeps its stored name
+                label = name
+        if isinstance(value, list) and len(value) == 2:
+            rows.append({"field": label, "before": _show(value[0]), "after": _show(value[1]), "pair": True})
+        else:
+            rows.append({"field": label, "value": _show(value), "pair": False})
+    return rows
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return {"official": "badge-ok", "probationary": "badge-info"}.get(status, "badge-muted")
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None

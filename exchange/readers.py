@@ -1,0 +1,282 @@
+"""Streaming readers of import files: XLSX (openpyxl read-only) and CSV (UTF-8), row by row.
+
+Whole-file problems (wrong type, broken workbook, wrong encoding, missing columns) raise
+:class:`FileProblem` with a message in the user's language *before* the first row is handed out, so
+such a file changes nothing. Row problems (formulas, bad dates) are left to the importer, which
+reports them per cell. Reading stops after ``EMPTY_ROWS_STOP`` consecutive empty rows, so a sheet
+with a million formatted but empty rows costs next to nothing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from exchange.template import BY_KEY, COLUMNS, REQUIRED_KEYS, _norm, header_aliases, header_label
+
+EMPTY_ROWS_STOP = 1000
+MAX_COLUMNS = 200
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be imported; the message says why, in the user's language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Table:
+    kind: str  # "xlsx" | "csv"
+    keys: list[str | None]  # machine key of each column, None for columns the import ignores
+    first_data_row: int
+    estimated_rows: int | None
+    _rows: Iterator[tuple[Any, ...]]
+
+    def rows(self, start_after: int = 0) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(spreadsheet row number, {key: raw value}) for every non-empty row, in order."""
+        empty = 0
+        number = self.first_data_row - 1
+        keyed = [(i, k) for i, k in enumerate(self.keys) if k]
+        for values in self._rows:
+            number += 1
+            if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                empty += 1
+                if empty >= EMPTY_ROWS_STOP:
+                    return
+                continue
+            empty = 0
+            if number <= start_after:
+                continue
+            n = len(values)
+            yield number, {k: (values[i] if i < n else None) for i, k in keyed}
+
+
+def detect_kind(path: str | Path, filename: str = "") -> str:
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    name = (filename or str(path)).lower()
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileProblem(_("This is an old Excel file (.xls). Open it in Excel and save it as an Excel "
+                            "workbook (.xlsx), then import again."))
+    if name.endswith((".xlsx", ".xlsm")):
+        raise FileProblem(_("The file is not a readable Excel workbook: it may be damaged or incomplete. "
+                            "Save it again as .xlsx and import again."))
+    if name.endswith((".csv", ".txt")) or not name:
+        return "csv"
+    raise FileProblem(_("This file type cannot be imported. Use the Excel template (.xlsx) or a CSV file "
+                        "(UTF-8)."))
+
+
+def _map_headers(labels: tuple[Any, ...], second: tuple[Any, ...] | None) -> tuple[list[str | None], bool]:
+    """Column keys from the key row if present, else from the names of row 1; True if row 2 was keys."""
+    if len(labels) > MAX_COLUMNS:
+        labels = labels[:MAX_COLUMNS]
+    if second:
+        cells = [str(v).strip() for v in second[:MAX_COLUMNS] if v is not None and str(v).strip()]
+        if cells and all(c in BY_KEY for c in cells):
+            keys = [(str(v).strip() if v is not None and str(v).strip() in BY_KEY else None)
+                    for v in second[:MAX_COLUMNS]]
+            return keys, True
+    aliases = header_aliases()
+    keys = [aliases.get(_norm(v)) if v is not None else None for v in labels]
+    return keys, False
+
+
+def _check_keys(keys: list[str | None]) -> None:
+    seen: set[str] = set()
+    doubled = []
+    for key in keys:
+        if key is None:
+            continue
+        if key in seen:
+            doubled.append(header_label(key))
+        seen.add(key)
+    if doubled:
+        raise FileProblem(_("These columns appear more than once: %(columns)s.") % {"columns": ", ".join(doubled)})
+    missing = [header_label(k) for k in REQUIRED_KEYS if k not in seen]
+    if missing:
+        if not seen:
+            raise FileProblem(_("The first row does not name the template's columns. Download the template "
+                                "and keep its header rows."))
+        raise FileProblem(_("Required columns are missing: %(columns)s. Download the template to see all "
+                            "columns.") % {"columns": ", ".join(missing)})
+
+
+@contextmanager
+def open_xlsx(path: str | Path):
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if archive.testzip() is not None:
+                raise zipfile.BadZipFile("crc")
+            names = set(archive.namelist())
+            if "xl/workbook.xml" not in names:
+                raise zipfile.BadZipFile("not a workbook")
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except FileProblem:
+        raise
+    except Exception:
+        raise FileProblem(_("The file is not a readable Excel workbook: it may be damaged or incomplete. "
+                            "Save it again as .xlsx and import again.")) from None
+    try:
+        if not workbook.worksheets:
+            raise FileProblem(_("The workbook has no sheet to import."))
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        try:
+            first = next(rows, None)
+            second = next(rows, None)
+        except Exception:
+            raise FileProblem(_("The file is not a readable Excel workbook: it may be damaged or incomplete. "
+                                "Save it again as .xlsx and import again.")) from None
+        if first is None:
+            raise FileProblem(_("The file is empty."))
+        keys, key_row = _map_headers(first, second)
+        _check_keys(keys)
+        header_rows = 2 if key_row else 1
+
+        def data():
+            if not key_row and second is not None:
+                yield second
+            try:
+                yield from rows
+            except Exception:
+                raise FileProblem(_("The workbook is damaged after some rows; nothing was imported from the "
+                                    "damaged part.")) from None
+
+        try:
+            max_row = sheet.max_row
+        except Exception:
+            max_row = None
+        estimated = max(0, max_row - header_rows) if max_row else None
+        yield Table("xlsx", keys, header_rows + 1, estimated, data())
+    finally:
+        workbook.close()
+
+
+def _sniff_delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def _legacy() -> str:
+    return _("The file is not UTF-8 text (it looks like a legacy encoding such as Windows-1258 or "
+                 "Windows-1252). In Excel choose \"Save as\" -> \"CSV UTF-8\", then import again.")
+
+
+def _prescan_csv(path: str | Path, encoding: str) -> int:
+    """Decode and parse the whole file once (streaming) before anything is written; returns its rows."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    rows = 0
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(1 << 20)
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError:
+                raise FileProblem(_legacy()) from None
+            if "\x00" in text:
+                raise FileProblem(_("This is not a text (CSV) file. Use the Excel template (.xlsx) or a CSV file "
+                                    "(UTF-8)."))
+            rows += text.count("\n")
+            if not chunk:
+                return rows
+
+
+@contextmanager
+def open_csv(path: str | Path):
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileProblem(_("The file is UTF-16 text (Excel's \"Unicode text\"). Save it as \"CSV UTF-8\" "
+                            "and import again."))
+    encoding = "utf-8-sig"
+    estimated = _prescan_csv(path, encoding)
+    handle = open(path, encoding=encoding, newline="")
+    try:
+        first_line = handle.readline()
+        handle.seek(0)  # utf-8-sig drops the BOM again after a seek to the start
+        reader = csv.reader(handle, delimiter=_sniff_delimiter(first_line))
+
+        def guarded():
+            try:
+                for row in reader:
+                    yield tuple(row)
+            except csv.Error:
+                raise FileProblem(_("Line %(line)d of the CSV file is malformed (for example an unclosed "
+                                    "quote).") % {"line": reader.line_num}) from None
+
+        rows = guarded()
+        first = next(rows, None)
+        if first is None:
+            raise FileProblem(_("The file is empty."))
+        second = next(rows, None)
+        keys, key_row = _map_headers(first, second)
+        _check_keys(keys)
+        header_rows = 2 if key_row else 1
+
+        def data():
+            if not key_row and second is not None:
+                yield second
+            yield from rows
+
+        yield Table("csv", keys, header_rows + 1, max(0, estimated - header_rows), data())
+    finally:
+        handle.close()
+
+
+@contextmanager
+def open_table(path: str | Path, filename: str = ""):
+    kind = detect_kind(path, filename)
+    opener = open_xlsx if kind == "xlsx" else open_csv
+    with opener(path) as table:
+        yield table
+
+
+# --- cell values ------------------------------------------------------------------------------------
+
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+_DMY_DASH = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """Excel dates, or text as dd/mm/yyyy, yyyy-mm-dd or dd-mm-yyyy; ``None`` if it is none of these."""
+    if isinstance(value, dt.datetime):
+        return value.date() if 1900 <= value.year <= 2100 else None
+    if isinstance(value, dt.date):
+        return value if 1900 <= value.year <= 2100 else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    for pattern, order in ((_DMY, "dmy"), (_YMD, "ymd"), (_DMY_DASH, "dmy")):
+        match = pattern.match(text)
+        if match:
+            a, b, c = (int(g) for g in match.groups())
+            year, month, day = (c, b, a) if order == "dmy" else (a, b, c)
+            if not 1900 <= year <= 2100:
+                return None
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                return None
+    return None
+
+
+def column_keys() -> list[str]:
+    return [c.key for c in COLUMNS]

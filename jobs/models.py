@@ -1,0 +1,80 @@
+"""Background jobs: long work (imports of 100,000+ rows) runs outside the request, with progress and cancel.
+
+A job is placed in the tree by ``org_path`` (the organization it works on), so the scoped queryset
+shows a user only the jobs of their subtree; national administrators see all of them. Progress
+columns (``done``, ``total``, ``heartbeat``, ``cursor``) are derived bookkeeping and not audited;
+state changes and cancel requests are.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import AuditedModel, AuditedQuerySet
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Finished")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+FINISHED_STATES = (JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)
+
+
+class Job(AuditedModel):
+    kind = models.CharField(_("kind"), max_length=64)
+    label = models.CharField(_("description"), max_length=200, blank=True)
+    params = models.JSONField(_("parameters"), default=dict)
+    state = models.CharField(_("state"), max_length=16, choices=JobState.choices, default=JobState.QUEUED)
+    done = models.PositiveBigIntegerField(_("done"), default=0)
+    total = models.PositiveBigIntegerField(_("total"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    result_file = models.CharField(max_length=255, blank=True)
+    error_report = models.CharField(max_length=255, blank=True)
+    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    org_path = models.CharField(max_length=252, blank=True, default="")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    cursor = models.JSONField(default=dict, blank=True)
+    worker = models.CharField(max_length=64, blank=True)
+
+    scope_path_field = "org_path"
+    # Jobs so far work on the member registry: who may see the members of a subtree sees its jobs.
+    scope_permission_model = "members.member"
+    scope_check_on_write = False  # enqueue_job checks the scope; the worker writes as the system
+    audit_exclude = {"done", "total", "heartbeat", "cursor", "message", "worker", "result"}
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "id"], name="job_state_idx"),
+            models.Index(fields=["org_path"], opclasses=["varchar_pattern_ops"], name="job_orgpath_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or self.kind
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in FINISHED_STATES
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return None
+        return min(100, int(self.done * 100 / self.total))

@@ -1,0 +1,76 @@
+"""Job pages: progress (htmx polls a partial every second), cancel, and the result and error downloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core.scope import get_scoped_or_404
+from jobs.models import Job
+from jobs.services import jobs_dir, live_progress, request_cancel
+
+LIST_SIZE = 30
+
+
+def job_context(job: Job) -> dict:
+    done, total = live_progress(job)
+    percent = min(100, int(done * 100 / total)) if total else None
+    return {"job": job, "done": done, "total": total, "percent": percent}
+
+
+class JobListView(LoginRequiredMixin, View):
+    def get(self, request):
+        jobs = Job.objects.restrict(request.user, "view").order_by("-created_at", "-id")[:LIST_SIZE]
+        return render(request, "jobs/list.html", {"jobs": jobs})
+
+
+class JobDetailView(LoginRequiredMixin, View):
+    model = Job
+
+    def get(self, request, pk):
+        job = get_scoped_or_404(Job.objects.all(), request.user, "view", pk=pk)
+        return render(request, "jobs/detail.html", job_context(job))
+
+
+class JobStatusView(LoginRequiredMixin, View):
+    """The partial that the job page polls; it stops polling when the job has finished."""
+
+    model = Job
+
+    def get(self, request, pk):
+        job = get_scoped_or_404(Job.objects.all(), request.user, "view", pk=pk)
+        return render(request, "jobs/_status.html", job_context(job))
+
+
+class JobCancelView(LoginRequiredMixin, View):
+    model = Job
+
+    def post(self, request, pk):
+        job = get_scoped_or_404(Job.objects.all(), request.user, "add", pk=pk)
+        job = request_cancel(request.user, job)
+        if not job.is_finished:
+            messages.info(request, _("Cancel requested: the job stops after its current batch."))
+        return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
+
+
+class JobDownloadView(LoginRequiredMixin, View):
+    """The job's result file or error report; a job outside the user's subtree does not exist (404)."""
+
+    model = Job
+
+    def get(self, request, pk, which):
+        job = get_scoped_or_404(Job.objects.all(), request.user, "view", pk=pk)
+        name = {"result": job.result_file, "errors": job.error_report}.get(which)
+        if not name:
+            raise Http404
+        path = (jobs_dir() / str(job.pk) / Path(name).name).resolve()
+        if not path.is_file() or jobs_dir().resolve() not in path.parents:
+            raise Http404
+        return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

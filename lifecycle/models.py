@@ -1,0 +1,248 @@
+"""A member's life in the party: admission cases, transfer letters, exemptions and development targets.
+
+Every model reuses the members' permissions (``scope_permission_model = "members.member"``): who may
+register and change members in a subtree may run their admissions and transfers there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import AuditedModel, AuditedQuerySet, DatedRecord
+from core.scope import OutOfScope, granted_paths, permission_label
+from core.tree import prefix_q
+from lifecycle.choices import OPEN_CASE_STATES, CaseState, LetterState, TransferKind
+from members.choices import Gender
+
+
+class AdmissionCase(AuditedModel):
+    """One person's way into the party: application, cell resolution, committee decision, ceremony, probation."""
+
+    # The applicant, as the member record will hold them.
+    full_name = models.CharField(_("full name"), max_length=120)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("date of birth"))
+    ethnicity = models.CharField(_("ethnicity"), max_length=40, blank=True)
+    religion = models.CharField(_("religion"), max_length=40, blank=True)
+    home_town = models.CharField(_("home town"), max_length=120, blank=True)
+    education = models.CharField(_("education"), max_length=80, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=120, blank=True)
+    citizen_id = models.CharField(_("citizen ID"), max_length=12, null=True, blank=True, db_index=True)
+
+    cell = models.ForeignKey("orgs.Organization", verbose_name=_("party cell"), on_delete=models.PROTECT,
+                             related_name="admission_cases")
+    org_path = models.CharField(max_length=252, editable=False)
+    state = models.CharField(_("state"), max_length=20, choices=CaseState.choices, default=CaseState.APPLIED)
+    applied_on = models.DateField(_("application date"))
+    cell_resolution_no = models.CharField(_("cell resolution number"), max_length=64, blank=True)
+    cell_resolution_date = models.DateField(_("cell resolution date"), null=True, blank=True)
+    committee_decision_no = models.CharField(_("committee decision number"), max_length=64, blank=True)
+    committee_decision_date = models.DateField(_("committee decision date"), null=True, blank=True)
+    ceremony_date = models.DateField(_("admission ceremony date"), null=True, blank=True)
+    vote_no = models.CharField(_("cell vote resolution number"), max_length=64, blank=True)
+    vote_date = models.DateField(_("cell vote date"), null=True, blank=True)
+    final_decision_no = models.CharField(_("recognition or striking-off decision"), max_length=64, blank=True)
+    final_decision_date = models.DateField(_("date of that decision"), null=True, blank=True)
+    closed_reason = models.CharField(_("reason"), max_length=255, blank=True)
+    member = models.ForeignKey("members.Member", verbose_name=_("party member"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="admission_cases")
+    readmission = models.BooleanField(_("re-admission"), default=False)
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+
+    scope_path_field = "org_path"
+    scope_permission_model = "members.member"
+    audit_exclude = {"org_path", "lock_version"}
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("admission case")
+        verbose_name_plural = _("admission cases")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["org_path"], opclasses=["varchar_pattern_ops"], name="admcase_path_idx"),
+            models.Index(fields=["state", "id"], name="admcase_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.cell_id and not self.org_path:
+            self.org_path = self.cell.path
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_CASE_STATES
+
+    @property
+    def next_step(self) -> str | None:
+        return {
+            CaseState.APPLIED: "cell_resolution",
+            CaseState.CELL_RESOLVED: "committee_decision",
+            CaseState.COMMITTEE_DECIDED: "ceremony",
+            CaseState.PROBATION: "recognition",
+        }.get(self.state)
+
+
+class TransferLetterQuerySet(AuditedQuerySet):
+    """A letter belongs to both sides: the sender's subtree and the receiver's subtree see it."""
+
+    def restrict(self, user: Any, action: str = "view") -> TransferLetterQuerySet:
+        q = letter_scope_q(user, action)
+        return self if q is None else self.filter(q)
+
+    def outgoing(self, user: Any) -> TransferLetterQuerySet:
+        return self.filter(_side_q(user, "from_path"))
+
+    def incoming(self, user: Any) -> TransferLetterQuerySet:
+        return self.filter(_side_q(user, "to_path"))
+
+    def open(self) -> TransferLetterQuerySet:
+        return self.filter(open_letter_q())
+
+    def overdue(self, on: dt.date | None = None) -> TransferLetterQuerySet:
+        return self.filter(state=LetterState.ISSUED, due_on__lt=on or timezone.localdate())
+
+
+def open_letter_q(prefix: str = "") -> models.Q:
+    """An issued letter (member in transit) or a received temporary one (activity elsewhere) is open."""
+    return models.Q(**{f"{prefix}state": LetterState.ISSUED}) | models.Q(
+        **{f"{prefix}state": LetterState.RECEIVED, f"{prefix}kind": TransferKind.TEMPORARY})
+
+
+def _side_q(user: Any, field: str, action: str = "view") -> models.Q:
+    if user is None or getattr(user, "is_superuser", False):
+        return models.Q()
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return models.Q(pk__in=[])
+    from members.models import Member
+
+    prefixes = granted_paths(user, permission_label(Member, action))
+    if not prefixes:
+        return models.Q(pk__in=[])
+    q = models.Q()
+    for prefix in prefixes:
+        q |= prefix_q(field, prefix)
+    return q
+
+
+def letter_scope_q(user: Any, action: str = "view") -> models.Q | None:
+    if user is None or getattr(user, "is_superuser", False):
+        return None
+    return _side_q(user, "from_path", action) | _side_q(user, "to_path", action)
+
+
+class TransferLetter(AuditedModel):
+    """The letter that carries a member from one organization to another; open, it IS the member's transit."""
+
+    member = models.ForeignKey("members.Member", verbose_name=_("party member"), on_delete=models.PROTECT,
+                               related_name="transfer_letters")
+    from_org = models.ForeignKey("orgs.Organization", verbose_name=_("sending organization"),
+                                 on_delete=models.PROTECT, related_name="letters_out")
+    from_path = models.CharField(max_length=252, editable=False)
+    to_org = models.ForeignKey("orgs.Organization", verbose_name=_("receiving organization"),
+                               on_delete=models.PROTECT, related_name="letters_in")
+    to_path = models.CharField(max_length=252, editable=False)
+    kind = models.CharField(_("kind"), max_length=12, choices=TransferKind.choices, default=TransferKind.OFFICIAL)
+    number = models.CharField(_("letter number"), max_length=64)
+    issued_on = models.DateField(_("letter date"))
+    due_on = models.DateField(_("due date"))
+    state = models.CharField(_("state"), max_length=12, choices=LetterState.choices, default=LetterState.ISSUED)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    receiving_decision = models.CharField(_("receiving decision"), max_length=64, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+
+    scope_path_field = "from_path"
+    scope_permission_model = "members.member"
+    audit_exclude = {"from_path", "to_path", "lock_version"}
+    objects = TransferLetterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("transfer letter")
+        verbose_name_plural = _("transfer letters")
+        ordering = ["-issued_on", "-id"]
+        indexes = [
+            models.Index(fields=["from_path"], opclasses=["varchar_pattern_ops"], name="letter_from_idx"),
+            models.Index(fields=["to_path"], opclasses=["varchar_pattern_ops"], name="letter_to_idx"),
+            models.Index(fields=["member", "state"], name="letter_member_state_idx"),
+            models.Index(fields=["state", "due_on", "id"], name="letter_state_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.issued_on})"
+
+    def ensure_in_scope(self, actor: Any, action: str) -> None:
+        q = letter_scope_q(actor, "change")
+        if q is not None and not TransferLetter._base_manager.filter(q, pk=self.pk).exists():
+            raise OutOfScope()
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == LetterState.ISSUED or (self.state == LetterState.RECEIVED
+                                                    and self.kind == TransferKind.TEMPORARY)
+
+    def is_overdue(self, on: dt.date | None = None) -> bool:
+        return self.state == LetterState.ISSUED and self.due_on < (on or timezone.localdate())
+
+
+class Exemption(DatedRecord, AuditedModel):
+    """Exemption from party activities (old age, illness), from a date until a date (or open)."""
+
+    member = models.ForeignKey("members.Member", verbose_name=_("party member"), on_delete=models.PROTECT,
+                               related_name="exemptions")
+    reason = models.CharField(_("reason"), max_length=255)
+    decision = models.CharField(_("deciding document"), max_length=64, blank=True)
+
+    scope_path_field = "member__org_path"
+    scope_permission_model = "members.member"
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("exemption from activities")
+        verbose_name_plural = _("exemptions from activities")
+        ordering = ["-valid_from", "-id"]
+        indexes = [models.Index(fields=["member", "valid_from"], name="exemption_member_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.valid_from}"
+
+
+class DevelopmentTarget(AuditedModel):
+    """How many members an organization's subtree should admit in a year: a count, or a percent of its members."""
+
+    organization = models.ForeignKey("orgs.Organization", verbose_name=_("party organization"),
+                                      on_delete=models.PROTECT, related_name="development_targets")
+    org_path = models.CharField(max_length=252, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"))
+    target_count = models.PositiveIntegerField(_("target (members)"), null=True, blank=True)
+    target_percent = models.DecimalField(_("target (percent of members)"), max_digits=5, decimal_places=2,
+                                         null=True, blank=True)
+    decision = models.CharField(_("deciding document"), max_length=64, blank=True)
+
+    scope_path_field = "org_path"
+    scope_permission_model = "members.member"
+    audit_exclude = {"org_path"}
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("development target")
+        verbose_name_plural = _("development targets")
+        ordering = ["org_path", "year"]
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="devtarget_org_year_uniq")]
+        indexes = [models.Index(fields=["org_path"], opclasses=["varchar_pattern_ops"], name="devtarget_path_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.year}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.organization_id and not self.org_path:
+            self.org_path = self.organization.path
+        super().save(*args, **kwargs)

@@ -1,0 +1,710 @@
+"""Actions of a member's life in the party: admission, recognition, transfer, leaving, exemption, re-admission,
+development targets.
+
+Each action takes the acting user, names its deciding document and date, checks the scope and writes
+through the audited models in one transaction (``core.actions``). The member registry itself is changed only
+with the semantics of ``members.services`` (dated history rows, organization counters).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, Value
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.actions import action
+from core.scope import OutOfScope, path_in_scope
+from core.text import clean_person_name
+from core.tree import STEP, prefix_q
+from core.views import add_months
+from lifecycle.choices import (
+    LEAVING_STATUS,
+    OPEN_CASE_STATES,
+    READMITTABLE_STATUSES,
+    CaseState,
+    LeavingKind,
+    LetterState,
+    TransferKind,
+)
+from lifecycle.models import AdmissionCase, DevelopmentTarget, Exemption, TransferLetter, _side_q, open_letter_q
+from members import services as member_services
+from members.choices import ACTIVE_STATUSES, HistoryEvent, MemberStatus
+from members.models import Member, MemberHistory
+from members.validators import validate_citizen_id
+from orgs.choices import MEMBER_HOLDING_TYPES
+from orgs.models import Organization
+
+APPLICANT_FIELDS = ("full_name", "gender", "birth_date", "ethnicity", "religion", "home_town", "education",
+                    "occupation", "citizen_id")
+
+
+def rule(name: str) -> Any:
+    """A rule number from settings.PARTYWORK_RULES, falling back to the shipped default."""
+    rules = getattr(settings, "PARTYWORK_RULES", {})
+    if name in rules:
+        return rules[name]
+    return settings.PARTYWORK_RULES_DEFAULTS[name]
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _age_on(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _require_text(value: str | None, field: str, message: str | None = None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message or _("This field is required.")})
+    return value
+
+
+def _check_date(on: dt.date | None, field: str, *, not_before: dt.date | None = None,
+                before_label: str = "") -> dt.date:
+    if on is None:
+        raise ValidationError({field: _("Enter a date.")})
+    if on > _today():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+    if not_before is not None and on < not_before:
+        raise ValidationError({field: _("The date cannot be before %(what)s (%(date)s).")
+                               % {"what": before_label, "date": not_before.isoformat()}})
+    return on
+
+
+def _locked_case(actor: Any, case: AdmissionCase | int) -> AdmissionCase:
+    pk = case.pk if isinstance(case, AdmissionCase) else case
+    found = AdmissionCase.objects.select_for_update().restrict(actor, "change").filter(pk=pk).first()
+    if found is None:
+        raise OutOfScope()
+    return found
+
+
+def _locked_member(actor: Any, member: Member | int, action_name: str = "change") -> Member:
+    pk = member.pk if isinstance(member, Member) else member
+    found = Member.objects.select_for_update().restrict(actor, action_name).filter(pk=pk).first()
+    if found is None:
+        raise OutOfScope()
+    return found
+
+
+def _check_version(obj: Any, expected: int | None) -> None:
+    from core.services import check_version
+
+    check_version(obj, expected)
+
+
+def _check_cell(actor: Any, org: Organization, perm: str = "add", field: str = "cell") -> None:
+    if not path_in_scope(actor, Member, perm, org.path):
+        raise OutOfScope()
+    if not org.is_active:
+        raise ValidationError({field: _("This organization has been dissolved.")})
+    if org.org_type not in MEMBER_HOLDING_TYPES:
+        raise ValidationError({field: _("Members belong to a party cell or a grassroots party cell.")})
+
+
+# --- Admission ------------------------------------------------------------------------------------------
+
+
+@action
+def submit_application(actor: Any, *, cell: Organization, applied_on: dt.date, former_member: Member | None = None,
+                       **personal: Any) -> AdmissionCase:
+    """Receive an application for admission to a party cell (or re-admission of a former member)."""
+    _check_cell(actor, cell)
+    unknown = set(personal) - set(APPLICANT_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    _check_date(applied_on, "applied_on")
+    if former_member is not None:
+        former_member = Member.objects.restrict(actor, "view").filter(pk=former_member.pk).first()
+        if former_member is None:
+            raise OutOfScope()
+        if former_member.status not in READMITTABLE_STATUSES:
+            raise ValidationError({"former_member": _("Only a person who left, was struck from the list or was "
+                                                      "expelled can be admitted again.")})
+        if AdmissionCase.objects.filter(member=former_member, state__in=OPEN_CASE_STATES).exists():
+            raise ValidationError({"former_member": _("This person already has an open admission case.")})
+        for name in APPLICANT_FIELDS:
+            if not personal.get(name):
+                personal[name] = getattr(former_member, name) or ""
+    errors: dict[str, list[str]] = {}
+    personal["full_name"] = clean_person_name(personal.get("full_name") or "")
+    if len(personal["full_name"]) < 2:
+        errors.setdefault("full_name", []).append(_("Enter the member's full name."))
+    if personal.get("gender") not in ("M", "F"):
+        errors.setdefault("gender", []).append(_("This field is required."))
+    birth = personal.get("birth_date")
+    if not birth:
+        errors.setdefault("birth_date", []).append(_("This field is required."))
+    elif birth >= _today():
+        errors.setdefault("birth_date", []).append(_("The date of birth must be in the past."))
+    elif _age_on(birth, applied_on) < rule("MIN_ADMISSION_AGE"):
+        errors.setdefault("birth_date", []).append(
+            _("An applicant must be at least %(age)d years old.") % {"age": rule("MIN_ADMISSION_AGE")})
+    citizen_id = (personal.get("citizen_id") or "").strip() or None
+    personal["citizen_id"] = citizen_id
+    if citizen_id:
+        try:
+            validate_citizen_id(citizen_id, birth_date=birth, gender=personal.get("gender"))
+        except ValidationError as exc:
+            errors.setdefault("citizen_id", []).extend(exc.messages)
+        else:
+            clash = Member.objects.filter(citizen_id=citizen_id)
+            if former_member is not None:
+                clash = clash.exclude(pk=former_member.pk)
+            if clash.exists():
+                errors.setdefault("citizen_id", []).append(_("Another member already has this citizen ID."))
+            elif AdmissionCase.objects.filter(citizen_id=citizen_id, state__in=OPEN_CASE_STATES).exists():
+                errors.setdefault("citizen_id", []).append(_("An open admission case already has this citizen ID."))
+    if errors:
+        raise ValidationError(errors)
+    case = AdmissionCase(cell=cell, org_path=cell.path, applied_on=applied_on, member=former_member,
+                         readmission=former_member is not None,
+                         **{k: (v if v is not None else "") if k != "citizen_id" else v for k, v in personal.items()})
+    case.full_clean(exclude=["org_path", "member", "cell"])
+    case.save()
+    return case
+
+
+@action
+def record_cell_resolution(actor: Any, case: AdmissionCase | int, *, number: str, on: dt.date,
+                           expected_version: int | None = None) -> AdmissionCase:
+    """The cell meets and adopts its resolution proposing the admission."""
+    case = _locked_case(actor, case)
+    _check_version(case, expected_version)
+    if case.state != CaseState.APPLIED:
+        raise ValidationError(_("This step has already been recorded or the case is closed."))
+    case.cell_resolution_no = _require_text(number, "number")
+    case.cell_resolution_date = _check_date(on, "on", not_before=case.applied_on, before_label=_("the application"))
+    case.state = CaseState.CELL_RESOLVED
+    case.save()
+    return case
+
+
+@action
+def record_committee_decision(actor: Any, case: AdmissionCase | int, *, number: str, on: dt.date,
+                              expected_version: int | None = None) -> AdmissionCase:
+    """The competent committee decides the admission; party age will count from this date."""
+    case = _locked_case(actor, case)
+    _check_version(case, expected_version)
+    if case.state != CaseState.CELL_RESOLVED:
+        raise ValidationError(_("This step has already been recorded or the case is closed."))
+    number = _require_text(number, "number")
+    _check_date(on, "on", not_before=case.cell_resolution_date, before_label=_("the cell resolution"))
+    if _age_on(case.birth_date, on) < rule("MIN_ADMISSION_AGE"):
+        raise ValidationError({"on": _("A member must be at least %(age)d years old when admitted.")
+                               % {"age": rule("MIN_ADMISSION_AGE")}})
+    case.committee_decision_no, case.committee_decision_date = number, on
+    case.state = CaseState.COMMITTEE_DECIDED
+    case.save()
+    return case
+
+
+@action
+def hold_ceremony(actor: Any, case: AdmissionCase | int, *, on: dt.date,
+                  expected_version: int | None = None) -> AdmissionCase:
+    """The admission ceremony: the person becomes a probationary member and probation starts."""
+    case = _locked_case(actor, case)
+    _check_version(case, expected_version)
+    if case.state != CaseState.COMMITTEE_DECIDED:
+        raise ValidationError(_("This step has already been recorded or the case is closed."))
+    _check_date(on, "on", not_before=case.committee_decision_date, before_label=_("the committee decision"))
+    cell = Organization.objects.get(pk=case.cell_id)
+    _check_cell(actor, cell)
+    if case.readmission and case.member_id:
+        member = _readmit(actor, case, cell)
+    else:
+        data = {f: getattr(case, f) for f in APPLICANT_FIELDS}
+        data = {k: v for k, v in data.items() if v not in ("", None)}
+        member = member_services.register_member(
+            actor, organization=cell, status=MemberStatus.PROBATIONARY, decision=case.committee_decision_no,
+            admission_date=case.committee_decision_date, **data)
+        first = MemberHistory.objects.filter(member=member).order_by("valid_from", "id").first()
+        if first is not None:
+            first.event = HistoryEvent.ADMITTED
+            first.note = _("Admission ceremony on %(date)s") % {"date": on.isoformat()}
+            first.save()
+    case.member = member
+    case.ceremony_date = on
+    case.state = CaseState.PROBATION
+    case.save()
+    return case
+
+
+def _readmit(actor: Any, case: AdmissionCase, cell: Organization) -> Member:
+    """The former member's own record returns to the register as probationary in the admitting cell."""
+    member = Member.objects.select_for_update().get(pk=case.member_id)
+    if member.status not in READMITTABLE_STATUSES:
+        raise ValidationError(_("The former member's record is no longer that of a former member."))
+    on = case.committee_decision_date
+    member_services._close_history(member, on)
+    member.organization, member.org_path = cell, cell.path
+    member.status, member.status_since = MemberStatus.PROBATIONARY, on
+    member.admission_date, member.official_date = on, None
+    member.lock_version += 1
+    member.save()
+    MemberHistory.objects.create(member=member, organization=cell, status=member.status, event=HistoryEvent.ADMITTED,
+                                 decision=case.committee_decision_no, valid_from=on,
+                                 note=_("Re-admission; ceremony on %(date)s") % {"date": case.ceremony_date or ""})
+    member_services.adjust_counters(member.org_path, member.status, +1)
+    return member
+
+
+def probation_start(member: Member) -> dt.date:
+    """Probation runs from the ceremony when the case is on record, else from the admission decision."""
+    case = (AdmissionCase.objects.filter(member=member, state=CaseState.PROBATION, ceremony_date__isnull=False)
+            .order_by("-id").first())
+    return case.ceremony_date if case else member.admission_date
+
+
+def probation_end(member: Member) -> dt.date:
+    return add_months(probation_start(member), rule("PROBATION_MONTHS"))
+
+
+def _close_case(member: Member, state: str, *, vote_no: str, vote_date: dt.date | None, number: str,
+                on: dt.date, reason: str = "") -> None:
+    case = AdmissionCase.objects.filter(member=member, state=CaseState.PROBATION).order_by("-id").first()
+    if case is None:
+        return
+    case.state, case.vote_no, case.vote_date = state, vote_no, vote_date
+    case.final_decision_no, case.final_decision_date, case.closed_reason = number, on, reason
+    case.save()
+
+
+@action
+def recognize_official(actor: Any, member: Member | int, *, vote_no: str, vote_date: dt.date, decision_no: str,
+                       on: dt.date, expected_version: int | None = None) -> Member:
+    """After probation the cell votes and the committee recognizes the member as official."""
+    member = _locked_member(actor, member)
+    if member.status != MemberStatus.PROBATIONARY:
+        raise ValidationError(_("Only a probationary member can be recognized as official."))
+    vote_no = _require_text(vote_no, "vote_no")
+    decision_no = _require_text(decision_no, "decision_no")
+    end = probation_end(member)
+    if vote_date is None or vote_date < end:
+        raise ValidationError({"vote_date": _("The probation ends on %(date)s; the cell votes after that.")
+                               % {"date": end.isoformat()}})
+    _check_date(vote_date, "vote_date")
+    _check_date(on, "on", not_before=vote_date, before_label=_("the cell vote"))
+    version = member.lock_version if expected_version is None else expected_version
+    member = member_services.change_member_status(actor, member, status=MemberStatus.OFFICIAL, effective_on=on,
+                                                  decision=decision_no, expected_version=version,
+                                                  note=_("Cell vote %(no)s of %(date)s")
+                                                  % {"no": vote_no, "date": vote_date.isoformat()})
+    _close_case(member, CaseState.OFFICIAL, vote_no=vote_no, vote_date=vote_date, number=decision_no, on=on)
+    return member
+
+
+@action
+def strike_off(actor: Any, member: Member | int, *, decision_no: str, on: dt.date, vote_no: str = "",
+               vote_date: dt.date | None = None, reason: str = "", expected_version: int | None = None) -> Member:
+    """The committee strikes a probationary member from the list (not recognized)."""
+    member = _locked_member(actor, member)
+    if member.status != MemberStatus.PROBATIONARY:
+        raise ValidationError(_("Only a probationary member can be struck from the list at the end of probation."))
+    decision_no = _require_text(decision_no, "decision_no")
+    if vote_date is not None:
+        _check_date(vote_date, "vote_date", not_before=member.admission_date, before_label=_("the admission"))
+    _check_date(on, "on", not_before=vote_date or member.admission_date, before_label=_("the cell vote"))
+    if _open_letter(member) is not None:
+        raise ValidationError(_("The member has an open transfer letter; cancel it first."))
+    version = member.lock_version if expected_version is None else expected_version
+    member = member_services.change_member_status(actor, member, status=MemberStatus.STRUCK_OFF, effective_on=on,
+                                                  decision=decision_no, note=reason[:255], expected_version=version)
+    _close_case(member, CaseState.STRUCK_OFF, vote_no=vote_no, vote_date=vote_date, number=decision_no, on=on,
+                reason=reason)
+    return member
+
+
+@action
+def withdraw_case(actor: Any, case: AdmissionCase | int, *, on: dt.date, reason: str, number: str = "",
+                  expected_version: int | None = None) -> AdmissionCase:
+    """The application is withdrawn or rejected before the ceremony."""
+    case = _locked_case(actor, case)
+    _check_version(case, expected_version)
+    if case.state not in (CaseState.APPLIED, CaseState.CELL_RESOLVED, CaseState.COMMITTEE_DECIDED):
+        raise ValidationError(_("Only a case before its ceremony can be withdrawn."))
+    case.closed_reason = _require_text(reason, "reason")
+    case.final_decision_no = (number or "").strip()
+    case.final_decision_date = _check_date(on, "on", not_before=case.applied_on, before_label=_("the application"))
+    case.state = CaseState.WITHDRAWN
+    case.save()
+    return case
+
+
+def recognition_worklist(user: Any, on: dt.date | None = None):
+    """Probationary members in scope whose probation is due or overdue (index: status, admission_date)."""
+    on = on or _today()
+    due = add_months(on, -rule("PROBATION_MONTHS"))
+    return Member.objects.restrict(user, "view").filter(status=MemberStatus.PROBATIONARY, admission_date__lte=due)
+
+
+# --- Transfers ------------------------------------------------------------------------------------------
+
+
+def _open_letter(member: Member) -> TransferLetter | None:
+    return TransferLetter.objects.filter(open_letter_q(), member=member).first()
+
+
+def _locked_letter(actor: Any, letter: TransferLetter | int, side: str) -> TransferLetter:
+    pk = letter.pk if isinstance(letter, TransferLetter) else letter
+    qs = TransferLetter.objects.select_for_update().filter(pk=pk)
+    if side == "from":
+        qs = qs.filter(_side_q(actor, "from_path", "change"))
+    elif side == "to":
+        qs = qs.filter(_side_q(actor, "to_path", "change"))
+    else:
+        qs = qs.filter(_side_q(actor, "from_path", "change") | _side_q(actor, "to_path", "change"))
+    found = qs.first()
+    if found is None:
+        raise OutOfScope()
+    return found
+
+
+@action
+def issue_transfer_letter(actor: Any, member: Member | int, *, to_org: Organization, number: str,
+                          issued_on: dt.date, kind: str = TransferKind.OFFICIAL,
+                          expected_version: int | None = None) -> TransferLetter:
+    """The sending side issues the letter; the member stays with the sender, in transit, until receipt."""
+    member = _locked_member(actor, member)
+    _check_version(member, expected_version)
+    if expected_version is not None:
+        member.save()
+    if not member.is_active:
+        raise ValidationError(_("Only probationary and official members can be transferred."))
+    if kind not in TransferKind.values:
+        raise ValidationError({"kind": _("Choose an official transfer or temporary activity.")})
+    if _open_letter(member) is not None:
+        raise ValidationError(_("The member already has an open transfer letter."))
+    if to_org is None:
+        raise ValidationError({"to_org": _("This field is required.")})
+    if to_org.pk == member.organization_id:
+        raise ValidationError({"to_org": _("The member already belongs to this organization.")})
+    if not to_org.is_active:
+        raise ValidationError({"to_org": _("This organization has been dissolved.")})
+    if to_org.org_type not in MEMBER_HOLDING_TYPES:
+        raise ValidationError({"to_org": _("Members belong to a party cell or a grassroots party cell.")})
+    number = _require_text(number, "number")
+    _check_date(issued_on, "issued_on", not_before=member.status_since or member.admission_date,
+                before_label=_("the member's last change"))
+    letter = TransferLetter(member=member, from_org_id=member.organization_id, from_path=member.org_path,
+                            to_org=to_org, to_path=to_org.path, kind=kind, number=number, issued_on=issued_on,
+                            due_on=issued_on + dt.timedelta(days=rule("TRANSFER_DUE_DAYS")))
+    letter.save()
+    return letter
+
+
+@action
+def bulk_issue_transfer_letters(actor: Any, member_ids: list[int], *, to_org: Organization, number: str,
+                                issued_on: dt.date, kind: str = TransferKind.OFFICIAL) -> list[TransferLetter]:
+    """Letters for many members in one transaction: all are issued, or none (each refusal is reported)."""
+    ids = list(dict.fromkeys(int(i) for i in member_ids))
+    if not ids:
+        raise ValidationError({"members": _("Choose at least one member.")})
+    limit = 1000
+    if len(ids) > limit:
+        raise ValidationError({"members": _("At most %(n)d members at a time.") % {"n": limit}})
+    names = dict(Member.objects.restrict(actor, "change").filter(pk__in=ids).values_list("pk", "full_name"))
+    letters, errors = [], []
+    for pk in ids:
+        if pk not in names:
+            errors.append(_("No. %(id)s: not a member you may transfer.") % {"id": pk})
+            continue
+        try:
+            letters.append(issue_transfer_letter(actor, pk, to_org=to_org, number=number, issued_on=issued_on,
+                                                 kind=kind))
+        except (ValidationError, OutOfScope) as exc:
+            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            errors.append(_("%(name)s (No. %(id)s): %(error)s") % {"name": names[pk], "id": pk,
+                                                                    "error": " ".join(messages)})
+    if errors:
+        raise ValidationError({"members": errors})
+    return letters
+
+
+def _move_member(member: Member, to: Organization, on: dt.date, letter: TransferLetter, note: str) -> Member:
+    """members.services.transfer_member semantics, done for the receiving side (which cannot see the sender)."""
+    member_services._close_history(member, on)
+    member_services.adjust_counters(member.org_path, member.status, -1)
+    member.organization, member.org_path = to, to.path
+    member.lock_version += 1
+    member.save()
+    MemberHistory.objects.create(member=member, organization=to, status=member.status,
+                                 event=HistoryEvent.TRANSFERRED, decision=letter.number[:64], note=note[:255],
+                                 valid_from=on)
+    member_services.adjust_counters(member.org_path, member.status, +1)
+    return member
+
+
+@action
+def confirm_receipt(actor: Any, letter: TransferLetter | int, *, received_on: dt.date, decision: str = "",
+                    expected_version: int | None = None) -> TransferLetter:
+    """The receiving side confirms: an official transfer moves the member, effective on the receipt date."""
+    letter = _locked_letter(actor, letter, "to")
+    _check_version(letter, expected_version)
+    if letter.state != LetterState.ISSUED:
+        raise ValidationError(_("This letter is no longer in transit."))
+    _check_date(received_on, "received_on", not_before=letter.issued_on, before_label=_("the letter date"))
+    member = Member.objects.select_for_update().get(pk=letter.member_id)
+    if not member.is_active or member.organization_id != letter.from_org_id:
+        raise ValidationError(_("The member is no longer with the sending organization; return the letter."))
+    to = Organization.objects.get(pk=letter.to_org_id)
+    if not to.is_active:
+        raise ValidationError(_("The receiving organization has been dissolved; return the letter."))
+    decision = (decision or "").strip()
+    if letter.kind == TransferKind.OFFICIAL:
+        note = _("Transfer letter %(no)s of %(date)s") % {"no": letter.number, "date": letter.issued_on.isoformat()}
+        if decision:
+            note = f"{note}; {decision}"
+        _move_member(member, to, received_on, letter, note)
+    letter.state, letter.received_on, letter.receiving_decision = LetterState.RECEIVED, received_on, decision[:64]
+    letter.save()
+    return letter
+
+
+@action
+def return_letter(actor: Any, letter: TransferLetter | int, *, on: dt.date, reason: str,
+                  expected_version: int | None = None) -> TransferLetter:
+    """The receiving side refuses the letter; the member remains with the sender."""
+    letter = _locked_letter(actor, letter, "to")
+    _check_version(letter, expected_version)
+    if letter.state != LetterState.ISSUED:
+        raise ValidationError(_("This letter is no longer in transit."))
+    letter.reason = _require_text(reason, "reason")[:255]
+    letter.closed_on = _check_date(on, "on", not_before=letter.issued_on, before_label=_("the letter date"))
+    letter.state = LetterState.RETURNED
+    letter.save()
+    return letter
+
+
+@action
+def cancel_letter(actor: Any, letter: TransferLetter | int, *, on: dt.date, reason: str,
+                  expected_version: int | None = None) -> TransferLetter:
+    """The sending side withdraws a letter that has not been received."""
+    letter = _locked_letter(actor, letter, "from")
+    _check_version(letter, expected_version)
+    if letter.state != LetterState.ISSUED:
+        raise ValidationError(_("This letter is no longer in transit."))
+    letter.reason = _require_text(reason, "reason")[:255]
+    letter.closed_on = _check_date(on, "on", not_before=letter.issued_on, before_label=_("the letter date"))
+    letter.state = LetterState.CANCELLED
+    letter.save()
+    return letter
+
+
+@action
+def end_temporary_activity(actor: Any, letter: TransferLetter | int, *, on: dt.date,
+                           expected_version: int | None = None) -> TransferLetter:
+    """Temporary activity elsewhere ends (either side records it)."""
+    letter = _locked_letter(actor, letter, "either")
+    _check_version(letter, expected_version)
+    if not (letter.state == LetterState.RECEIVED and letter.kind == TransferKind.TEMPORARY):
+        raise ValidationError(_("Only a received temporary-activity letter can be ended."))
+    letter.closed_on = _check_date(on, "on", not_before=letter.received_on, before_label=_("the receipt"))
+    letter.state = LetterState.ENDED
+    letter.save()
+    return letter
+
+
+# --- Leaving, exemption --------------------------------------------------------------------------------
+
+
+@action
+def record_leaving(actor: Any, member: Member | int, *, kind: str, on: dt.date, decision: str, note: str = "",
+                   expected_version: int | None = None) -> Member:
+    """Voluntary leave, removal from the list, expulsion or death, by a deciding document."""
+    member = _locked_member(actor, member)
+    if kind not in LEAVING_STATUS:
+        raise ValidationError({"kind": _("Choose how the member leaves.")})
+    if not member.is_active:
+        raise ValidationError(_("This member is no longer on the active register."))
+    decision = _require_text(decision, "decision")
+    _check_date(on, "on", not_before=member.admission_date, before_label=_("the admission"))
+    if _open_letter(member) is not None and kind != LeavingKind.DEATH:
+        raise ValidationError(_("The member has an open transfer letter; cancel it first."))
+    if kind == LeavingKind.DEATH:
+        for letter in TransferLetter.objects.filter(open_letter_q(), member=member):
+            letter.state, letter.closed_on, letter.reason = LetterState.CANCELLED, on, _("The member died.")
+            letter.save()
+    version = member.lock_version if expected_version is None else expected_version
+    member = member_services.change_member_status(actor, member, status=LEAVING_STATUS[kind], effective_on=on,
+                                                  decision=decision, note=(note or "")[:255],
+                                                  expected_version=version)
+    for exemption in Exemption.objects.filter(member=member, valid_to__isnull=True):
+        exemption.valid_to = max(on, exemption.valid_from)
+        exemption.save()
+    _close_case(member, CaseState.WITHDRAWN, vote_no="", vote_date=None, number=decision, on=on,
+                reason=str(LeavingKind(kind).label))
+    return member
+
+
+@action
+def grant_exemption(actor: Any, member: Member | int, *, valid_from: dt.date, reason: str,
+                    valid_to: dt.date | None = None, decision: str = "") -> Exemption:
+    """Exempt a member from activities (old age, illness) for a period, or until further notice."""
+    member = _locked_member(actor, member)
+    if not member.is_active:
+        raise ValidationError(_("This member is no longer on the active register."))
+    reason = _require_text(reason, "reason")
+    if valid_from is None:
+        raise ValidationError({"valid_from": _("Enter a date.")})
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationError({"valid_to": _("The end cannot be before the start.")})
+    overlapping = Exemption.objects.filter(member=member, valid_from__lte=valid_to or dt.date.max).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from))
+    if overlapping.exists():
+        raise ValidationError({"valid_from": _("The member already has an exemption in this period.")})
+    exemption = Exemption(member=member, valid_from=valid_from, valid_to=valid_to, reason=reason[:255],
+                          decision=(decision or "").strip()[:64])
+    exemption.save()
+    return exemption
+
+
+@action
+def end_exemption(actor: Any, exemption: Exemption | int, *, on: dt.date) -> Exemption:
+    pk = exemption.pk if isinstance(exemption, Exemption) else exemption
+    exemption = Exemption.objects.select_for_update().restrict(actor, "change").filter(pk=pk).first()
+    if exemption is None:
+        raise OutOfScope()
+    if exemption.valid_to is not None and exemption.valid_to <= on:
+        raise ValidationError({"on": _("The exemption has already ended.")})
+    if on < exemption.valid_from:
+        raise ValidationError({"on": _("The end cannot be before the start.")})
+    exemption.valid_to = on
+    exemption.save()
+    return exemption
+
+
+def exempt_member_ids(member_ids: list[int], on: dt.date | None = None) -> set[int]:
+    on = on or _today()
+    return set(Exemption.objects.filter(Exemption.as_of_q(on), member_id__in=member_ids)
+               .values_list("member_id", flat=True))
+
+
+# --- Development targets --------------------------------------------------------------------------------
+
+
+@action
+def set_target(actor: Any, organization: Organization, *, year: int, target_count: int | None = None,
+               target_percent: decimal.Decimal | float | None = None, decision: str = "") -> DevelopmentTarget:
+    """Set (or change) the admission target of an organization's subtree for a year."""
+    if not path_in_scope(actor, Member, "change", organization.path):
+        raise OutOfScope()
+    if not 1930 <= int(year) <= 2100:
+        raise ValidationError({"year": _("Enter a year between 1930 and 2100.")})
+    if (target_count is None) == (target_percent is None):
+        raise ValidationError(_("Give either a number of members or a percent, not both."))
+    if target_count is not None and target_count < 0:
+        raise ValidationError({"target_count": _("Enter a number of zero or more.")})
+    if target_percent is not None and not 0 <= decimal.Decimal(str(target_percent)) <= 100:
+        raise ValidationError({"target_percent": _("Enter a percent between 0 and 100.")})
+    target = DevelopmentTarget.objects.select_for_update().filter(organization=organization, year=year).first()
+    if target is None:
+        target = DevelopmentTarget(organization=organization, org_path=organization.path, year=year)
+    target.target_count = target_count
+    target.target_percent = decimal.Decimal(str(target_percent)) if target_percent is not None else None
+    target.decision = (decision or "").strip()[:64]
+    target.save()
+    return target
+
+
+def _date_key(field: str):
+    return ExtractYear(field) * Value(10000) + ExtractMonth(field) * Value(100) + ExtractDay(field)
+
+
+def admission_counts(org: Organization, year: int, *, by_child: bool = False) -> dict[str, dict[str, int]]:
+    """Members admitted in ``year`` in the subtree of ``org``: total, young, students and the base at the start
+    of the year. Grouped counts in the database (one query each), keyed by the child's path (or the org's)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    width = len(org.path) + STEP if by_child else len(org.path)
+    young_years = int(rule("YOUNG_MEMBER_MAX_AGE"))
+    students = list(rule("STUDENT_OCCUPATIONS"))
+    within = Member.objects.filter(prefix_q("org_path", org.path))
+    admitted = (within.filter(admission_date__gte=start, admission_date__lte=end)
+                .annotate(branch=Substr("org_path", 1, width),
+                          age_key=_date_key("admission_date") - _date_key("birth_date"))
+                .values("branch")
+                .annotate(n=Count("id"),
+                          young=Count("id", filter=Q(age_key__lt=young_years * 10000)),
+                          students=Count("id", filter=Q(occupation__in=students)))
+                .order_by())
+    base = (within.filter(admission_date__lt=start)
+            .filter(Q(status__in=ACTIVE_STATUSES) | Q(status_since__gte=start))
+            .annotate(branch=Substr("org_path", 1, width)).values("branch").annotate(n=Count("id")).order_by())
+    result: dict[str, dict[str, int]] = {}
+    for row in admitted:
+        result.setdefault(row["branch"], {"actual": 0, "young": 0, "students": 0, "base": 0}).update(
+            actual=row["n"], young=row["young"], students=row["students"])
+    for row in base:
+        result.setdefault(row["branch"], {"actual": 0, "young": 0, "students": 0, "base": 0})["base"] = row["n"]
+    return result
+
+
+def _target_value(target: DevelopmentTarget | None, base: int) -> tuple[int, decimal.Decimal | None, bool]:
+    if target is not None and target.target_count is not None:
+        return target.target_count, None, False
+    if target is not None and target.target_percent is not None:
+        percent = target.target_percent
+        default = False
+    else:
+        percent = decimal.Decimal(str(rule("ADMISSION_TARGET_PERCENT")))
+        default = True
+    count = int((decimal.Decimal(base) * percent / 100).quantize(decimal.Decimal(1), rounding=decimal.ROUND_HALF_UP))
+    return count, percent, default
+
+
+def _row(org: Organization, counts: dict[str, int], target: DevelopmentTarget | None, year: int) -> dict:
+    value, percent, default = _target_value(target, counts["base"])
+    return {"organization": org, "year": year, "target": value, "target_percent": percent, "is_default": default,
+            "decision": target.decision if target else "", "actual": counts["actual"], "young": counts["young"],
+            "students": counts["students"], "base": counts["base"],
+            "progress": round(counts["actual"] * 100 / value) if value else None}
+
+
+_EMPTY = {"actual": 0, "young": 0, "students": 0, "base": 0}
+
+
+def target_report(org: Organization, year: int) -> dict:
+    """The organization's own row and one row per child: target vs actual admissions, young, students."""
+    total = admission_counts(org, year).get(org.path, _EMPTY)
+    per_child = admission_counts(org, year, by_child=True)
+    children = list(Organization.objects.filter(parent=org, dissolved_on__isnull=True).order_by("name_key", "id"))
+    targets = {t.organization_id: t for t in DevelopmentTarget.objects.filter(
+        organization__in=[org, *children], year=year)}
+    rows = [_row(child, per_child.get(child.path, _EMPTY), targets.get(child.pk), year) for child in children]
+    return {"summary": _row(org, total, targets.get(org.pk), year), "children": rows}
+
+
+def target_summary(user_or_org: Any, year: int | None = None) -> dict | None:
+    """For the dashboard: target vs actual of the user's scope root (or of the given organization).
+
+    Render with ``{% include "lifecycle/_targets_summary.html" with summary=... %}``.
+    """
+    from core.views import scope_root
+
+    year = year or _today().year
+    org = user_or_org if isinstance(user_or_org, Organization) else scope_root(user_or_org)
+    if org is None:
+        return None
+    counts = admission_counts(org, year).get(org.path, _EMPTY)
+    return _row(org, counts, DevelopmentTarget.objects.filter(organization=org, year=year).first(), year)
+
+
+def leaving_kinds() -> list[tuple[str, str]]:
+    return list(LeavingKind.choices)
+
+
+def as_int(value: Any, default: int | None = None) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+

@@ -1,0 +1,591 @@
+"""Pages of the member lifecycle. Thin: find the object in the user's scope (404 outside), run the action,
+show the result or the form with its errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core.scope import OutOfScope, can, get_scoped_or_404, path_in_scope
+from core.services import EditConflict
+from core.views import apply_service_errors, keyset_list, scope_root
+from lifecycle import badges, services
+from lifecycle.choices import CaseState, LetterState, TransferKind
+from lifecycle.forms import (
+    ApplicationForm,
+    BadgeFilterForm,
+    BulkLetterForm,
+    CeremonyForm,
+    CloseLetterForm,
+    EndTemporaryForm,
+    ExemptionForm,
+    LeavingForm,
+    LetterForm,
+    ReadmissionForm,
+    ReceiptForm,
+    RecognitionForm,
+    StepForm,
+    TargetFilterForm,
+    TargetForm,
+    WithdrawForm,
+)
+from lifecycle.models import AdmissionCase, Exemption, TransferLetter
+from members.choices import MemberStatus
+from members.models import Member
+from orgs.choices import MEMBER_HOLDING_TYPES
+from orgs.models import Organization
+
+BADGE_PAGE_ROWS = 200
+
+
+def _run(form, func, *args, **kwargs):
+    """Call a service; its refusals become form errors. Returns the result or None."""
+    try:
+        return func(*args, **kwargs)
+    except (OutOfScope, EditConflict) as exc:
+        form.add_error(None, str(exc))
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+    return None
+
+
+def _require(user, action: str) -> None:
+    if not can(user, Member, action):
+        raise PermissionDenied(_("You do not have the right to do this."))
+
+
+def _scoped_org(user, pk, action: str = "view"):
+    if not pk:
+        return None
+    return Organization.objects.restrict(user, action).filter(pk=pk).first()
+
+
+def find_receiving_org(value: str) -> Organization | None:
+    """The receiving side may be anywhere in the party: found by its code, or by its number."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    org = Organization.objects.filter(code=value).first()
+    if org is None and value.isdigit() and int(value) < 2**53:
+        org = Organization.objects.filter(pk=int(value)).first()
+    if org is None or not org.is_active or org.org_type not in MEMBER_HOLDING_TYPES:
+        return None
+    return org
+
+
+class LifecycleHomeView(LoginRequiredMixin, View):
+    def get(self, request):
+        user = request.user
+        _require(user, "view")
+        today = timezone.localdate()
+        letters = TransferLetter.objects.restrict(user, "view")
+        context = {
+            "open_cases": AdmissionCase.objects.restrict(user, "view").filter(
+                state__in=[CaseState.APPLIED, CaseState.CELL_RESOLVED, CaseState.COMMITTEE_DECIDED]).count(),
+            "due_count": services.recognition_worklist(user).count(),
+            "out_transit": letters.outgoing(user).filter(state=LetterState.ISSUED).count(),
+            "in_transit": letters.incoming(user).filter(state=LetterState.ISSUED).count(),
+            "overdue": letters.overdue(today).count(),
+            "summary": services.target_summary(user, today.year),
+            "tab": "home",
+        }
+        return render(request, "lifecycle/home.html", context)
+
+
+# --- Admission ------------------------------------------------------------------------------------------
+
+class AdmissionListView(LoginRequiredMixin, View):
+    def get(self, request):
+        _require(request.user, "view")
+        qs = AdmissionCase.objects.restrict(request.user, "view").select_related("cell")
+        state = request.GET.get("state", "")
+        if state in CaseState.values:
+            qs = qs.filter(state=state)
+        listing = keyset_list(request, qs, sorts={"": ["-id"]})
+        return render(request, "lifecycle/admission_list.html", {
+            "listing": listing, "page": listing.page, "cases": listing.items, "states": CaseState.choices,
+            "state": state, "can_add": can(request.user, Member, "add"), "tab": "admissions"})
+
+
+class AdmissionCreateView(LoginRequiredMixin, View):
+    """A new application; with ``?member=<pk>`` the re-admission of a former member."""
+
+    def _former(self, request):
+        raw = request.GET.get("member") or request.POST.get("member") or ""
+        if not raw.isdigit() or int(raw) >= 2**53:
+            return None
+        return Member.objects.restrict(request.user, "view").filter(pk=int(raw)).first()
+
+    def _render(self, request, form, former, status=200):
+        return render(request, "lifecycle/admission_form.html",
+                      {"form": form, "former": former, "tab": "admissions"}, status=status)
+
+    def get(self, request):
+        _require(request.user, "add")
+        former = self._former(request)
+        form = (ReadmissionForm if former else ApplicationForm)()
+        return self._render(request, form, former)
+
+    def post(self, request):
+        _require(request.user, "add")
+        former = self._former(request)
+        form = (ReadmissionForm if former else ApplicationForm)(request.POST)
+        if form.is_valid():
+            cell = _scoped_org(request.user, form.cleaned_data["cell"], "view")
+            if cell is None:
+                form.add_error("cell", _("There is no organization with this number among those you work on."))
+            else:
+                personal = {} if former else {f: form.cleaned_data.get(f) for f in ApplicationForm.personal_fields}
+                case = _run(form, services.submit_application, request.user, cell=cell,
+                            applied_on=form.cleaned_data["applied_on"], former_member=former, **personal)
+                if case is not None:
+                    messages.success(request, _("The application has been recorded."))
+                    return redirect("lifecycle:admission", pk=case.pk)
+        return self._render(request, form, former)
+
+
+STEP_FORMS = {"cell_resolution": StepForm, "committee_decision": StepForm, "ceremony": CeremonyForm,
+              "withdraw": WithdrawForm}
+
+
+class AdmissionDetailView(LoginRequiredMixin, View):
+    model = AdmissionCase
+
+    def _context(self, request, case, forms=None):
+        can_change = path_in_scope(request.user, Member, "change", case.org_path) and can(request.user, Member,
+                                                                                            "change")
+        forms = forms or {}
+        step = case.next_step
+        if step in STEP_FORMS and step not in forms:
+            forms[step] = STEP_FORMS[step](prefix=step)
+        if case.state in (CaseState.APPLIED, CaseState.CELL_RESOLVED, CaseState.COMMITTEE_DECIDED) \
+                and "withdraw" not in forms:
+            forms["withdraw"] = WithdrawForm(prefix="withdraw")
+        return {"case": case, "can_change": can_change, "step": step, "step_form": forms.get(step),
+                "withdraw_form": forms.get("withdraw"), "tab": "admissions",
+                "probation_end": services.probation_end(case.member) if case.member_id and
+                case.state == CaseState.PROBATION else None}
+
+    def get(self, request, pk):
+        case = get_scoped_or_404(AdmissionCase.objects.select_related("cell", "member"), request.user, "view", pk=pk)
+        return render(request, "lifecycle/admission_detail.html", self._context(request, case))
+
+    def post(self, request, pk):
+        case = get_scoped_or_404(AdmissionCase.objects.select_related("cell", "member"), request.user, "view", pk=pk)
+        _require(request.user, "change")
+        step = request.POST.get("step", "")
+        if step not in STEP_FORMS:
+            messages.error(request, _("Choose a step."))
+            return redirect("lifecycle:admission", pk=case.pk)
+        form = STEP_FORMS[step](request.POST, prefix=step)
+        result = None
+        if form.is_valid():
+            data = form.cleaned_data
+            if step == "cell_resolution":
+                result = _run(form, services.record_cell_resolution, request.user, case, number=data["number"],
+                              on=data["on"])
+            elif step == "committee_decision":
+                result = _run(form, services.record_committee_decision, request.user, case, number=data["number"],
+                              on=data["on"])
+            elif step == "ceremony":
+                result = _run(form, services.hold_ceremony, request.user, case, on=data["on"])
+            else:
+                result = _run(form, services.withdraw_case, request.user, case, on=data["on"],
+                              reason=data["reason"], number=data["number"])
+        if result is not None:
+            messages.success(request, _("The step has been recorded."))
+            return redirect("lifecycle:admission", pk=case.pk)
+        case.refresh_from_db()
+        return render(request, "lifecycle/admission_detail.html", self._context(request, case, {step: form}),
+                      status=400)
+
+
+class WorklistView(LoginRequiredMixin, View):
+    def get(self, request):
+        _require(request.user, "view")
+        qs = services.recognition_worklist(request.user).select_related("organization")
+        org = _scoped_org(request.user, services.as_int(request.GET.get("organization")))
+        if org is not None:
+            from core.tree import prefix_q
+            qs = qs.filter(prefix_q("org_path", org.path))
+        listing = keyset_list(request, qs, sorts={"": ["admission_date", "id"]})
+        today = timezone.localdate()
+        from core.views import add_months
+        overdue_before = add_months(today, -services.rule("PROBATION_MONTHS") - 1)
+        return render(request, "lifecycle/worklist.html", {
+            "listing": listing, "page": listing.page, "members": listing.items, "overdue_before": overdue_before,
+            "probation_months": services.rule("PROBATION_MONTHS"), "organization": org, "tab": "worklist"})
+
+
+class MemberLifecycleView(LoginRequiredMixin, View):
+    """A member's lifecycle page: status, open letter, exemptions and the forms that change them."""
+
+    model = Member
+
+    def get(self, request, pk):
+        member = get_scoped_or_404(Member.objects.select_related("organization"), request.user, "view", pk=pk)
+        return render(request, "lifecycle/member.html", self._context(request, member))
+
+    def _context(self, request, member):
+        user = request.user
+        return {
+            "member": member,
+            "can_change": can(user, Member, "change") and path_in_scope(user, Member, "change", member.org_path),
+            "letters": list(TransferLetter.objects.filter(member=member).restrict(user, "view")
+                            .select_related("from_org", "to_org").order_by("-issued_on", "-id")[:20]),
+            "exemptions": list(Exemption.objects.filter(member=member).order_by("-valid_from")[:20]),
+            "cases": list(AdmissionCase.objects.filter(member=member).restrict(user, "view").order_by("-id")[:10]),
+            "readmittable": member.status in ("left", "struck_off", "expelled"),
+            "tab": "worklist",
+        }
+
+
+class _MemberFormView(LoginRequiredMixin, View):
+    model = Member
+    form_class = None
+    template_name = "lifecycle/member_form.html"
+    title = ""
+
+    def member(self, request, pk):
+        member = get_scoped_or_404(Member.objects.select_related("organization"), request.user, "view", pk=pk)
+        if not (can(request.user, Member, "change") and path_in_scope(request.user, Member, "change",
+                                                                      member.org_path)):
+            raise PermissionDenied(_("You may see this member's record but not change it."))
+        return member
+
+    def render_form(self, request, member, form, status=200):
+        return render(request, self.template_name, {"member": member, "form": form, "title": self.get_title(member),
+                                                    "tab": "worklist", "extra": self.extra(member)}, status=status)
+
+    def get_title(self, member):
+        return self.title
+
+    def extra(self, member):
+        return {}
+
+    def get(self, request, pk):
+        member = self.member(request, pk)
+        return self.render_form(request, member, self.form_class())
+
+    def post(self, request, pk):
+        member = self.member(request, pk)
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            result = _run(form, self.perform, request.user, member, form.cleaned_data)
+            if result is not None:
+                messages.success(request, self.success_message())
+                return self.success_redirect(member, result)
+        return self.render_form(request, member, form, status=400)
+
+    def success_redirect(self, member, result):
+        return redirect("lifecycle:member", pk=member.pk)
+
+
+class RecognitionView(_MemberFormView):
+    form_class = RecognitionForm
+
+    def get_title(self, member):
+        return _("End of probation")
+
+    def extra(self, member):
+        return {"probation_end": services.probation_end(member) if member.status == MemberStatus.PROBATIONARY
+                else None}
+
+    def perform(self, user, member, data):
+        if data["outcome"] == "recognize":
+            return services.recognize_official(user, member, vote_no=data["vote_no"], vote_date=data["vote_date"],
+                                               decision_no=data["decision_no"], on=data["on"])
+        return services.strike_off(user, member, vote_no=data["vote_no"], vote_date=data["vote_date"],
+                                   decision_no=data["decision_no"], on=data["on"], reason=data["reason"])
+
+    def success_message(self):
+        return _("The decision has been recorded.")
+
+
+class LeavingView(_MemberFormView):
+    form_class = LeavingForm
+
+    def get_title(self, member):
+        return _("Leaving the party")
+
+    def perform(self, user, member, data):
+        return services.record_leaving(user, member, kind=data["kind"], on=data["on"], decision=data["decision"],
+                                       note=data["note"])
+
+    def success_message(self):
+        return _("The leaving has been recorded.")
+
+
+class ExemptionView(_MemberFormView):
+    form_class = ExemptionForm
+
+    def get_title(self, member):
+        return _("Exemption from activities")
+
+    def perform(self, user, member, data):
+        return services.grant_exemption(user, member, valid_from=data["valid_from"], valid_to=data["valid_to"],
+                                        reason=data["reason"], decision=data["decision"])
+
+    def success_message(self):
+        return _("The exemption has been recorded.")
+
+
+class TransferView(_MemberFormView):
+    form_class = LetterForm
+
+    def get_title(self, member):
+        return _("Issue a transfer letter")
+
+    def perform(self, user, member, data):
+        to = find_receiving_org(data["to_org"])
+        if to is None:
+            raise ValidationError({"to_org": _("There is no active party cell with this code or number.")})
+        return services.issue_transfer_letter(user, member, to_org=to, number=data["number"],
+                                              issued_on=data["issued_on"], kind=data["kind"])
+
+    def success_message(self):
+        return _("The transfer letter has been issued; the member is in transit until the receiving side "
+                 "confirms.")
+
+    def success_redirect(self, member, result):
+        return redirect("lifecycle:letter", pk=result.pk)
+
+
+# --- Transfers ------------------------------------------------------------------------------------------
+
+class LetterListView(LoginRequiredMixin, View):
+    def get(self, request):
+        user = request.user
+        _require(user, "view")
+        side = request.GET.get("side", "out")
+        if side not in ("out", "in"):
+            side = "out"
+        qs = TransferLetter.objects.restrict(user, "view")
+        qs = qs.outgoing(user) if side == "out" else qs.incoming(user)
+        state = request.GET.get("state", "")
+        if state in LetterState.values:
+            qs = qs.filter(state=state)
+        today = timezone.localdate()
+        if request.GET.get("overdue"):
+            qs = qs.overdue(today)
+        listing = keyset_list(request, qs.select_related("member", "from_org", "to_org"),
+                              sorts={"": ["-issued_on", "-id"]})
+        return render(request, "lifecycle/letter_list.html", {
+            "listing": listing, "page": listing.page, "letters": listing.items, "side": side, "state": state,
+            "states": LetterState.choices, "overdue": bool(request.GET.get("overdue")), "today": today,
+            "tab": "transfers"})
+
+
+class BulkTransferView(LoginRequiredMixin, View):
+    """Choose a party cell, tick its members, issue one letter number for all of them."""
+
+    def _setup(self, request, data):
+        _require(request.user, "change")
+        org = _scoped_org(request.user, services.as_int(data.get("organization")), "change")
+        members = []
+        if org is not None:
+            members = list(Member.objects.restrict(request.user, "change").filter(
+                organization=org, status__in=[MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY])
+                .order_by("name_key", "id")[:500])
+        return org, members
+
+    def _render(self, request, org, members, form, status=200):
+        selected = {services.as_int(v) for v in request.POST.getlist("members")}
+        return render(request, "lifecycle/bulk_transfer.html", {"organization": org, "members": members,
+                                                                "form": form, "selected": selected,
+                                                                "tab": "transfers"}, status=status)
+
+    def get(self, request):
+        org, members = self._setup(request, request.GET)
+        form = BulkLetterForm(member_choices=[(m.pk, m.full_name) for m in members])
+        return self._render(request, org, members, form)
+
+    def post(self, request):
+        org, members = self._setup(request, request.POST)
+        choices = [(m.pk, m.full_name) for m in members]
+        form = BulkLetterForm(request.POST, member_choices=choices)
+        if org is None:
+            form.add_error(None, _("Choose the sending party cell first."))
+        elif form.is_valid():
+            data = form.cleaned_data
+            to = find_receiving_org(data["to_org"])
+            if to is None:
+                form.add_error("to_org", _("There is no active party cell with this code or number."))
+            else:
+                letters = _run(form, services.bulk_issue_transfer_letters, request.user, data["members"], to_org=to,
+                               number=data["number"], issued_on=data["issued_on"], kind=data["kind"])
+                if letters is not None:
+                    messages.success(request, _("%(n)d transfer letters have been issued.") % {"n": len(letters)})
+                    return redirect("lifecycle:letters")
+        return self._render(request, org, members, form, status=400)
+
+
+LETTER_OPS = {"confirm": ReceiptForm, "return": CloseLetterForm, "cancel": CloseLetterForm,
+              "end": EndTemporaryForm}
+
+
+class LetterDetailView(LoginRequiredMixin, View):
+    model = TransferLetter
+
+    def _letter(self, request, pk):
+        return get_scoped_or_404(TransferLetter.objects.select_related("member", "from_org", "to_org"),
+                                 request.user, "view", pk=pk)
+
+    def _context(self, request, letter, forms=None):
+        user = request.user
+        forms = forms or {}
+        may_change = can(user, Member, "change")
+        sender = may_change and path_in_scope(user, Member, "change", letter.from_path)
+        receiver = may_change and path_in_scope(user, Member, "change", letter.to_path)
+        ops = {}
+        if letter.state == LetterState.ISSUED:
+            if receiver:
+                ops["confirm"] = forms.get("confirm") or ReceiptForm(prefix="confirm")
+                ops["return"] = forms.get("return") or CloseLetterForm(prefix="return")
+            if sender:
+                ops["cancel"] = forms.get("cancel") or CloseLetterForm(prefix="cancel")
+        elif letter.state == LetterState.RECEIVED and letter.kind == TransferKind.TEMPORARY and (sender or receiver):
+            ops["end"] = forms.get("end") or EndTemporaryForm(prefix="end")
+        show_member = Member.objects.restrict(user, "view").filter(pk=letter.member_id).exists()
+        return {"letter": letter, "ops": ops, "is_sender": sender, "is_receiver": receiver,
+                "overdue": letter.is_overdue(), "show_member_link": show_member, "tab": "transfers"}
+
+    def get(self, request, pk):
+        letter = self._letter(request, pk)
+        return render(request, "lifecycle/letter_detail.html", self._context(request, letter))
+
+    def post(self, request, pk):
+        letter = self._letter(request, pk)
+        _require(request.user, "change")
+        op = request.POST.get("op", "")
+        if op not in LETTER_OPS:
+            messages.error(request, _("Choose what to do with the letter."))
+            return redirect("lifecycle:letter", pk=letter.pk)
+        form = LETTER_OPS[op](request.POST, prefix=op)
+        result = None
+        if form.is_valid():
+            data = form.cleaned_data
+            user = request.user
+            if op == "confirm":
+                result = _run(form, services.confirm_receipt, user, letter, received_on=data["received_on"],
+                              decision=data["decision"])
+            elif op == "return":
+                result = _run(form, services.return_letter, user, letter, on=data["on"], reason=data["reason"])
+            elif op == "cancel":
+                result = _run(form, services.cancel_letter, user, letter, on=data["on"], reason=data["reason"])
+            else:
+                result = _run(form, services.end_temporary_activity, user, letter, on=data["on"])
+        if result is not None:
+            messages.success(request, _("The letter has been updated."))
+            return redirect("lifecycle:letter", pk=letter.pk)
+        letter.refresh_from_db()
+        return render(request, "lifecycle/letter_detail.html", self._context(request, letter, {op: form}),
+                      status=400)
+
+
+# --- Badges ---------------------------------------------------------------------------------------------
+
+def badge_period(form) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    data = form.cleaned_data if form.is_valid() else {}
+    start = data.get("start") or dt.date(today.year, 1, 1)
+    end = data.get("end") or dt.date(start.year, 12, 31)
+    if end < start:
+        end = start
+    return start, end
+
+
+class BadgeView(LoginRequiredMixin, View):
+    def get(self, request):
+        user = request.user
+        _require(user, "view")
+        form = BadgeFilterForm(request.GET or None, years=badges.badge_years())
+        valid = form.is_valid() if request.GET else True
+        start, end = badge_period(form) if valid else badge_period(BadgeFilterForm({}))
+        data = form.cleaned_data if valid and request.GET else {}
+        org = _scoped_org(user, data.get("organization"))
+        only = [data["badge"]] if data.get("badge") else None
+        if request.GET.get("format") == "xlsx" and valid:
+            return self.export(user, start, end, org, only, early=bool(request.GET.get("early")))
+        groups = []
+        if valid:
+            for group in badges.badge_groups(user, start, end, organization=org, only=only):
+                rows = list(group.queryset.select_related("organization")[:BADGE_PAGE_ROWS])
+                groups.append({"years": group.years, "rows": rows, "count": group.count})
+            early = []
+            for group in badges.early_groups(user, end, organization=org, only=only):
+                rows = list(group.queryset.select_related("organization")[:BADGE_PAGE_ROWS])
+                if rows:
+                    early.append({"years": group.years, "rows": rows, "count": group.count})
+        else:
+            early = []
+        query = request.GET.copy()
+        query.pop("format", None)
+        return render(request, "lifecycle/badges.html", {
+            "form": form, "groups": groups, "early": early, "start": start, "end": end, "organization": org,
+            "limit": BADGE_PAGE_ROWS, "early_months": services.rule("BADGE_EARLY_MONTHS"),
+            "export_query": query.urlencode(), "tab": "badges"}, status=200 if valid else 400)
+
+    def export(self, user, start, end, org, only, early=False):
+        from lifecycle.exports import badge_workbook_stream
+
+        qs = badges.badge_queryset(user, start, end, organization=org, only=only, early=early)
+        name = f"badges_{start.isoformat()}_{end.isoformat()}.xlsx"
+        response = StreamingHttpResponse(
+            badge_workbook_stream(qs, start, end, early=early),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+# --- Targets --------------------------------------------------------------------------------------------
+
+class TargetView(LoginRequiredMixin, View):
+    def _org_year(self, request, data):
+        form = TargetFilterForm(data)
+        form.is_valid()
+        cleaned = getattr(form, "cleaned_data", {})
+        org = _scoped_org(request.user, cleaned.get("organization")) or scope_root(request.user)
+        if org is not None and not Organization.objects.restrict(request.user, "view").filter(pk=org.pk).exists():
+            org = None
+        return form, org, cleaned.get("year") or timezone.localdate().year
+
+    def _render(self, request, filter_form, org, year, target_form=None, status=200):
+        report = services.target_report(org, year) if org is not None else None
+        can_set = org is not None and can(request.user, Member, "change") and path_in_scope(
+            request.user, Member, "change", org.path)
+        target_form = target_form or TargetForm(initial={"organization": org.pk if org else None, "year": year})
+        return render(request, "lifecycle/targets.html", {
+            "filter_form": filter_form, "organization": org, "year": year, "report": report, "can_set": can_set,
+            "target_form": target_form, "tab": "targets"}, status=status)
+
+    def get(self, request):
+        _require(request.user, "view")
+        form, org, year = self._org_year(request, request.GET)
+        return self._render(request, form, org, year)
+
+    def post(self, request):
+        _require(request.user, "change")
+        target_form = TargetForm(request.POST)
+        filter_form, org, year = self._org_year(request, request.POST)
+        if target_form.is_valid():
+            data = target_form.cleaned_data
+            org = _scoped_org(request.user, data["organization"], "change")
+            if org is None:
+                target_form.add_error(None, _("There is no organization with this number among those you work on."))
+            else:
+                result = _run(target_form, services.set_target, request.user, org, year=data["year"],
+                              target_count=data["target_count"], target_percent=data["target_percent"],
+                              decision=data["decision"])
+                if result is not None:
+                    messages.success(request, _("The target has been saved."))
+                    return redirect(f"{request.path}?organization={org.pk}&year={data['year']}")
+        return self._render(request, filter_form, org, year, target_form, status=400)

@@ -1,0 +1,129 @@
+"""The member registry over the API: scoped, keyset-paginated reads; writes through members.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api_views import ScopedGenericViewSet
+from members import services
+from members.api.serializers import (
+    MemberHistorySerializer,
+    MemberSerializer,
+    MemberUpdateSerializer,
+    StatusChangeSerializer,
+    TransferSerializer,
+)
+from members.filtersets import MemberFilterSet
+from members.models import Member, MemberHistory
+
+# ?ordering= values and the keyset each one walks (every list ends in the unique id, matching an index).
+ORDERINGS: dict[str, list[str]] = {
+    "name": ["name_key", "id"],
+    "-name": ["-name_key", "-id"],
+    "birth_date": ["birth_date", "id"],
+    "-birth_date": ["-birth_date", "-id"],
+    "admission_date": ["admission_date", "id"],
+    "-admission_date": ["-admission_date", "-id"],
+    "id": ["id"],
+    "-id": ["-id"],
+}
+
+ORDERING_PARAMETER = OpenApiParameter(
+    "ordering", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=list(ORDERINGS),
+    description="Sort order (default: name).",
+)
+CONFLICT = OpenApiResponse(description="Someone else changed the record since `lock_version`.")
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[ORDERING_PARAMETER]),
+    create=extend_schema(request=MemberSerializer, responses={201: MemberSerializer}),
+    partial_update=extend_schema(request=MemberUpdateSerializer, responses={200: MemberSerializer, 409: CONFLICT}),
+)
+class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    mixins.UpdateModelMixin, ScopedGenericViewSet):
+    """Party members in the caller's subtree."""
+
+    queryset = Member.objects.all()
+    serializer_class = MemberSerializer
+    filterset_class = MemberFilterSet
+    select_related = ("organization",)
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    fixed_order: list[str] | None = None
+
+    @property
+    def keyset_order(self) -> list[str]:  # type: ignore[override]
+        """The keyset follows ``?ordering=``; an unknown value is a 400, not a silent default."""
+        if self.fixed_order:
+            return self.fixed_order
+        value = self.request.query_params.get("ordering") or "name"
+        if value not in ORDERINGS:
+            raise ValidationError({"ordering": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(ORDERINGS)}]})
+        return ORDERINGS[value]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.require("add")
+        serializer = MemberSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        member = services.register_member(
+            request.user, organization=data.pop("organization"), status=data.pop("status"),
+            decision=data.pop("decision", ""), **{k: v for k, v in data.items() if k in services.PERSONAL_FIELDS},
+        )
+        return Response(MemberSerializer(member, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        member = self.get_object()
+        serializer = MemberUpdateSerializer(member, data=request.data, partial=True,
+                                            context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        expected = data.pop("lock_version")
+        member = services.update_member(request.user, member, expected_version=expected, **data)
+        return Response(MemberSerializer(member, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=TransferSerializer, responses={200: MemberSerializer, 409: CONFLICT}, filters=False)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def transfer(self, request: Request, pk: str | None = None) -> Response:
+        """Move the member to another party cell inside the caller's scope, from a date, by a decision."""
+        member = self.get_object()
+        serializer = TransferSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        member = services.transfer_member(request.user, member, to=data["to"], effective_on=data["effective_on"],
+                                          decision=data["decision"], expected_version=data["lock_version"])
+        return Response(MemberSerializer(member, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=StatusChangeSerializer, responses={200: MemberSerializer, 409: CONFLICT}, filters=False)
+    @action(detail=True, methods=["post"], url_path="status", url_name="status", filter_backends=[],
+            pagination_class=None)
+    def change_status(self, request: Request, pk: str | None = None) -> Response:
+        """Recognize the member as official, or record leaving, striking off, expulsion or death."""
+        member = self.get_object()
+        serializer = StatusChangeSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        member = services.change_member_status(request.user, member, status=data["status"],
+                                               effective_on=data["effective_on"], decision=data["decision"],
+                                               note=data["note"], expected_version=data["lock_version"])
+        return Response(MemberSerializer(member, context=self.get_serializer_context()).data)
+
+    @extend_schema(responses=MemberHistorySerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        """Where the member was and in which status, oldest first."""
+        member = self.get_object()
+        qs = MemberHistory.objects.filter(member=member).select_related("organization")
+        self.fixed_order = ["valid_from", "id"]
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(MemberHistorySerializer(page, many=True).data)

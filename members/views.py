@@ -1,0 +1,200 @@
+"""The member registry: filtered keyset list, member page with history and audit, create and edit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from core.scope import OutOfScope, can, get_scoped_or_404, path_in_scope
+from core.services import EditConflict
+from core.views import apply_service_errors, keyset_list, sort_columns
+from members import services
+from members.filtersets import MemberFilterSet
+from members.forms import MemberCreateForm, MemberEditForm
+from members.models import Member, MemberHistory
+from orgs.models import Organization
+
+# Whitelisted sorts: each is an index-backed keyset order ending in the id.
+MEMBER_SORTS = {
+    "name": ["name_key", "id"],
+    "-name": ["-name_key", "-id"],
+    "birth": ["birth_date", "id"],
+    "-birth": ["-birth_date", "-id"],
+    "admission": ["admission_date", "id"],
+    "-admission": ["-admission_date", "-id"],
+}
+MEMBER_COLUMNS = [("name", gettext_lazy("Full name")), ("birth", gettext_lazy("Date of birth")),
+                  ("admission", gettext_lazy("Admission date"))]
+
+
+def member_list_context(request, queryset, *, fixed_organization=None) -> dict:
+    """Context of the member table partial; ``queryset`` is already restricted to the user's scope."""
+    data = request.GET
+    if fixed_organization is not None and "organization" in data:
+        data = data.copy()
+        data.pop("organization")
+    listing = keyset_list(request, queryset.select_related("organization"), filterset_class=MemberFilterSet,
+                          sorts=MEMBER_SORTS, default_sort="name", data=data)
+    filterset = listing.filterset
+    filtered = any(v for k, v in data.items() if k not in ("cursor", "sort", "partial"))
+    export_query = data.copy()
+    for key in list(export_query.keys()):
+        if not any(export_query.getlist(key)):
+            del export_query[key]
+    for key in ("cursor", "sort", "partial"):
+        export_query.pop(key, None)
+    if fixed_organization is not None:
+        export_query["organization"] = str(fixed_organization.pk)
+    return {
+        "listing": listing,
+        "members": listing.items,
+        "page": listing.page,
+        "filter": filterset,
+        "filter_error": listing.error,
+        "columns": sort_columns(listing.sort, MEMBER_COLUMNS),
+        "sort": listing.sort,
+        "filtered": filtered,
+        "fixed_organization": fixed_organization,
+        "selected_organization": fixed_organization or (filterset.selected_organization if filterset else None),
+        "can_export": can(request.user, Member, "export"),
+        "export_query": export_query.urlencode(),
+        "can_add_member": can(request.user, Member, "add"),
+    }
+
+
+class MemberListView(LoginRequiredMixin, View):
+    template_name = "members/list.html"
+
+    def get(self, request):
+        context = member_list_context(request, Member.objects.restrict(request.user, "view"))
+        if request.htmx and not request.htmx.boosted:
+            return render(request, "members/_table.html", context)
+        return render(request, self.template_name, context)
+
+
+class MemberDetailView(LoginRequiredMixin, View):
+    model = Member
+    template_name = "members/detail.html"
+
+    def get(self, request, pk):
+        from audit.models import AuditRecord
+
+        user = request.user
+        member = get_scoped_or_404(Member.objects.select_related("organization"), user, "view", pk=pk)
+        history = list(MemberHistory.objects.filter(member=member).select_related("organization")
+                       .order_by("-valid_from", "-id"))
+        audit = []
+        show_audit = can(user, AuditRecord, "view")
+        if show_audit:
+            audit = list(AuditRecord.objects.restrict(user, "view")
+                         .filter(content_type=ContentType.objects.get_for_model(Member), object_id=str(member.pk))
+                         .order_by("-at", "-id")[:50])
+        context = {
+            "member": member,
+            "history": history,
+            "audit": audit,
+            "show_audit": show_audit,
+            "can_change": can(user, Member, "change") and path_in_scope(user, Member, "change", member.org_path),
+        }
+        return render(request, self.template_name, context)
+
+
+def _require_change(user, member) -> None:
+    if not (can(user, Member, "change") and path_in_scope(user, Member, "change", member.org_path)):
+        raise PermissionDenied(_("You may see this member's record but not change it."))
+
+
+class MemberEditView(LoginRequiredMixin, View):
+    model = Member
+    template_name = "members/form.html"
+
+    @staticmethod
+    def _initial(member) -> dict:
+        initial = {f: getattr(member, f) for f in MemberEditForm.personal_fields}
+        initial["lock_version"] = member.lock_version
+        return {k: ("" if v is None else v) for k, v in initial.items()}
+
+    def get(self, request, pk):
+        member = get_scoped_or_404(Member.objects.select_related("organization"), request.user, "view", pk=pk)
+        _require_change(request.user, member)
+        form = MemberEditForm(initial=self._initial(member))
+        return render(request, self.template_name, {"member": member, "form": form, "mode": "edit"})
+
+    def post(self, request, pk):
+        member = get_scoped_or_404(Member.objects.select_related("organization"), request.user, "view", pk=pk)
+        _require_change(request.user, member)
+        form = MemberEditForm(request.POST)
+        conflict = None
+        if form.is_valid():
+            data = form.personal_data()
+            changes = {f: v for f, v in data.items() if v != getattr(member, f) and not (v in ("", None) and
+                                                                                         getattr(member, f) in ("", None))}
+            try:
+                services.update_member(request.user, member, expected_version=form.cleaned_data["lock_version"],
+                                       **changes)
+            except EditConflict as exc:
+                member.refresh_from_db()
+                conflict = [{"label": form.fields[f].label, "current": getattr(member, f),
+                             "yours": form.cleaned_data.get(f)} for f in MemberEditForm.personal_fields]
+                form.add_error(None, str(exc))
+                # The user has now seen the current record: a second submission is a deliberate overwrite.
+                form.data = form.data.copy()
+                form.data["lock_version"] = str(member.lock_version)
+            except OutOfScope as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("The member's record has been saved."))
+                return redirect("members:detail", pk=member.pk)
+        return render(request, self.template_name,
+                      {"member": member, "form": form, "mode": "edit", "conflict": conflict},
+                      status=409 if conflict else 200)
+
+
+class MemberCreateView(LoginRequiredMixin, View):
+    template_name = "members/form.html"
+
+    def _check(self, request):
+        if not can(request.user, Member, "add"):
+            raise PermissionDenied(_("Your roles do not allow registering members."))
+
+    def get(self, request):
+        self._check(request)
+        initial = {}
+        raw = request.GET.get("organization", "")
+        if raw.isdigit():
+            initial["organization"] = int(raw)
+        form = MemberCreateForm(initial=initial)
+        org = Organization.objects.restrict(request.user, "view").filter(pk=initial["organization"]).first() \
+            if initial else None
+        return render(request, self.template_name, {"form": form, "mode": "create", "org": org})
+
+    def post(self, request):
+        self._check(request)
+        form = MemberCreateForm(request.POST)
+        org = None
+        if form.is_valid():
+            org = Organization.objects.restrict(request.user, "view").filter(pk=form.cleaned_data["organization"]).first()
+            if org is None:
+                form.add_error("organization", _("There is no organization with this number among those you work on."))
+            else:
+                data = {k: v for k, v in form.personal_data().items() if v not in ("", None)}
+                try:
+                    member = services.register_member(request.user, organization=org,
+                                                      status=form.cleaned_data["status"],
+                                                      decision=form.cleaned_data["decision"], **data)
+                except OutOfScope as exc:
+                    form.add_error(None, str(exc))
+                except ValidationError as exc:
+                    apply_service_errors(form, exc)
+                else:
+                    messages.success(request, _("The member has been registered."))
+                    return redirect("members:detail", pk=member.pk)
+        return render(request, self.template_name, {"form": form, "mode": "create", "org": org})

@@ -1,0 +1,787 @@
+"""Reorganization by decision: establish, merge, split, transfer, dissolve, rename / change type.
+
+Each operation is first *resolved* into a list of primitive steps (establish, move a subtree, move members,
+move grants, dissolve, link predecessor -> successor, change). ``preview_*`` describes the steps without
+writing anything; ``apply_reorganization`` runs them in one transaction (one action, one audit trail).
+Moving a subtree is set-based SQL: one UPDATE rewrites the paths of all descendants and one the
+``org_path`` of all their members; history rows are closed and opened in bulk; counters are shifted by
+F() updates along the old and the new ancestors. Members and organizations keep their ids.
+
+Dates: an operation effective today or earlier is applied at once (a decision recorded late), provided no
+later history exists for the organizations and members whose own record changes; one effective later is
+stored as *scheduled* and applied by ``manage.py apply_reorganizations`` (or cancelled before).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Concat, Substr
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import RoleGrant, User
+from core.actions import action
+from core.scope import OutOfScope, path_in_scope
+from core.tree import STEP, ancestor_ids, child_path, prefix_q
+from members.choices import ACTIVE_STATUSES, HistoryEvent, MemberStatus
+from members.models import Member, MemberHistory
+from orgs.choices import ALLOWED_CHILDREN, MEMBER_HOLDING_TYPES, OrgType
+from orgs.models import Organization, OrganizationVersion
+from reorg.choices import LinkKind, ReorgKind, ReorgState, SplitRule
+from reorg.models import OrganizationLink, Reorganization
+
+# Sent inside the applying transaction so that other apps move their open work (tasks, reviews, ...) to the
+# successor: ``moves`` is a list of (predecessor id, successor id or None when it is for review).
+organizations_reorganized = Signal()
+
+SAMPLE = 50  # names listed per group in a preview
+
+
+# --- resolving a plan into steps ------------------------------------------------------------------------------
+@dataclass
+class NewOrg:
+    """An organization the operation establishes; ``obj`` is filled when the step runs."""
+
+    parent: Organization
+    code: str
+    name: str
+    org_type: str
+    term: str = ""
+    obj: Organization | None = None
+
+    @property
+    def pk(self) -> int | None:
+        return self.obj.pk if self.obj else None
+
+
+Ref = Organization | NewOrg
+
+
+def _ref_id(ref: Ref) -> int:
+    return ref.obj.pk if isinstance(ref, NewOrg) else ref.pk  # type: ignore[union-attr]
+
+
+def _ref_name(ref: Ref) -> str:
+    return ref.name
+
+
+def _ref_type(ref: Ref) -> str:
+    return ref.org_type
+
+
+@dataclass
+class Steps:
+    kind: str
+    on: dt.date
+    decision: str
+    decision_date: dt.date | None
+    items: list[tuple] = field(default_factory=list)
+    affected: dict[int, Organization] = field(default_factory=dict)  # organizations concerned (for the M2M)
+    paths: list[str] = field(default_factory=list)  # for the common scope path
+
+    def add(self, *step: Any) -> None:
+        self.items.append(step)
+
+    def touch(self, *orgs: Organization) -> None:
+        for org in orgs:
+            self.affected[org.pk] = org
+            self.paths.append(org.path)
+
+
+def _error(field_name: str, message: str) -> ValidationError:
+    return ValidationError({field_name: message})
+
+
+def _org(actor: Any, pk: Any, perm: str, field_name: str) -> Organization:
+    """An organization the actor can see (else "unknown", like a 404) and may ``perm`` (else OutOfScope)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise _error(field_name, _("Choose an organization."))
+    org = Organization.objects.filter(pk=pk).restrict(actor, "view").first()
+    if org is None:
+        raise _error(field_name, _("This organization does not exist or is outside your organizations."))
+    if not path_in_scope(actor, Organization, perm, org.path):
+        raise OutOfScope()
+    if not org.is_active:
+        raise _error(field_name, _("The organization %(name)s has been dissolved.") % {"name": org.name})
+    return org
+
+
+def _check_own_history(org: Organization, on: dt.date, field_name: str = "effective_on") -> None:
+    """The organization's own record may change on ``on`` only if nothing later is recorded for it."""
+    later = OrganizationVersion.objects.filter(organization=org, valid_from__gt=on).order_by("valid_from").first()
+    if later is not None:
+        raise _error(field_name, _("%(name)s has a later recorded change (%(date)s); a decision effective earlier "
+                                   "cannot be recorded over it.") % {"name": org.name,
+                                                                      "date": later.valid_from.isoformat()})
+
+
+def _check_existed(org: Organization, on: dt.date, field_name: str) -> None:
+    if not OrganizationVersion.objects.as_of(on).filter(organization=org).exists():
+        raise _error(field_name, _("%(name)s did not exist on %(date)s.") % {"name": org.name,
+                                                                            "date": on.isoformat()})
+    moved_later = OrganizationVersion.objects.filter(organization=org).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=on)).exclude(path=org.path).exists()
+    if moved_later:
+        raise _error(field_name, _("%(name)s was moved in the tree after %(date)s.") % {"name": org.name,
+                                                                                      "date": on.isoformat()})
+
+
+def _check_members_history(member_qs, on: dt.date) -> None:
+    later = (MemberHistory.objects.filter(member__in=member_qs.values("pk"), valid_to__isnull=True,
+                                          valid_from__gt=on).order_by("-valid_from").first())
+    if later is not None:
+        raise _error("effective_on", _("A member concerned has a later recorded change (%(date)s).")
+                     % {"date": later.valid_from.isoformat()})
+
+
+def _check_child_allowed(child_type: str, parent: Ref, field_name: str) -> None:
+    if child_type not in ALLOWED_CHILDREN.get(_ref_type(parent), set()):
+        raise _error(field_name, _("A %(child)s cannot stand under %(parent)s.")
+                     % {"child": OrgType(child_type).label, "parent": _ref_name(parent)})
+
+
+def _new_org(actor: Any, spec: Any, parent: Organization | None, on: dt.date, field_name: str,
+             codes: set[str]) -> NewOrg:
+    if not isinstance(spec, dict):
+        raise _error(field_name, _("Describe the new organization."))
+    if parent is None:
+        parent = _org(actor, spec.get("parent"), "add", field_name)
+    elif not path_in_scope(actor, Organization, "add", parent.path):
+        raise OutOfScope()
+    code, name = str(spec.get("code") or "").strip(), str(spec.get("name") or "").strip()
+    org_type = str(spec.get("org_type") or "")
+    if not code or not name:
+        raise _error(field_name, _("The new organization needs a code and a name."))
+    if org_type not in OrgType.values or org_type == OrgType.CENTRAL:
+        raise _error(field_name, _("Choose the type of the new organization."))
+    if code in codes or Organization.objects.filter(code=code).exists():
+        raise _error(field_name, _("An organization with the code %(code)s already exists.") % {"code": code})
+    codes.add(code)
+    _check_child_allowed(org_type, parent, field_name)
+    _check_existed(parent, on, field_name)
+    return NewOrg(parent=parent, code=code, name=name, org_type=org_type, term=str(spec.get("term") or "")[:9])
+
+
+def _ids(value: Any, field_name: str) -> list[int]:
+    if value in (None, ""):
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise _error(field_name, _("Give a list of numbers."))
+    try:
+        return [int(v) for v in value]
+    except (TypeError, ValueError):
+        raise _error(field_name, _("Give a list of numbers."))
+
+
+def _active_children(org: Organization):
+    return org.children.filter(dissolved_on__isnull=True).order_by("path")
+
+
+def _active_members(org: Organization):
+    return Member.objects.filter(organization=org, status__in=ACTIVE_STATUSES)
+
+
+def _check_receiver(source: Organization, target: Ref, on: dt.date, field_name: str) -> None:
+    """Everything in ``source`` can go to ``target``: its children are allowed there, its members held there."""
+    for child_type in _active_children(source).values_list("org_type", flat=True).distinct():
+        _check_child_allowed(child_type, target, field_name)
+    if _active_members(source).exists() and _ref_type(target) not in MEMBER_HOLDING_TYPES:
+        raise _error(field_name, _("%(name)s holds members directly; they can only go to a party cell or a "
+                                   "grassroots party cell.") % {"name": source.name})
+    if isinstance(target, Organization):
+        if target.path.startswith(source.path):
+            raise _error(field_name, _("An organization cannot be merged into one of its own sub-organizations."))
+        _check_existed(target, on, field_name)
+
+
+def _absorb(steps: Steps, source: Organization, target: Ref, link_kind: str) -> None:
+    """Move everything of ``source`` to ``target``, then dissolve ``source`` (merge, dissolve with successor)."""
+    for child in _active_children(source):
+        steps.add("move_subtree", child, target)
+    _check_members_history(_active_members(source), steps.on)
+    steps.add("move_members", source, target, None)
+    steps.add("move_grants", source, target)
+    steps.add("link", source, target, link_kind)
+    steps.add("dissolve", source)
+
+
+def resolve(actor: Any, kind: str, plan: dict, *, effective_on: dt.date, decision: str,
+            decision_date: dt.date | None = None) -> Steps:
+    """Check a plan against the tree and the actor's rights and turn it into steps (nothing is written)."""
+    if not isinstance(plan, dict):
+        raise ValidationError(_("The plan is not valid."))
+    decision = (decision or "").strip()
+    if not decision:
+        raise _error("decision", _("A reorganization needs the number of its deciding document."))
+    if not isinstance(effective_on, dt.date):
+        raise _error("effective_on", _("Enter the date the decision takes effect."))
+    if decision_date and decision_date > effective_on + dt.timedelta(days=3660):
+        raise _error("decision_date", _("The decision date is too far from the effective date."))
+    steps = Steps(kind=kind, on=effective_on, decision=decision, decision_date=decision_date)
+    on, codes = effective_on, set()
+    if kind == ReorgKind.ESTABLISH:
+        parent = _org(actor, plan.get("parent"), "add", "parent")
+        new = _new_org(actor, plan, parent, on, "parent", codes)
+        steps.touch(parent)
+        steps.add("establish", new)
+    elif kind == ReorgKind.MERGE:
+        source_ids = _ids(plan.get("sources"), "sources")
+        if len(set(source_ids)) < (1 if plan.get("target") else 2) or len(set(source_ids)) != len(source_ids):
+            raise _error("sources", _("Choose two or more different organizations to merge."))
+        sources = [_org(actor, pk, "change", "sources") for pk in source_ids]
+        for s in sources:
+            if s.org_type == OrgType.CENTRAL:
+                raise _error("sources", _("The Central Committee cannot be merged."))
+            _check_own_history(s, on)
+            for other in sources:
+                if other.pk != s.pk and other.path.startswith(s.path):
+                    raise _error("sources", _("One organization to merge lies inside another."))
+        target: Ref
+        if plan.get("target"):
+            target = _org(actor, plan["target"], "add", "target")
+            if target.pk in source_ids:
+                raise _error("target", _("The receiving organization cannot be one of those merged."))
+            steps.touch(target)
+        else:
+            target = _new_org(actor, plan.get("new"), None, on, "new", codes)
+            steps.touch(target.parent)
+            steps.add("establish", target)
+        for s in sources:
+            _check_receiver(s, target, on, "target")
+            steps.touch(s)
+            _absorb(steps, s, target, LinkKind.MERGED)
+    elif kind == ReorgKind.SPLIT:
+        _resolve_split(actor, plan, steps, codes)
+    elif kind == ReorgKind.TRANSFER:
+        org_ids = _ids(plan.get("organizations"), "organizations")
+        if not org_ids or len(set(org_ids)) != len(org_ids):
+            raise _error("organizations", _("Choose the organizations to transfer."))
+        new_parent = _org(actor, plan.get("to"), "add", "to")
+        _check_existed(new_parent, on, "to")
+        moved = [_org(actor, pk, "change", "organizations") for pk in org_ids]
+        steps.touch(new_parent)
+        for org in moved:
+            if org.org_type == OrgType.CENTRAL:
+                raise _error("organizations", _("The Central Committee cannot be transferred."))
+            if org.parent_id == new_parent.pk:
+                raise _error("to", _("%(name)s already stands under this organization.") % {"name": org.name})
+            if new_parent.path.startswith(org.path):
+                raise _error("to", _("An organization cannot be moved under its own sub-organization."))
+            for other in moved:
+                if other.pk != org.pk and other.path.startswith(org.path):
+                    raise _error("organizations", _("One organization to transfer lies inside another."))
+            _check_child_allowed(org.org_type, new_parent, "to")
+            _check_own_history(org, on)
+            steps.touch(org)
+            steps.add("move_subtree", org, new_parent)
+    elif kind == ReorgKind.DISSOLVE:
+        org = _org(actor, plan.get("organization"), "change", "organization")
+        if org.org_type == OrgType.CENTRAL:
+            raise _error("organization", _("The Central Committee cannot be dissolved."))
+        _check_own_history(org, on)
+        steps.touch(org)
+        if plan.get("move_to"):
+            successor = _org(actor, plan["move_to"], "add", "move_to")
+            if successor.pk == org.pk:
+                raise _error("move_to", _("Choose another organization to receive the contents."))
+            _check_receiver(org, successor, on, "move_to")
+            steps.touch(successor)
+            _absorb(steps, org, successor, LinkKind.DISSOLVED)
+        else:
+            if _active_children(org).exists() or _active_members(org).exists():
+                raise _error("move_to", _("The organization still has sub-organizations or members: choose where "
+                                          "they go, or move them first."))
+            steps.add("move_grants", org, None)
+            steps.add("dissolve", org)
+    elif kind == ReorgKind.CHANGE:
+        org = _org(actor, plan.get("organization"), "change", "organization")
+        changes = {k: str(plan[k]).strip() for k in ("name", "code", "org_type") if plan.get(k)}
+        changes = {k: v for k, v in changes.items() if v != getattr(org, k)}
+        if not changes:
+            raise _error("name", _("Nothing would change."))
+        if "org_type" in changes:
+            if changes["org_type"] not in OrgType.values:
+                raise _error("org_type", _("Choose a type."))
+            if org.parent_id:
+                _check_child_allowed(changes["org_type"], org.parent, "org_type")
+            for child_type in _active_children(org).values_list("org_type", flat=True).distinct():
+                if child_type not in ALLOWED_CHILDREN.get(changes["org_type"], set()):
+                    raise _error("org_type", _("The organizations under it cannot stand under this type."))
+            if _active_members(org).exists() and changes["org_type"] not in MEMBER_HOLDING_TYPES:
+                raise _error("org_type", _("It holds members directly; move them first or choose a cell type."))
+        if "code" in changes and Organization.objects.exclude(pk=org.pk).filter(code=changes["code"]).exists():
+            raise _error("code", _("An organization with the code %(code)s already exists.")
+                         % {"code": changes["code"]})
+        _check_own_history(org, on)
+        steps.touch(org)
+        steps.add("change", org, changes)
+    else:
+        raise _error("kind", _("Unknown operation."))
+    return steps
+
+
+def _resolve_split(actor: Any, plan: dict, steps: Steps, codes: set[str]) -> None:
+    on = steps.on
+    source = _org(actor, plan.get("source"), "change", "source")
+    if source.org_type == OrgType.CENTRAL:
+        raise _error("source", _("The Central Committee cannot be split."))
+    _check_own_history(source, on)
+    parent = _org(actor, plan["parent"], "add", "parent") if plan.get("parent") else source.parent
+    rule = plan.get("rule") or SplitRule.LIST
+    if rule not in SplitRule.values:
+        raise _error("rule", _("Choose how the rest is assigned."))
+    raw_parts = plan.get("parts")
+    if not isinstance(raw_parts, list) or len(raw_parts) < 2:
+        raise _error("parts", _("A split needs at least two successor organizations."))
+    steps.touch(source)
+    parts: list[Ref] = []
+    for i, raw in enumerate(raw_parts):
+        if not isinstance(raw, dict):
+            raise _error("parts", _("The plan is not valid."))
+        if raw.get("target"):
+            target = _org(actor, raw["target"], "add", "parts")
+            if target.path.startswith(source.path):
+                raise _error("parts", _("A successor cannot lie inside the organization being split."))
+            _check_existed(target, on, "parts")
+            steps.touch(target)
+            parts.append(target)
+        else:
+            if parent is None:
+                raise _error("parent", _("Choose where the new organizations stand."))
+            new = _new_org(actor, raw.get("new"), parent, on, f"parts.{i}", codes)
+            steps.touch(parent)
+            parts.append(new)
+    if len({id(p) if isinstance(p, NewOrg) else p.pk for p in parts}) != len(parts):
+        raise _error("parts", _("Each successor may appear only once."))
+    children = {c.pk: c for c in _active_children(source)}
+    members = dict(_active_members(source).values_list("pk", "full_name"))
+    child_to: dict[int, int] = {}
+    member_to: dict[int, int] = {}
+    for i, raw in enumerate(raw_parts):
+        for key, pool, assigned, label in (("children", children, child_to, _("sub-organization")),
+                                           ("members", members, member_to, _("member"))):
+            for pk in _ids(raw.get(key), f"parts.{i}.{key}"):
+                if pk not in pool:
+                    raise _error("parts", _("A listed %(what)s (%(id)s) is not in the organization being split.")
+                                 % {"what": label, "id": pk})
+                if pk in assigned:
+                    raise _error("parts", _("A %(what)s (%(id)s) is assigned twice.") % {"what": label, "id": pk})
+                assigned[pk] = i
+    rest_children = [pk for pk in children if pk not in child_to]
+    rest_members = sorted(pk for pk in members if pk not in member_to)
+    if rule == SplitRule.LIST and (rest_children or rest_members):
+        raise _error("parts", _("%(children)d sub-organizations and %(members)d members are not assigned to any "
+                                "successor.") % {"children": len(rest_children), "members": len(rest_members)})
+    for pk in rest_children:
+        child_to[pk] = 0
+    if rest_members:
+        holders = [i for i, p in enumerate(parts) if _ref_type(p) in MEMBER_HOLDING_TYPES]
+        if not holders:
+            raise _error("parts", _("No successor can hold members."))
+        if rule == SplitRule.BALANCE:
+            for n, pk in enumerate(rest_members):
+                member_to[pk] = holders[n % len(holders)]
+        else:
+            for pk in rest_members:
+                member_to[pk] = 0
+    for pk, i in child_to.items():
+        _check_child_allowed(children[pk].org_type, parts[i], "parts")
+    for i in set(member_to.values()):
+        if _ref_type(parts[i]) not in MEMBER_HOLDING_TYPES:
+            raise _error("parts", _("%(name)s cannot hold members directly.") % {"name": _ref_name(parts[i])})
+    _check_members_history(_active_members(source), on)
+    grants_to = plan.get("grants_to", 0)
+    for part in parts:
+        if isinstance(part, NewOrg):
+            steps.add("establish", part)
+    for i, part in enumerate(parts):
+        for pk in sorted(pk for pk, j in child_to.items() if j == i):
+            steps.add("move_subtree", children[pk], part)
+        ids = sorted(pk for pk, j in member_to.items() if j == i)
+        if ids:
+            steps.add("move_members", source, part, ids)
+        steps.add("link", source, part, LinkKind.SPLIT)
+    grant_target = parts[int(grants_to)] if grants_to is not None and 0 <= int(grants_to) < len(parts) else None
+    steps.add("move_grants", source, grant_target)
+    steps.add("dissolve", source)
+
+
+def common_path(paths: list[str]) -> str:
+    if not paths:
+        return ""
+    first = min(paths)
+    last = max(paths)
+    n = 0
+    while n + STEP <= min(len(first), len(last)) and first[n:n + STEP] == last[n:n + STEP]:
+        n += STEP
+    return first[:n]
+
+
+# --- preview -------------------------------------------------------------------------------------------------
+def _grants_of(org: Organization, on: dt.date):
+    return (RoleGrant.objects.filter(organization=org).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+            .select_related("user", "role").order_by("id"))
+
+
+def describe(steps: Steps) -> dict:
+    """What the steps will do: counts and lists, computed from the current state, nothing written."""
+    out: dict[str, Any] = {"kind": steps.kind, "effective_on": steps.on.isoformat(), "decision": steps.decision,
+                           "established": [], "moves": [], "member_moves": [], "grants": [], "review": [],
+                           "dissolved": [], "links": [], "changes": [], "users": 0}
+    total_orgs = total_members = 0
+    for step in steps.items:
+        op = step[0]
+        if op == "establish":
+            new = step[1]
+            out["established"].append({"code": new.code, "name": new.name, "type": str(OrgType(new.org_type).label),
+                                       "parent": new.parent.name})
+        elif op == "move_subtree":
+            org, to = step[1], step[2]
+            sub = Organization.objects.filter(prefix_q("path", org.path), dissolved_on__isnull=True).count()
+            out["moves"].append({"id": org.pk, "name": org.name, "code": org.code,
+                                 "from": org.parent.name if org.parent_id else "", "to": _ref_name(to),
+                                 "organizations": sub, "members": org.subtree_members})
+            total_orgs += sub
+            total_members += org.subtree_members
+        elif op == "move_members":
+            source, to, ids = step[1], step[2], step[3]
+            qs = _active_members(source) if ids is None else Member.objects.filter(pk__in=ids)
+            count = qs.count() if ids is None else len(ids)
+            if count:
+                names = list(qs.order_by("name_key", "id").values_list("pk", "full_name")[:SAMPLE])
+                out["member_moves"].append({"from": source.name, "to": _ref_name(to), "count": count,
+                                            "sample": [{"id": pk, "name": n} for pk, n in names]})
+                total_members += count
+        elif op == "move_grants":
+            source, to = step[1], step[2]
+            for g in _grants_of(source, steps.on):
+                row = {"id": g.pk, "user": g.user.username, "role": str(g.role), "organization": source.name,
+                       "to": _ref_name(to) if to is not None else None}
+                (out["grants"] if to is not None else out["review"]).append(row)
+            out["users"] += User.objects.filter(organization=source).count()
+        elif op == "dissolve":
+            out["dissolved"].append({"id": step[1].pk, "name": step[1].name, "code": step[1].code})
+        elif op == "link":
+            out["links"].append({"predecessor": step[1].name, "successor": _ref_name(step[2]),
+                                 "kind": str(LinkKind(step[3]).label)})
+        elif op == "change":
+            org, changes = step[1], step[2]
+            out["changes"].append({"id": org.pk, "name": org.name,
+                                   "changes": {k: [getattr(org, k), v] for k, v in changes.items()}})
+    out["totals"] = {"organizations": total_orgs, "members": total_members, "grants": len(out["grants"]),
+                     "review": len(out["review"])}
+    return out
+
+
+def preview(actor: Any, kind: str, plan: dict, *, effective_on: dt.date, decision: str,
+            decision_date: dt.date | None = None) -> dict:
+    """Validate and describe an operation without writing (raises ValidationError / OutOfScope)."""
+    return describe(resolve(actor, kind, plan, effective_on=effective_on, decision=decision,
+                            decision_date=decision_date))
+
+
+# --- the set-based primitives --------------------------------------------------------------------------------
+def _shift_counters(path: str, official: int, probationary: int, *, direct: bool) -> None:
+    """Add (or with negative numbers remove) members to the organization at ``path`` and all its ancestors."""
+    if not official and not probationary:
+        return
+    ids = ancestor_ids(path)
+    Organization.objects.filter(pk__in=ids).derived_update(
+        subtree_official=F("subtree_official") + official, subtree_probationary=F("subtree_probationary") + probationary)
+    if direct:
+        Organization.objects.filter(pk=ids[-1]).derived_update(
+            direct_official=F("direct_official") + official, direct_probationary=F("direct_probationary") + probationary)
+
+
+def _repath(old: str, new: str) -> Concat:
+    return Concat(Value(new), Substr("path", len(old) + 1))
+
+
+def _move_subtree(steps: Steps, org: Organization, new_parent: Organization, summary: dict) -> None:
+    """Move ``org`` with everything under it below ``new_parent``; paths, history and counters follow."""
+    on, decision = steps.on, steps.decision
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    new_parent = Organization.objects.get(pk=new_parent.pk)
+    old_prefix, old_parent_path = org.path, org.path[:-STEP]
+    new_prefix = child_path(new_parent.path, org.pk)
+    delta = len(new_prefix) // STEP - len(old_prefix) // STEP
+    in_subtree = prefix_q("path", old_prefix)
+    # 1. Versions that span the date: close at the date, copy from the date at the new place.
+    spanning = list(OrganizationVersion.objects.filter(in_subtree, valid_from__lt=on)
+                    .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on)).values())
+    if spanning:
+        OrganizationVersion.objects.filter(pk__in=[r["id"] for r in spanning]).update(valid_to=on)
+    # 2. Versions from the date on (the same day, or later changes of descendants): rewrite their place.
+    later = OrganizationVersion.objects.filter(in_subtree, valid_from__gte=on)
+    later.derived_update(path=_repath(old_prefix, new_prefix), depth=F("depth") + delta)
+    later_own = OrganizationVersion.objects.filter(organization=org, valid_from__gte=on)
+    later_own.update(parent=new_parent, decision=decision, decision_date=steps.decision_date, reason="reorganized")
+    copies = []
+    for row in spanning:
+        row = dict(row)
+        row.pop("id")
+        row["path"] = new_prefix + row["path"][len(old_prefix):]
+        row["depth"] = row["depth"] + delta
+        row["valid_from"] = on
+        if row["organization_id"] == org.pk:
+            row.update(parent_id=new_parent.pk, decision=decision, decision_date=steps.decision_date,
+                       reason="reorganized")
+        copies.append(OrganizationVersion(**row))
+    OrganizationVersion.objects.bulk_create(copies, batch_size=2000)
+    # 3. The organizations and their members' denormalized path: one UPDATE each.
+    Organization.objects.filter(pk=org.pk).update(parent=new_parent)
+    moved = Organization.objects.filter(prefix_q("path", old_prefix)).derived_update(
+        path=_repath(old_prefix, new_prefix), depth=F("depth") + delta)
+    Member.objects.filter(prefix_q("org_path", old_prefix)).derived_update(
+        org_path=Concat(Value(new_prefix), Substr("org_path", len(old_prefix) + 1)))
+    # 4. Counters: the old ancestors lose the subtree, the new ones gain it.
+    _shift_counters(old_parent_path, -org.subtree_official, -org.subtree_probationary, direct=False)
+    _shift_counters(new_parent.path, org.subtree_official, org.subtree_probationary, direct=False)
+    summary["organizations"] += moved
+    summary["members"] += org.subtree_official + org.subtree_probationary
+    summary["moved"].append({"id": org.pk, "from": org.parent_id, "to": new_parent.pk, "organizations": moved,
+                             "members": org.subtree_members})
+
+
+def _move_members(steps: Steps, source: Organization, target: Organization, ids: list[int] | None,
+                  summary: dict) -> None:
+    """Members of a member-holding organization go to ``target``: history closed and opened, counters shifted."""
+    on = steps.on
+    source = Organization.objects.get(pk=source.pk)
+    target = Organization.objects.get(pk=target.pk)
+    qs = _active_members(source)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    by_status = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    official, probationary = by_status.get(MemberStatus.OFFICIAL, 0), by_status.get(MemberStatus.PROBATIONARY, 0)
+    if not official and not probationary:
+        return
+    member_ids = list(qs.values_list("pk", flat=True))
+    current = MemberHistory.objects.filter(member_id__in=member_ids, valid_to__isnull=True)
+    statuses = dict(current.values_list("member_id", "status"))
+    current.update(valid_to=on)
+    MemberHistory.objects.bulk_create(
+        [MemberHistory(member_id=pk, organization_id=target.pk, status=statuses.get(pk, MemberStatus.OFFICIAL),
+                       event=HistoryEvent.REORGANIZED, decision=steps.decision[:64], valid_from=on,
+                       note=source.name[:255]) for pk in member_ids], batch_size=2000)
+    Member.objects.filter(pk__in=member_ids).update(organization=target)
+    Member.objects.filter(pk__in=member_ids).derived_update(org_path=target.path)
+    _shift_counters(source.path, -official, -probationary, direct=True)
+    _shift_counters(target.path, official, probationary, direct=True)
+    summary["members"] += official + probationary
+    summary["member_moves"].append({"from": source.pk, "to": target.pk, "count": official + probationary})
+
+
+def _move_grants(steps: Steps, source: Organization, target: Organization | None, summary: dict) -> None:
+    """Grants on an organization that ends move to its successor (closed and reopened), else go for review."""
+    on = steps.on
+    grants = list(_grants_of(source, on))
+    for g in grants:
+        entry = {"id": g.pk, "user": g.user.username, "role": g.role.code, "organization": source.pk}
+        if target is None:
+            summary["review"].append(entry)
+        else:
+            entry["to"] = target.pk
+            summary["grants"].append(entry)
+    starts_later = [g.pk for g in grants if g.valid_from >= on]
+    spanning = [g for g in grants if g.valid_from < on]
+    if target is not None and starts_later:
+        RoleGrant.objects.filter(pk__in=starts_later).update(organization=target)
+    elif starts_later:
+        RoleGrant.objects.filter(pk__in=starts_later).update(valid_to=F("valid_from"))
+    if spanning:
+        RoleGrant.objects.filter(pk__in=[g.pk for g in spanning]).update(valid_to=on)
+        if target is not None:
+            RoleGrant.objects.bulk_create([
+                RoleGrant(user_id=g.user_id, role_id=g.role_id, organization=target, valid_from=on,
+                          valid_to=g.valid_to if g.valid_to and g.valid_to > on else None,
+                          decision=steps.decision[:64]) for g in spanning])
+    if target is not None:
+        User.objects.filter(organization=source).update(organization=target)
+
+
+def _dissolve(steps: Steps, org: Organization) -> None:
+    from orgs.services import _close_version
+
+    org = Organization.objects.get(pk=org.pk)
+    _close_version(org, steps.on)
+    Organization.objects.filter(pk=org.pk).update(dissolved_on=steps.on, dissolving_decision=steps.decision[:64],
+                                                  dissolving_decision_date=steps.decision_date)
+
+
+def _execute(actor: Any, reorg: Reorganization, steps: Steps) -> dict:
+    from orgs.services import establish_organization, update_organization
+
+    summary: dict[str, Any] = {"organizations": 0, "members": 0, "moved": [], "member_moves": [], "grants": [],
+                               "review": [], "established": [], "dissolved": [], "links": []}
+    list(Organization.objects.select_for_update().filter(pk__in=list(steps.affected)).values_list("pk", flat=True))
+    moves: list[tuple[int, int | None]] = []
+
+    def target_of(ref: Ref) -> Organization:
+        return ref.obj if isinstance(ref, NewOrg) else ref  # type: ignore[return-value]
+
+    for step in steps.items:
+        op = step[0]
+        if op == "establish":
+            new: NewOrg = step[1]
+            parent = Organization.objects.get(pk=new.parent.pk)
+            new.obj = establish_organization(actor, parent=parent, code=new.code, name=new.name,
+                                             org_type=new.org_type, effective_on=steps.on, decision=steps.decision,
+                                             decision_date=steps.decision_date, term=new.term)
+            reorg.organizations.add(new.obj)
+            summary["established"].append(new.obj.pk)
+        elif op == "move_subtree":
+            _move_subtree(steps, step[1], target_of(step[2]), summary)
+        elif op == "move_members":
+            _move_members(steps, step[1], target_of(step[2]), step[3], summary)
+        elif op == "move_grants":
+            target = target_of(step[2]) if step[2] is not None else None
+            _move_grants(steps, step[1], target, summary)
+            moves.append((step[1].pk, target.pk if target is not None else None))
+        elif op == "link":
+            successor = target_of(step[2])
+            OrganizationLink.objects.create(reorganization=reorg, predecessor_id=step[1].pk, successor=successor,
+                                            kind=step[3], effective_on=steps.on)
+            summary["links"].append([step[1].pk, successor.pk])
+        elif op == "dissolve":
+            _dissolve(steps, step[1])
+            summary["dissolved"].append(step[1].pk)
+        elif op == "change":
+            org = Organization.objects.get(pk=step[1].pk)
+            update_organization(actor, org, expected_version=None, effective_on=steps.on, decision=steps.decision,
+                                decision_date=steps.decision_date, **step[2])
+    organizations_reorganized.send(sender=Reorganization, reorganization=reorg, moves=moves)
+    if actor is not None:
+        actor.__dict__.pop("_partywork_scope_cache", None)
+    return summary
+
+
+# --- the actions ---------------------------------------------------------------------------------------------
+@action
+def create_reorganization(actor: Any, *, kind: str, plan: dict, effective_on: dt.date, decision: str,
+                          decision_date: dt.date | None = None, note: str = "",
+                          today: dt.date | None = None) -> Reorganization:
+    """Record a reorganization: applied at once if effective today or earlier, else scheduled."""
+    today = today or timezone.localdate()
+    steps = resolve(actor, kind, plan, effective_on=effective_on, decision=decision, decision_date=decision_date)
+    reorg = Reorganization(kind=kind, decision=steps.decision, decision_date=decision_date,
+                           effective_on=effective_on, note=(note or "")[:255], plan=plan,
+                           summary={"preview": describe(steps)}, scope_path=common_path(steps.paths),
+                           created_by=actor if getattr(actor, "pk", None) else None)
+    reorg.save()
+    reorg.organizations.set(list(steps.affected))
+    if effective_on <= today:
+        _apply(actor, reorg, steps)
+    return reorg
+
+
+def _apply(actor: Any, reorg: Reorganization, steps: Steps) -> None:
+    summary = _execute(actor, reorg, steps)
+    Reorganization.objects.filter(pk=reorg.pk).update(
+        state=ReorgState.APPLIED, applied_at=timezone.now(),
+        applied_by=actor if getattr(actor, "pk", None) else None, summary={**reorg.summary, "applied": summary},
+        error="")
+    reorg.refresh_from_db()
+
+
+@action
+def apply_reorganization(actor: Any, reorg: Reorganization, *, today: dt.date | None = None) -> Reorganization:
+    """Apply a scheduled reorganization whose date has come (all or nothing)."""
+    today = today or timezone.localdate()
+    reorg = Reorganization.objects.select_for_update().restrict(actor, "change").get(pk=reorg.pk)
+    if reorg.state not in (ReorgState.SCHEDULED, ReorgState.FAILED):
+        raise ValidationError(_("Only a scheduled reorganization can be applied."))
+    if reorg.effective_on > today:
+        raise _error("effective_on", _("This reorganization takes effect on %(date)s.")
+                     % {"date": reorg.effective_on.isoformat()})
+    steps = resolve(actor, reorg.kind, reorg.plan, effective_on=reorg.effective_on, decision=reorg.decision,
+                    decision_date=reorg.decision_date)
+    _apply(actor, reorg, steps)
+    return reorg
+
+
+@action
+def cancel_reorganization(actor: Any, reorg: Reorganization) -> Reorganization:
+    """Cancel a scheduled reorganization before it takes effect."""
+    reorg = Reorganization.objects.select_for_update().restrict(actor, "change").get(pk=reorg.pk)
+    if reorg.state not in (ReorgState.SCHEDULED, ReorgState.FAILED):
+        raise ValidationError(_("Only a scheduled reorganization can be cancelled."))
+    reorg.state = ReorgState.CANCELLED
+    reorg.cancelled_at = timezone.now()
+    reorg.cancelled_by = actor if getattr(actor, "pk", None) else None
+    reorg.save()
+    return reorg
+
+
+@action
+def _mark_failed(actor: Any, reorg: Reorganization, message: str) -> None:
+    Reorganization.objects.filter(pk=reorg.pk).update(state=ReorgState.FAILED, error=message[:2000])
+
+
+def apply_due_reorganizations(actor: Any = None, today: dt.date | None = None) -> dict[str, list[int]]:
+    """The daily job: apply every scheduled reorganization whose date has come, each in its own transaction."""
+    today = today or timezone.localdate()
+    done: dict[str, list[int]] = {"applied": [], "failed": []}
+    due = list(Reorganization.objects.due(today).order_by("effective_on", "id").values_list("pk", flat=True))
+    for pk in due:
+        reorg = Reorganization.objects.get(pk=pk)
+        try:
+            apply_reorganization(actor, reorg, today=today)
+        except (ValidationError, OutOfScope, Reorganization.DoesNotExist) as exc:
+            message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            _mark_failed(actor, reorg, message)
+            done["failed"].append(pk)
+        else:
+            done["applied"].append(pk)
+    return done
+
+
+# --- reading the past ----------------------------------------------------------------------------------------
+def path_on(org: Organization, on: dt.date) -> str | None:
+    version = OrganizationVersion.objects.as_of(on).filter(organization=org).only("path").first()
+    return version.path if version is not None else None
+
+
+def tree_as_of(org: Organization, on: dt.date, *, max_depth: int | None = None, limit: int = 5000):
+    """The versions of ``org``'s subtree as they stood on ``on``, in tree order."""
+    path = path_on(org, on)
+    if path is None:
+        return OrganizationVersion.objects.none()
+    qs = OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path))
+    if max_depth is not None:
+        qs = qs.filter(depth__lte=len(path) // STEP + max_depth)
+    return qs.order_by("path")[:limit]
+
+
+def member_count_as_of(org: Organization, on: dt.date) -> dict[str, int] | None:
+    """Official and probationary members of ``org``'s subtree on ``on`` (None if it did not exist then)."""
+    path = path_on(org, on)
+    if path is None:
+        return None
+    org_ids = OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path)).values("organization_id")
+    rows = (MemberHistory.objects.as_of(on).filter(organization_id__in=org_ids, status__in=ACTIVE_STATUSES)
+            .values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    counts = defaultdict(int, dict(rows))
+    return {"official": counts[MemberStatus.OFFICIAL], "probationary": counts[MemberStatus.PROBATIONARY],
+            "total": counts[MemberStatus.OFFICIAL] + counts[MemberStatus.PROBATIONARY]}
+
+
+def links_of(org: Organization) -> dict[str, list[OrganizationLink]]:
+    return {
+        "predecessors": list(org.predecessor_links.select_related("predecessor", "reorganization")),
+        "successors": list(org.successor_links.select_related("successor", "reorganization")),
+    }
+
+
+def pending_for(org: Organization):
+    return org.reorganizations.filter(state=ReorgState.SCHEDULED).order_by("effective_on", "id")
+

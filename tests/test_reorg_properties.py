@@ -1,0 +1,165 @@
+"""Property-based: random sequences of establish / merge / split / transfer / dissolve keep the invariants.
+
+Nothing is lost (the party's member count, and every unaffected subtree's), every member is in exactly one
+active member-holding organization, denormalized paths and counters are true, paths follow parents, and
+the counts as of past dates do not change when later reorganizations are applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from core.tree import child_path
+from members.models import Member
+from orgs.choices import ALLOWED_CHILDREN, MEMBER_HOLDING_TYPES
+from orgs.models import Organization, OrganizationVersion
+from orgs.services import establish_organization
+from reorg import services
+from tests import factories
+from tests.test_reorg import assert_consistent
+
+_codes = itertools.count(1)
+START = dt.date(2021, 1, 1)
+
+ops = st.lists(
+    st.tuples(st.sampled_from(["establish", "merge", "split", "transfer", "dissolve", "change"]),
+              st.integers(0, 10_000), st.integers(0, 10_000), st.integers(1, 40)),
+    min_size=1, max_size=6,
+)
+
+
+def _build_tree():
+    central = factories.central()
+    people = iter(f"Người {i}" for i in range(100))
+    for p in range(2):
+        prov = services.create_reorganization(None, kind="establish", effective_on=dt.date(2020, 1, 1),
+                                              decision="1-QĐ/TW", plan={"parent": central.pk, "code": f"P{p}",
+                                                                         "name": f"Tỉnh {p}", "org_type": "level1"})
+        assert prov.state == "applied"
+        prov = Organization.objects.get(code=f"P{p}")
+        for g in range(2):
+            grass = establish_organization(None, parent=prov, code=f"P{p}G{g}", name=f"Đảng bộ {p}{g}",
+                                                     org_type="grassroots_committee", effective_on=dt.date(2020, 1, 1))
+            for c in range(2):
+                cell = establish_organization(None, parent=grass, code=f"P{p}G{g}C{c}", name=f"Chi {c}",
+                                                        org_type="cell", effective_on=dt.date(2020, 1, 1))
+                for k in range(3):
+                    factories.member(cell, next(people), official=None if k == 2 else dt.date(2006, 5, 6))
+    return central
+
+
+def _pick(seq, n):
+    return seq[n % len(seq)] if seq else None
+
+
+def _attempt(kind: str, a: int, b: int, on: dt.date) -> None:
+    active = list(Organization.objects.filter(dissolved_on__isnull=True).exclude(org_type="central").order_by("pk"))
+    parents = list(Organization.objects.filter(dissolved_on__isnull=True).order_by("pk"))
+    org = _pick(active, a)
+    if org is None:
+        return
+    code = f"R{next(_codes)}"
+    plan: dict
+    if kind == "establish":
+        parent = _pick(parents, a)
+        allowed = sorted(ALLOWED_CHILDREN.get(parent.org_type, set()))
+        if not allowed:
+            return
+        plan = {"parent": parent.pk, "code": code, "name": f"Mới {code}", "org_type": _pick(allowed, b)}
+    elif kind == "merge":
+        peers = [o for o in active if o.org_type == org.org_type and o.pk != org.pk]
+        other = _pick(peers, b)
+        if other is None:
+            return
+        if b % 2 and org.parent_id:
+            plan = {"sources": [org.pk, other.pk],
+                    "new": {"parent": org.parent_id, "code": code, "name": f"Hợp nhất {code}",
+                            "org_type": org.org_type}}
+        else:
+            plan = {"sources": [org.pk], "target": other.pk}
+    elif kind == "split":
+        children = list(org.children.filter(dissolved_on__isnull=True).values_list("pk", flat=True))
+        members = list(Member.objects.active().filter(organization=org).values_list("pk", flat=True))
+        half_c, half_m = children[: len(children) // 2], members[: len(members) // 2]
+        plan = {"source": org.pk, "rule": ["list", "rest_to_first", "balance"][b % 3], "parts": [
+            {"new": {"code": code + "a", "name": "Phần a", "org_type": org.org_type},
+             "children": children[len(half_c):], "members": members[len(half_m):]},
+            {"new": {"code": code + "b", "name": "Phần b", "org_type": org.org_type},
+             "children": half_c, "members": half_m},
+        ]}
+    elif kind == "transfer":
+        to = _pick(parents, b)
+        plan = {"organizations": [org.pk], "to": to.pk}
+    elif kind == "dissolve":
+        peers = [o for o in active if o.org_type == org.org_type and o.pk != org.pk]
+        plan = {"organization": org.pk}
+        if b % 3 and peers:
+            plan["move_to"] = _pick(peers, b).pk
+    else:
+        holding = org.org_type in MEMBER_HOLDING_TYPES
+        plan = {"organization": org.pk, "name": f"Tên {code}"}
+        if b % 2 and holding:
+            plan["org_type"] = "grassroots_cell" if org.org_type == "cell" else "cell"
+    try:
+        services.create_reorganization(None, kind=kind, plan=plan, effective_on=on, decision=f"{code}-QĐ",
+                                       today=dt.date(2030, 1, 1))
+    except ValidationError:
+        pass  # refused operations must leave nothing behind (checked by the invariants below)
+
+
+def _as_of_counts(central, on):
+    return {o.pk: services.member_count_as_of(o, on) for o in Organization.objects.all()}
+
+
+class ReorganizationProperties(TestCase):
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(ops)
+    def test_random_sequences_keep_the_invariants(self, sequence):
+        central = _build_tree()
+        total = Member.objects.active().count()
+        on = START
+        snapshots: list[tuple[dt.date, dict]] = []
+        for kind, a, b, days in sequence:
+            day_before = on - dt.timedelta(days=1)
+            snapshots.append((day_before, _as_of_counts(central, day_before)))
+            _attempt(kind, a, b, on)
+            on += dt.timedelta(days=days)
+            # Nothing is lost: the party's count, the counters and paths are true after every step.
+            assert Member.objects.active().count() == total
+            assert Organization.objects.get(pk=central.pk).subtree_members == total
+            assert_consistent()
+            holders = Member.objects.active().values_list("organization__org_type", "organization__dissolved_on")
+            assert all(t in MEMBER_HOLDING_TYPES and d is None for t, d in holders)
+            for org in Organization.objects.filter(dissolved_on__isnull=True).exclude(parent=None):
+                assert org.path == child_path(org.parent.path, org.pk)
+                assert org.parent.dissolved_on is None
+            # Every active organization has exactly one current version.
+            assert not OrganizationVersion.objects.filter(valid_to__isnull=True).values("organization").annotate(
+                n=Count("id")).filter(n__gt=1).exists()
+        # The past does not change: counts as of earlier dates are what they were.
+        for day, counts in snapshots:
+            assert _as_of_counts(central, day) == counts, day
+        assert services.member_count_as_of(central, on)["total"] == total
+
+
+@pytest.mark.django_db
+def test_unaffected_subtree_keeps_its_count():
+    central = _build_tree()
+    p0, p1 = Organization.objects.get(code="P0"), Organization.objects.get(code="P1")
+    before = p1.subtree_members
+    g = Organization.objects.get(code="P0G0")
+    services.create_reorganization(None, kind="split", effective_on=START, decision="2-QĐ", plan={
+        "source": g.pk, "rule": "rest_to_first", "parts": [
+            {"new": {"code": "X1", "name": "X1", "org_type": "grassroots_committee"}},
+            {"new": {"code": "X2", "name": "X2", "org_type": "grassroots_committee"}}]})
+    assert Organization.objects.get(pk=p1.pk).subtree_members == before
+    assert Organization.objects.get(pk=p0.pk).subtree_members == 12
+    assert Organization.objects.get(pk=central.pk).subtree_members == 24

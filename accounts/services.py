@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import DEFAULT_ROLE_PERMISSIONS
 from accounts.models import Role, RoleGrant, User
-from core.actions import action, system_action
+from core.actions import action, acting, system_action
 from core.scope import OutOfScope, path_in_scope
 from orgs.models import Organization
 
@@ -50,18 +50,24 @@ def create_user(actor: Any, *, username: str, password: str | None, organization
     return user
 
 
-@action
+def _own_account_or_scoped(actor: Any, user: User, name: str):
+    """Everyone may change their own language and password; changing another's needs the scope."""
+    own = actor is not None and actor.pk == user.pk
+    return acting(actor, name, check_scope=not own)
+
+
 def set_language(actor: Any, user: User, language: str) -> User:
-    user = User.objects.get(pk=user.pk)
-    user.language = language
-    user.save(update_fields=["language"])
-    return user
+    with _own_account_or_scoped(actor, user, "accounts.set_language"):
+        user = User.objects.get(pk=user.pk)
+        user.language = language
+        user.save(update_fields=["language"])
+        return user
 
 
-@action
 def change_password(actor: Any, user: User, new_password: str) -> None:
-    user.set_password(new_password)
-    user.save()
+    with _own_account_or_scoped(actor, user, "accounts.change_password"):
+        user.set_password(new_password)
+        user.save()
 
 
 @action

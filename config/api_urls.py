@@ -15,6 +15,18 @@ router.register("users", UserViewSet, basename="user")
 router.register("roles", RoleViewSet, basename="role")
 router.register("grants", RoleGrantViewSet, basename="grant")
 router.register("audit", AuditRecordViewSet, basename="auditrecord")
+from lifecycle.api import views as lifecycle_api  # noqa: E402
+
+router.register("lifecycle/admissions", lifecycle_api.AdmissionCaseViewSet, basename="lifecycle-admission")
+router.register("lifecycle/worklist", lifecycle_api.WorklistViewSet, basename="lifecycle-worklist")
+router.register("lifecycle/members", lifecycle_api.LifecycleMemberViewSet, basename="lifecycle-member")
+router.register("lifecycle/transfers", lifecycle_api.TransferLetterViewSet, basename="lifecycle-transfer")
+router.register("lifecycle/badges", lifecycle_api.BadgeViewSet, basename="lifecycle-badge")
+router.register("lifecycle/targets", lifecycle_api.TargetViewSet, basename="lifecycle-target")
+from reorg.api.views import OrganizationLinkViewSet, ReorganizationViewSet  # noqa: E402
+
+router.register("reorganizations", ReorganizationViewSet, basename="reorganization")
+router.register("organization-links", OrganizationLinkViewSet, basename="organizationlink")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -7,6 +7,7 @@ index order, so page 10,000 costs what page 1 costs.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -68,21 +69,53 @@ def _reverse(order: list[str]) -> list[str]:
     return [f[1:] if f.startswith("-") else f"-{f}" for f in order]
 
 
+def _value(row: Any, field: str) -> Any:
+    name = field.lstrip("-")
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
+def _merge(branches: list[list[Any]], order: list[str], limit: int) -> list[Any]:
+    """Merge rows read in ``order`` from several branches (each already sorted), dropping repeats."""
+
+    def compare(a: Any, b: Any) -> int:
+        for field in order:
+            x, y = _value(a, field), _value(b, field)
+            if x != y:
+                smaller = -1 if x < y else 1
+                return -smaller if field.startswith("-") else smaller
+        return 0
+
+    seen, merged = set(), []
+    for row in sorted((r for rows in branches for r in rows), key=functools.cmp_to_key(compare)):
+        if row.pk not in seen:
+            seen.add(row.pk)
+            merged.append(row)
+    return merged[:limit]
+
+
 def keyset_page(qs: QuerySet, order: list[str], cursor: str | None, size: int) -> Page:
-    """``order`` must end in a unique column (the id) so that every row has one place."""
+    """``order`` must end in a unique column (the id) so that every row has one place.
+
+    A queryset may carry ``_keyset_branches`` (alternative filters, e.g. the two ways of a name search):
+    each branch is read from its own index in order and the results are merged.
+    """
     backwards = False
     if cursor:
         values, backwards = _decode(cursor, qs, order)
         qs = qs.filter(_after_q(order, values, backwards))
-    qs = qs.order_by(*(_reverse(order) if backwards else order))
-    rows = list(qs[: size + 1])
+    effective = _reverse(order) if backwards else order
+    branches = getattr(qs, "_keyset_branches", None)
+    if branches:
+        rows = _merge([list(qs.filter(b).order_by(*effective)[: size + 1]) for b in branches], effective, size + 1)
+    else:
+        rows = list(qs.order_by(*effective)[: size + 1])
     has_more = len(rows) > size
     rows = rows[:size]
     if backwards:
         rows.reverse()
 
     def key(row):
-        return [getattr(row, f.lstrip("-")) if not isinstance(row, dict) else row[f.lstrip("-")] for f in order]
+        return [_value(row, f) for f in order]
 
     next_cursor = previous_cursor = None
     if rows:

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -210,11 +211,11 @@ def read_errors(path: Path) -> Iterator[RowError]:
 
 class MemberImporter:
     def __init__(self, actor: Any, root: Organization, mode: str, errors: ErrorLog, *,
-                 batch_size: int = BATCH_SIZE) -> None:
+                 batch_size: int | None = None) -> None:
         if mode not in MODES:
             raise ValueError(mode)
         self.actor, self.root, self.mode, self.errors = actor, root, mode, errors
-        self.batch_size = batch_size
+        self.batch_size = batch_size or int(getattr(settings, "EXCHANGE_BATCH_SIZE", BATCH_SIZE))
         self.stats = Stats()
         self.orgs: dict[str, dict[str, Any] | None] = {}
         self.seen_ids: set[int] = set()

@@ -14,6 +14,13 @@ from members.choices import ACTIVE_STATUSES, Gender, HistoryEvent, MemberStatus
 
 
 class MemberQuerySet(AuditedQuerySet):
+    _keyset_branches: list[models.Q] | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._keyset_branches = self._keyset_branches
+        return clone
+
     def active(self) -> MemberQuerySet:
         return self.filter(status__in=ACTIVE_STATUSES)
 
@@ -21,7 +28,11 @@ class MemberQuerySet(AuditedQuerySet):
         return self.filter(prefix_q("org_path", path))
 
     def search(self, text: str) -> MemberQuerySet:
-        """Diacritics-insensitive: by the start of the full name or of the given name, or an exact ID."""
+        """Diacritics-insensitive: by the start of the full name, or of the given name for one word; or an ID.
+
+        The two ways are kept as separate branches for keyset pagination, which reads each from its own
+        index and merges them: an OR of both would make the database sort every match.
+        """
         text = (text or "").strip()
         if not text:
             return self
@@ -30,7 +41,13 @@ class MemberQuerySet(AuditedQuerySet):
         key = search_key(text)
         if not key:
             return self.none()
-        return self.filter(prefix_q("name_key", key) | prefix_q("given_key", key))
+        by_name = prefix_q("name_key", key)
+        if " " in key:
+            return self.filter(by_name)
+        by_given = prefix_q("given_key", key) & ~by_name
+        result = self.filter(by_name | by_given)
+        result._keyset_branches = [by_name, by_given]
+        return result
 
 
 class Member(AuditedModel):

@@ -496,10 +496,12 @@ def _shift_counters(path: str, official: int, probationary: int, *, direct: bool
         return
     ids = ancestor_ids(path)
     Organization.objects.filter(pk__in=ids).derived_update(
-        subtree_official=F("subtree_official") + official, subtree_probationary=F("subtree_probationary") + probationary)
+        subtree_official=F("subtree_official") + official,
+        subtree_probationary=F("subtree_probationary") + probationary)
     if direct:
         Organization.objects.filter(pk=ids[-1]).derived_update(
-            direct_official=F("direct_official") + official, direct_probationary=F("direct_probationary") + probationary)
+            direct_official=F("direct_official") + official,
+            direct_probationary=F("direct_probationary") + probationary)
 
 
 def _repath(old: str, new: str) -> Concat:

@@ -246,3 +246,28 @@ def test_audit_trail_is_scoped(world):
     visible = AuditRecord.objects.restrict(world.a_secretary)
     assert visible.filter(object_repr__startswith="Trần Thị Hoa").exists()
     assert not visible.filter(object_repr__contains="Zeta").exists()
+
+
+def test_keyset_pages_of_a_two_way_search_visit_every_match_once(world):
+    from core.pagination import keyset_page
+
+    cell = world.a.cells[0]
+    names = ["An Văn Bình", "Lê Văn An", "Trần An", "Anh Thị Lan", "Phạm Thị Ánh", "Hồ Văn Lâm"]
+    for i, name in enumerate(names):
+        factories.member(cell, name, gender="F" if i % 2 else "M")
+    qs = Member.objects.all().search("an")
+    assert qs._keyset_branches is not None
+    expected = sorted(qs, key=lambda m: (m.name_key, m.pk))
+    seen, cursor, pages = [], None, []
+    while True:
+        page = keyset_page(qs, ["name_key", "id"], cursor, 2)
+        seen += page.items
+        pages.append(page)
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert [m.pk for m in seen] == [m.pk for m in expected]
+    assert {m.full_name for m in seen} >= {"An Văn Bình", "Lê Văn An", "Trần An", "Anh Thị Lan", "Phạm Thị Ánh",
+                                           "Lê Minh An", "Phạm Đức Anh"}
+    back = keyset_page(qs, ["name_key", "id"], pages[-1].previous_cursor, 2)
+    assert [m.pk for m in back.items] == [m.pk for m in pages[-2].items]

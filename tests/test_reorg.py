@@ -18,7 +18,7 @@ from members.models import Member, MemberHistory
 from orgs.models import Organization, OrganizationVersion
 from reorg import services
 from reorg.choices import ReorgState
-from reorg.models import OrganizationLink, Reorganization
+from reorg.models import Reorganization
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -302,7 +302,7 @@ def test_scenario_242_is_reproducible_and_idempotent(world):
 # --- UI and API ----------------------------------------------------------------------------------------------
 def test_ui_guided_form_preview_then_confirm(world, client):
     client.force_login(world.a_secretary)
-    url = reverse("reorg:create", kwargs={"kind": "merge"})
+    url = reverse("reorg:create_merge")
     assert client.get(url).status_code == 200
     data = {"sources": [world.a.cells[0].pk], "target": world.a.cells[1].pk, "decision": "5-QĐ/ĐU",
             "effective_on": "2025-07-01", "decision_date": "2025-06-20"}
@@ -324,13 +324,12 @@ def test_ui_guided_form_preview_then_confirm(world, client):
 def test_ui_forms_for_every_kind_render(world, client):
     client.force_login(world.admin)
     for kind in ("establish", "merge", "split", "transfer", "dissolve", "change"):
-        assert client.get(reverse("reorg:create", kwargs={"kind": kind})).status_code == 200, kind
-    assert client.get(reverse("reorg:create", kwargs={"kind": "nonsense"})).status_code == 404
+        assert client.get(reverse(f"reorg:create_{kind}")).status_code == 200, kind
 
 
 def test_ui_split_preview_and_apply(world, client):
     client.force_login(world.a_secretary)
-    url = reverse("reorg:create", kwargs={"kind": "split"})
+    url = reverse("reorg:create_split")
     c1, c2 = world.a.cells
     data = {"source": world.a.grassroots.pk, "rule": "list", "decision": "6-QĐ/ĐU", "effective_on": "2025-07-01",
             "part_code": ["P1", "P2"], "part_name": ["Đảng bộ P1", "Đảng bộ P2"],

@@ -403,11 +403,8 @@ def test_language_switch_works_even_if_not_persisted(client_a, officer):
     assert 'lang="ru"' in client_a.get(reverse("members:list")).content.decode()
 
 
-SELF_SERVICE_BUG = ("accounts.services.set_language/change_password check the actor's scope on User "
-                    "(accounts.change_user), so a user without that right cannot change their own account")
 
 
-@pytest.mark.xfail(reason=SELF_SERVICE_BUG, strict=False)
 def test_language_switch_persists_on_user(client_a, officer):
     response = client_a.post(reverse("accounts:language"), {"language": "de", "next": reverse("members:list")})
     assert response.status_code == 302 and response["Location"].endswith(reverse("members:list"))
@@ -417,7 +414,6 @@ def test_language_switch_persists_on_user(client_a, officer):
     assert 'lang="de"' in page.content.decode()
 
 
-@pytest.mark.xfail(reason=SELF_SERVICE_BUG, strict=False)
 def test_password_change_goes_through_service(client_a, officer):
     response = client_a.post(reverse("password_change"), {
         "old_password": "S3cure-pass-2025", "new_password1": "An0ther-long-pass", "new_password2": "An0ther-long-pass"})

@@ -44,11 +44,12 @@ def audit_changes(record) -> list[dict]:
     for name, value in changes.items():
         label = name
         if model is not None:
-            try:
-                label = str(model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
-                            .verbose_name)
-            except Exception:  # noqa: BLE001 - a field that no longer exists keeps its stored name
-                label = name
+            for candidate in (name, name.removesuffix("_id")):
+                try:
+                    label = str(model._meta.get_field(candidate).verbose_name)
+                    break
+                except Exception:  # noqa: BLE001 - a field that no longer exists keeps its stored name
+                    continue
         if isinstance(value, list) and len(value) == 2:
             rows.append({"field": label, "before": _show(value[0]), "after": _show(value[1]), "pair": True})
         else:

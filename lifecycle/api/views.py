@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -22,6 +23,9 @@ from lifecycle.models import AdmissionCase, Exemption, TransferLetter
 from members.models import Member
 from orgs.models import Organization
 
+NO_ORG = _("There is no organization with this number among those you work on.")
+NO_MEMBER = _("There is no member with this number among those you work on.")
+
 
 def _org_in_scope(user, pk):
     if not pk:
@@ -30,7 +34,7 @@ def _org_in_scope(user, pk):
 
     org = Organization.objects.restrict(user, "view").filter(pk=pk).first()
     if org is None:
-        raise ValidationError({"organization": ["Invalid pk \"%s\" - object does not exist." % pk]})
+        raise ValidationError({"organization": [str(NO_ORG)]})
     return org
 
 
@@ -63,7 +67,7 @@ class AdmissionCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
             if former is None:
                 from rest_framework.exceptions import ValidationError
 
-                raise ValidationError({"former_member": ["Invalid pk - object does not exist."]})
+                raise ValidationError({"former_member": [str(NO_MEMBER)]})
         personal = {k: v for k, v in data.items() if k in services.APPLICANT_FIELDS and v not in (None, "")}
         case = services.submit_application(request.user, cell=data["cell"], applied_on=data["applied_on"],
                                            former_member=former, **personal)
@@ -219,7 +223,7 @@ class TransferLetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
         if member is None:
             from rest_framework.exceptions import ValidationError
 
-            raise ValidationError({"member": ["Invalid pk - object does not exist."]})
+            raise ValidationError({"member": [str(NO_MEMBER)]})
         letter = services.issue_transfer_letter(request.user, member, to_org=data["to_org"], number=data["number"],
                                                 issued_on=data["issued_on"], kind=data["kind"],
                                                 expected_version=data.get("lock_version"))

@@ -233,7 +233,8 @@ def run(n: int, *, scale: float = 0.01, formats=("xlsx", "csv"), mode: str = "al
     log(f"writing {n:,} rows as XLSX and CSV ...")
     t = time.perf_counter()
     xlsx_path, csv_path = write_files(n, folder)
-    log(f"  {time.perf_counter() - t:.0f}s; {xlsx_path.stat().st_size >> 20} MB xlsx, {csv_path.stat().st_size >> 20} MB csv")
+    log(f"  {time.perf_counter() - t:.0f}s; {xlsx_path.stat().st_size >> 20} MB xlsx, "
+        f"{csv_path.stat().st_size >> 20} MB csv")
     log("raw load ...")
     raw = raw_load(n)
     results = {"n": n, "info": info, "raw_seconds": raw, "formats": {}}

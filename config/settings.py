@@ -261,7 +261,8 @@ def _rule(name: str, default):
     if isinstance(default, bool):
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, list):
-        return [int(x) for x in raw.split(",") if x.strip()]
+        items = [x.strip() for x in raw.split(",") if x.strip()]
+        return [int(x) for x in items] if all(isinstance(d, int) for d in default) else items
     return type(default)(raw)
 
 

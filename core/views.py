@@ -135,11 +135,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             return context
         rules = settings.PARTYWORK_RULES
         today = timezone.localdate()
+        from lifecycle.services import target_summary
+
         members = Member.objects.restrict(user, "view").within_path(root.path)
         total = root.subtree_official + root.subtree_probationary
-        target_percent = rules["ADMISSION_TARGET_PERCENT"]
-        target = round(total * target_percent / 100)
-        admitted = members.filter(admission_date__gte=dt.date(today.year, 1, 1), admission_date__lte=today).count()
+        # Targets and actual admissions come from the lifecycle app: one definition of "the target".
+        summary = target_summary(root, today.year)
         due_date = add_months(today, -rules["PROBATION_MONTHS"])
         due = members.filter(status=MemberStatus.PROBATIONARY, admission_date__lte=due_date)
         due_first = list(due.select_related("organization").order_by("admission_date", "id")[:10])
@@ -154,10 +155,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "total": total,
             "official": root.subtree_official,
             "probationary": root.subtree_probationary,
-            "target_percent": target_percent,
-            "target": target,
-            "admitted": admitted,
-            "admitted_percent": round(admitted * 100 / target) if target else None,
+            "target_summary": summary,
             "year": today.year,
             "probation_months": rules["PROBATION_MONTHS"],
             "due_first": due_first,

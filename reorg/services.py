@@ -753,26 +753,44 @@ def path_on(org: Organization, on: dt.date) -> str | None:
     return version.path if version is not None else None
 
 
-def tree_as_of(org: Organization, on: dt.date, *, max_depth: int | None = None, limit: int = 5000):
-    """The versions of ``org``'s subtree as they stood on ``on``, in tree order."""
+TREE_FIELDS = ("organization_id", "parent_id", "path", "depth", "code", "name", "org_type", "valid_from", "decision",
+               "decision_date")
+
+
+def tree_as_of(org: Organization, on: dt.date, *, max_depth: int | None = None, limit: int = 5000) -> list[dict]:
+    """The versions of ``org``'s subtree as they stood on ``on``, in tree order (plain rows: no model overhead)."""
     path = path_on(org, on)
     if path is None:
-        return OrganizationVersion.objects.none()
+        return []
     qs = OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path))
     if max_depth is not None:
         qs = qs.filter(depth__lte=len(path) // STEP + max_depth)
-    return qs.order_by("path")[:limit]
+    labels = dict(OrgType.choices)
+    rows = list(qs.order_by("path").values(*TREE_FIELDS)[:limit])
+    for row in rows:
+        row["type_label"] = labels.get(row["org_type"], row["org_type"])
+    return rows
 
 
 def member_count_as_of(org: Organization, on: dt.date) -> dict[str, int] | None:
-    """Official and probationary members of ``org``'s subtree on ``on`` (None if it did not exist then)."""
+    """Official and probationary members of ``org``'s subtree on ``on`` (None if it did not exist then).
+
+    The member-holding organizations of the subtree on that date are read first (a small index range), then
+    their history rows by the (organization, valid_from) index: no scan of the whole history table.
+    """
     path = path_on(org, on)
     if path is None:
         return None
-    org_ids = OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path)).values("organization_id")
-    rows = (MemberHistory.objects.as_of(on).filter(organization_id__in=org_ids, status__in=ACTIVE_STATUSES)
-            .values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    counts = defaultdict(int, dict(rows))
+    holders = list(OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path),
+                                                                org_type__in=MEMBER_HOLDING_TYPES)
+                   .values_list("organization_id", flat=True))
+    counts: dict[str, int] = defaultdict(int)
+    for i in range(0, len(holders), 5000):
+        rows = (MemberHistory.objects.as_of(on).filter(organization_id__in=holders[i:i + 5000],
+                                                       status__in=ACTIVE_STATUSES)
+                .order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+        for status, n in rows:
+            counts[status] += n
     return {"official": counts[MemberStatus.OFFICIAL], "probationary": counts[MemberStatus.PROBATIONARY],
             "total": counts[MemberStatus.OFFICIAL] + counts[MemberStatus.PROBATIONARY]}
 

@@ -158,10 +158,10 @@ class AsOfView(LoginRequiredMixin, View):
             else:
                 on = form.cleaned_data["on"]
                 rows = list(services.tree_as_of(org, on, max_depth=3, limit=self.limit + 1))
-                root_depth = rows[0].depth if rows else 0
+                root_depth = rows[0]["depth"] if rows else 0
                 context.update({
                     "org": org, "on": on, "counts": services.member_count_as_of(org, on),
-                    "rows": [{"v": v, "indent": v.depth - root_depth} for v in rows[: self.limit]],
+                    "rows": [{"v": v, "indent": v["depth"] - root_depth} for v in rows[: self.limit]],
                     "more": len(rows) > self.limit, "limit": self.limit,
                 })
         return render(request, self.template_name, context)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -201,7 +200,7 @@ def test_messages_in_the_users_language(world, tmp_path):
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old.xls", "old Excel"),
     (b"PK\x03\x04garbage", "broken.xlsx", "not a readable Excel"),
     (b"%PDF-1.4 hello", "file.pdf", "cannot be imported"),
-    ("Họ và tên;Giới tính\nNguyễn;Nam\n".encode("cp1258", "replace") + "Đà Nẵng".encode("cp1258", "replace"), "legacy.csv", "not UTF-8"),
+    ("Giới tính\n".encode("cp1258", "replace") + "Đà Nẵng".encode("cp1258", "replace"), "legacy.csv", "not UTF-8"),
     (b"full_name,gender\nAn,M\n", "missing.csv", "Required columns are missing"),
     (b"", "empty.csv", "empty"),
     ("a,b\n".encode("utf-16"), "u16.csv", "UTF-16"),

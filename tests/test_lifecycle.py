@@ -22,6 +22,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
+OLD = dt.date(1960, 1, 1)
 
 
 def days(n: int) -> dt.date:
@@ -72,8 +73,9 @@ def test_full_admission_path_to_official(world):
     assert case.state == CaseState.OFFICIAL and case.final_decision_no == "99-QĐ/ĐU"
     assert member not in services.recognition_worklist(user)
     assert counters(cell)[0] == before[0] + 1
-    from audit.models import AuditRecord
     from django.contrib.contenttypes.models import ContentType
+
+    from audit.models import AuditRecord
     audited = AuditRecord.objects.filter(content_type=ContentType.objects.get_for_model(AdmissionCase),
                                          object_id=str(case.pk))
     assert audited.count() >= 4 and audited.filter(actor=user).exists()
@@ -246,12 +248,14 @@ def test_death_and_deceased_cannot_be_readmitted(world):
 def test_badges_for_a_period(world):
     cell = world.a.cells[0]
     y = TODAY.year
-    thirty = factories.member(cell, "Ba Mươi", birth=dt.date(1960, 1, 1), admitted=dt.date(y - 30, 3, 1), official=dt.date(y - 29, 3, 1))
+    thirty = factories.member(cell, "Ba Mươi", birth=OLD, admitted=dt.date(y - 30, 3, 1),
+                     official=dt.date(y - 29, 3, 1))
     forty = factories.member(cell, "Bốn Mươi", birth=dt.date(1960, 1, 1), admitted=dt.date(y - 40, 7, 1),
                              official=dt.date(y - 39, 7, 1))
     early = factories.member(cell, "Sớm Một", birth=dt.date(1960, 1, 1), admitted=dt.date(y - 45 + 1, 2, 1),
                              official=dt.date(y - 44 + 1, 2, 1))
-    factories.member(world.b.cells[0], "Zeta Ba Mươi", birth=dt.date(1960, 1, 1), admitted=dt.date(y - 30, 3, 1), official=dt.date(y - 29, 3, 1))
+    factories.member(world.b.cells[0], "Zeta Ba Mươi", birth=OLD, admitted=dt.date(y - 30, 3, 1),
+                     official=dt.date(y - 29, 3, 1))
     start, end = dt.date(y, 1, 1), dt.date(y, 12, 31)
     groups = {g.years: list(g.queryset) for g in badges.badge_groups(world.a_secretary, start, end)}
     assert groups[30] == [thirty] and groups[40] == [forty]
@@ -358,7 +362,8 @@ def test_api_transfer_and_scope(world):
 def test_api_lists_badges_targets(world):
     client = api(world.a_secretary)
     y = TODAY.year
-    factories.member(world.a.cells[0], "Ba Mươi", birth=dt.date(1960, 1, 1), admitted=dt.date(y - 30, 3, 1), official=dt.date(y - 29, 3, 1))
+    factories.member(world.a.cells[0], "Ba Mươi", birth=OLD, admitted=dt.date(y - 30, 3, 1),
+                     official=dt.date(y - 29, 3, 1))
     rows = client.get(f"/api/lifecycle/badges/?start={y}-01-01&end={y}-12-31").json()["results"]
     assert [(r["full_name"], r["badge"]) for r in rows] == [("Ba Mươi", 30)]
     data = client.get(f"/api/lifecycle/targets/?organization={world.a.org.pk}&year={y}").json()

@@ -83,8 +83,8 @@ def test_merge_two_provinces_into_a_new_one(world):
     assert services.member_count_as_of(fresh(world.a.org), D) is None
     assert services.member_count_as_of(new, D)["total"] == 6
     assert services.member_count_as_of(new, BEFORE) is None
-    before = {v.organization_id for v in services.tree_as_of(fresh(world.central), BEFORE)}
-    after = {v.organization_id for v in services.tree_as_of(fresh(world.central), D)}
+    before = {v["organization_id"] for v in services.tree_as_of(fresh(world.central), BEFORE)}
+    after = {v["organization_id"] for v in services.tree_as_of(fresh(world.central), D)}
     assert world.a.org.pk in before and world.a.org.pk not in after and new.pk in after
     assert world.a.cells[0].pk in before and world.a.cells[0].pk in after
     # Predecessors / successors with the deciding document.
@@ -289,8 +289,8 @@ def test_scenario_242_is_reproducible_and_idempotent(world):
     second = run_scenario_242()
     assert not second["applied"]
     central = fresh(world.central)
-    names_2024 = {v.name for v in services.tree_as_of(central, dt.date(2024, 12, 31), max_depth=1)}
-    names_2025 = {v.name for v in services.tree_as_of(central, dt.date(2025, 2, 1), max_depth=1)}
+    names_2024 = {v["name"] for v in services.tree_as_of(central, dt.date(2024, 12, 31), max_depth=1)}
+    names_2025 = {v["name"] for v in services.tree_as_of(central, dt.date(2025, 2, 1), max_depth=1)}
     assert BLOC_AGENCIES in names_2024 and BLOC_BUSINESS in names_2024 and NEW_COMMITTEE not in names_2024
     assert NEW_COMMITTEE in names_2025 and BLOC_AGENCIES not in names_2025
     new = Organization.objects.get(name=NEW_COMMITTEE)

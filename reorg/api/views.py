@@ -84,8 +84,9 @@ class ReorganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
         query = validated_query(AsOfQuerySerializer, request).validated_data
         org = get_scoped_or_404(Organization.objects.all(), request.user, "view", pk=query["organization"])
         on = query["on"]
-        tree = [{"organization": v.organization_id, "parent": v.parent_id, "name": v.name, "code": v.code,
-                 "org_type": v.org_type, "depth": v.depth, "valid_from": v.valid_from, "decision": v.decision}
+        tree = [{"organization": v["organization_id"], "parent": v["parent_id"], "name": v["name"], "code": v["code"],
+                 "org_type": v["org_type"], "depth": v["depth"], "valid_from": v["valid_from"],
+                 "decision": v["decision"]}
                 for v in services.tree_as_of(org, on, max_depth=query["depth"], limit=1000)]
         return Response({"organization": org.pk, "on": on, "members": services.member_count_as_of(org, on),
                          "tree": tree})

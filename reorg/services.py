@@ -527,6 +527,14 @@ def _move_subtree(steps: Steps, org: Organization, new_parent: Organization, sum
     later.derived_update(path=_repath(old_prefix, new_prefix), depth=F("depth") + delta)
     later_own = OrganizationVersion.objects.filter(organization=org, valid_from__gte=on)
     later_own.update(parent=new_parent, decision=decision, decision_date=steps.decision_date, reason="reorganized")
+    # 3. The organizations and their members' denormalized path: one UPDATE each.
+    Organization.objects.filter(pk=org.pk).update(parent=new_parent)
+    moved = Organization.objects.filter(prefix_q("path", old_prefix)).derived_update(
+        path=_repath(old_prefix, new_prefix), depth=F("depth") + delta)
+    Member.objects.filter(prefix_q("org_path", old_prefix)).derived_update(
+        org_path=Concat(Value(new_prefix), Substr("org_path", len(old_prefix) + 1)))
+    # The copies, attached to their (already moved) organizations so the audit knows their place without a query.
+    orgs = Organization.objects.in_bulk([r["organization_id"] for r in spanning])
     copies = []
     for row in spanning:
         row = dict(row)
@@ -537,14 +545,10 @@ def _move_subtree(steps: Steps, org: Organization, new_parent: Organization, sum
         if row["organization_id"] == org.pk:
             row.update(parent_id=new_parent.pk, decision=decision, decision_date=steps.decision_date,
                        reason="reorganized")
-        copies.append(OrganizationVersion(**row))
+        copy = OrganizationVersion(**row)
+        copy.organization = orgs[row["organization_id"]]
+        copies.append(copy)
     OrganizationVersion.objects.bulk_create(copies, batch_size=2000)
-    # 3. The organizations and their members' denormalized path: one UPDATE each.
-    Organization.objects.filter(pk=org.pk).update(parent=new_parent)
-    moved = Organization.objects.filter(prefix_q("path", old_prefix)).derived_update(
-        path=_repath(old_prefix, new_prefix), depth=F("depth") + delta)
-    Member.objects.filter(prefix_q("org_path", old_prefix)).derived_update(
-        org_path=Concat(Value(new_prefix), Substr("org_path", len(old_prefix) + 1)))
     # 4. Counters: the old ancestors lose the subtree, the new ones gain it.
     _shift_counters(old_parent_path, -org.subtree_official, -org.subtree_probationary, direct=False)
     _shift_counters(new_parent.path, org.subtree_official, org.subtree_probationary, direct=False)
@@ -571,12 +575,17 @@ def _move_members(steps: Steps, source: Organization, target: Organization, ids:
     current = MemberHistory.objects.filter(member_id__in=member_ids, valid_to__isnull=True)
     statuses = dict(current.values_list("member_id", "status"))
     current.update(valid_to=on)
-    MemberHistory.objects.bulk_create(
-        [MemberHistory(member_id=pk, organization_id=target.pk, status=statuses.get(pk, MemberStatus.OFFICIAL),
-                       event=HistoryEvent.REORGANIZED, decision=steps.decision[:64], valid_from=on,
-                       note=source.name[:255]) for pk in member_ids], batch_size=2000)
     Member.objects.filter(pk__in=member_ids).update(organization=target)
     Member.objects.filter(pk__in=member_ids).derived_update(org_path=target.path)
+    members = Member.objects.in_bulk(member_ids)
+    rows = []
+    for pk in member_ids:
+        row = MemberHistory(member_id=pk, organization_id=target.pk, status=statuses.get(pk, MemberStatus.OFFICIAL),
+                            event=HistoryEvent.REORGANIZED, decision=steps.decision[:64], valid_from=on,
+                            note=source.name[:255])
+        row.member = members[pk]
+        rows.append(row)
+    MemberHistory.objects.bulk_create(rows, batch_size=2000)
     _shift_counters(source.path, -official, -probationary, direct=True)
     _shift_counters(target.path, official, probationary, direct=True)
     summary["members"] += official + probationary

@@ -39,32 +39,39 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "best-practice"]
 BLOCKING = {"serious", "critical"}
 
 
-def page_paths(w) -> list[tuple[str, str]]:
-    """Every main page a province secretary uses (other apps' list pages included)."""
+def page_paths(w, *, language: str = "vi") -> list[tuple[str, str]]:
+    """Every main page a province secretary uses (other apps' list pages included).
+
+    The browser sweep in Arabic leaves out the secondary forms (the six reorganization forms and the like) to keep
+    the suite fast: they share their templates' building blocks with pages checked in both languages, and the
+    Nu checker still reads all of them in both languages.
+    """
     member, org = w.a.members[0], w.a.org
-    names = ["dashboard", "orgs:tree", "members:list", "members:create", "audit:list", "password_change",
-             "lifecycle:home", "lifecycle:admissions", "lifecycle:admission_create", "lifecycle:worklist",
-             "lifecycle:letters", "lifecycle:bulk_transfer", "lifecycle:badges", "lifecycle:targets",
-             "reorg:list", "reorg:as_of", "exchange:home", "exchange:import", "jobs:list"]
-    pages = [(name.replace(":", "-"), reverse(name)) for name in names]
-    pages += [(f"reorg-create-{kind}", reverse(f"reorg:create_{kind}")) for kind in ReorgKind.values]
+    main = ["dashboard", "orgs:tree", "members:list", "members:create", "audit:list", "password_change",
+            "lifecycle:home", "lifecycle:admissions", "lifecycle:worklist", "lifecycle:letters", "reorg:list",
+            "exchange:home", "jobs:list"]
+    pages = [(name.replace(":", "-"), reverse(name)) for name in main]
     pages += [
-        ("orgs-tree-search", reverse("orgs:tree") + "?q=chi"),
         ("members-search", reverse("members:list") + "?q=nguyen"),
         ("orgs-detail", reverse("orgs:detail", args=[org.pk])),
         ("orgs-edit", reverse("orgs:edit", args=[org.pk])),
-        ("orgs-create-child", reverse("orgs:create_child", args=[org.pk])),
         ("members-detail", reverse("members:detail", args=[member.pk])),
         ("members-edit", reverse("members:edit", args=[member.pk])),
         ("lifecycle-member", reverse("lifecycle:member", args=[member.pk])),
     ]
+    if language == "vi":
+        secondary = ["lifecycle:admission_create", "lifecycle:bulk_transfer", "lifecycle:badges", "lifecycle:targets",
+                     "reorg:as_of", "exchange:import"]
+        pages += [(name.replace(":", "-"), reverse(name)) for name in secondary]
+        pages += [(f"reorg-create-{kind}", reverse(f"reorg:create_{kind}")) for kind in ReorgKind.values]
+        pages += [("orgs-tree-search", reverse("orgs:tree") + "?q=chi"),
+                  ("orgs-create-child", reverse("orgs:create_child", args=[org.pk]))]
     return pages
 
 
 # ---------------------------------------------------------------- axe-core
 
 def run_axe(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
     result = page.evaluate("(tags) => axe.run(document, {runOnly: tags, resultTypes: ['violations']})", AXE_TAGS)
     return [v for v in result["violations"] if v["impact"] in BLOCKING]
 
@@ -83,7 +90,11 @@ def describe(violations: list[dict]) -> str:
 
 @pytest.fixture
 def axe_context(browser):
+    assert AXE.exists(), f"{AXE} is missing: run `npm install` (or scripts/setup.sh)"
     context = browser.new_context(viewport=DESKTOP, locale="vi-VN", bypass_csp=True)
+    # axe-core in every page of this context. An init script rather than page.add_script_tag(path=...) after each
+    # load: same effect (bypass_csp lets it run under the strict CSP), 0.3 s a page faster.
+    context.add_init_script(path=str(AXE))
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(2 * TIMEOUT_MS)
     yield context
@@ -93,7 +104,6 @@ def axe_context(browser):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["vi", "ar"])
 def test_axe_no_serious_violations(live_world, axe_context, live_server, language):
-    assert AXE.exists(), f"{AXE} is missing: run `npm install` (or scripts/setup.sh)"
     page = axe_context.new_page()
     found: dict[str, list[dict]] = {}
 
@@ -111,7 +121,7 @@ def test_axe_no_serious_violations(live_world, axe_context, live_server, languag
     login(page, live_server, "a_secretary")
     if page.locator("html").get_attribute("lang") != language:
         switch_language(page, language)
-    for name, path in page_paths(live_world):
+    for name, path in page_paths(live_world, language=language):
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, f"{path} answered {response.status}"
         check(name)
@@ -180,7 +190,7 @@ def served_pages(client, w, tmp_path: Path) -> list[Path]:
         session = client.session
         session["_language"] = language
         session.save()
-        for name, path in page_paths(w):
+        for name, path in page_paths(w, language="vi"):
             save(f"{language}-{name}", client.get(path))
         # Forms sent back with errors, an edit conflict, and the 404 page.
         save(f"{language}-members-create-errors", client.post(reverse("members:create"), {}))

@@ -274,68 +274,82 @@ def test_scope_other_province_is_not_found(live_world, new_context, live_server)
     assert page_b.goto(url(live_server, "members:detail", w.a.members[0].pk)).status == 404
 
 
-def test_keyboard_skip_link_moves_focus_to_main(live_world, new_context, live_server):
-    page = logged_in_page(new_context, live_server)
-    for target in (url(live_server, "dashboard"), url(live_server, "members:list")):
+def test_keyboard_login_and_skip_link(live_world, new_context, live_server):
+    page = new_context().new_page()
+    # The login page puts the cursor in the user name (autofocus); the form works from the keyboard alone.
+    page.goto(url(live_server, "login"))
+    expect(page.locator("input[name=username]")).to_be_focused()
+    page.keyboard.type("a_secretary")
+    page.keyboard.press("Tab")
+    expect(page.locator("input[name=password]")).to_be_focused()
+    page.keyboard.type(factories.PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/")
+    for target in (url(live_server, "dashboard"), url(live_server, "members:list"), url(live_server, "orgs:tree")):
         page.goto(target)
         page.keyboard.press("Tab")
         skip = page.locator("a.skip-link")
-        expect(skip).to_be_focused()
+        expect(skip).to_be_focused()  # the first stop from the top of the page
         box = skip.bounding_box()
         assert box and box["y"] >= 0, "the focused skip link must be on screen"
         page.keyboard.press("Enter")
         expect(page.locator("main#main")).to_be_focused()
         # The next Tab stops inside main, not back in the header.
         page.keyboard.press("Tab")
-        assert page.evaluate("document.activeElement.closest('main') !== null")
-    # The login page puts the cursor in the user name (autofocus); the form works from the keyboard alone.
-    anon = new_context().new_page()
-    anon.goto(url(live_server, "login"))
-    expect(anon.locator("input[name=username]")).to_be_focused()
-    anon.keyboard.type("a_secretary")
-    anon.keyboard.press("Tab")
-    expect(anon.locator("input[name=password]")).to_be_focused()
-    anon.keyboard.type(factories.PASSWORD)
-    anon.keyboard.press("Enter")
-    expect(anon).to_have_url(f"{live_server.url}/")
+        assert page.evaluate("document.activeElement.closest('main') !== null"), target
+    # The main menu is reachable with Tab and shows where focus is.
+    page.goto(url(live_server, "dashboard"))
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('nav.main-nav') !== null"):
+            break
+    else:
+        raise AssertionError("Tab never reached the main menu")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "a focused menu link has no visible focus outline"
 
 
 @pytest.mark.parametrize("language", ["vi", "ar"])
-def test_phone_width_has_no_horizontal_scroll(live_world, new_context, live_server, language):
-    page = logged_in_page(new_context, live_server, viewport=PHONE)
-    if language != "vi":
-        switch_language(page, language)
-    overflowing = []
-    for name, target in main_pages(live_server, live_world):
-        page.goto(target)
-        expect(page.locator("main#main")).to_be_visible()
-        if not no_horizontal_scroll(page):
-            overflowing.append((name, page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")))
-    assert not overflowing, f"horizontal scroll at 390px ({language}): {overflowing}"
-
-
-@pytest.mark.parametrize("language", ["vi", "ar"])
-def test_screenshots_of_main_pages(live_world, new_context, live_server, language):
-    """At 1366x768, full page, for people to look at (CI keeps the folder)."""
+def test_main_pages_at_desktop_and_phone_width(live_world, new_context, live_server, language):
+    """Screenshots at 1366x768 (full page, for people to look at; CI keeps the folder), then the same pages at
+    390x844: nothing may scroll sideways at either width."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob(f"{language}-*.png"):
+        old.unlink()
     page = new_context().new_page()
     page.goto(url(live_server, "login"))
-    if language != "vi":
+    if language != "vi":  # the login page's own switcher
         with page.expect_navigation():
             page.locator("#login-language").select_option(language)
     expect(page.locator("html")).to_have_attribute("lang", language)
     page.screenshot(path=SCREENSHOTS / f"{language}-login.png", full_page=True)
+    overflowing = []
+    page.set_viewport_size(PHONE)
+    if not no_horizontal_scroll(page):
+        overflowing.append(("login", "390px"))
+    page.set_viewport_size(DESKTOP)
     page.locator("input[name=username]").fill("a_secretary")
     page.locator("input[name=password]").fill(factories.PASSWORD)
     page.locator("form.stack button[type=submit]").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
     expect(page.locator("html")).to_have_attribute("lang", language)
+    direction = "rtl" if language == "ar" else "ltr"
     for name, target in main_pages(live_server, live_world):
         page.goto(target)
-        expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
+        expect(page.locator("html")).to_have_attribute("dir", direction)
         if name == "tree":  # show one level open
             page.locator("button.tree-toggle").first.click()
             expect(page.locator("button.tree-toggle").first).to_have_attribute("aria-expanded", "true")
-        assert no_horizontal_scroll(page), f"{name} ({language}) scrolls sideways at 1366px"
+        if not no_horizontal_scroll(page):
+            overflowing.append((name, "1366px"))
         page.screenshot(path=SCREENSHOTS / f"{language}-{name}.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    for name, target in main_pages(live_server, live_world):
+        page.goto(target)
+        expect(page.locator("main#main")).to_be_visible()
+        if not no_horizontal_scroll(page):
+            overflowing.append((name, "390px", page.evaluate("document.documentElement.scrollWidth")))
+        if name in ("dashboard", "member", "tree"):
+            page.screenshot(path=SCREENSHOTS / f"{language}-phone-{name}.png", full_page=True)
+    assert not overflowing, f"pages that scroll sideways ({language}): {overflowing}"
     assert len(list(SCREENSHOTS.glob(f"{language}-*.png"))) >= 8

@@ -392,3 +392,14 @@ def test_api_schedule_and_cancel(world, client):
     pk = response.json()["id"]
     assert client.post(f"/api/reorganizations/{pk}/cancel/").status_code == 200
     assert fresh(Reorganization.objects.get(pk=pk)).state == "cancelled"
+
+
+def test_tree_and_org_page_show_pending_and_links(world, client):
+    c1, c2 = world.a.cells
+    r = make("merge", {"sources": [c1.pk], "target": c2.pk}, on=dt.date(2030, 1, 1))
+    client.force_login(world.a_secretary)
+    rows = client.get(reverse("orgs:children", args=[world.a.grassroots.pk])).content.decode()
+    assert reverse("reorg:detail", args=[r.pk]) in rows  # the scheduled merge is marked on the tree
+    services.apply_reorganization(None, fresh(r), today=dt.date(2030, 1, 1))
+    page = client.get(reverse("orgs:detail", args=[c2.pk])).content.decode()
+    assert c1.name in page and "99-QĐ/TW" in page  # predecessor with its deciding document

@@ -25,8 +25,7 @@ from playwright.sync_api import expect
 
 from members.views import MemberEditView
 from reorg.choices import ReorgKind
-from tests import factories
-from tests.test_browser import DESKTOP, TIMEOUT_MS, live_world, login, switch_language  # noqa: F401 (fixture)
+from tests.test_browser import DESKTOP, TIMEOUT_MS, build_world, login, switch_language
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -78,7 +77,6 @@ AXE_START = """(tags) => {
                 nodes: v.nodes.map(n => ({target: n.target, failureSummary: n.failureSummary}))})));
 }"""
 AXE_RESULT = "() => window.__axeResult"
-TABS = 3  # pages checked side by side: axe works in the tabs' renderers while the next page loads
 
 
 def run_axe(page) -> list[dict]:
@@ -96,6 +94,11 @@ def describe(violations: list[dict]) -> str:
         if len(v["nodes"]) > 5:
             lines.append(f"        … and {len(v['nodes']) - 5} more")
     return "\n".join(lines)
+
+
+@pytest.fixture
+def live_world(transactional_db):
+    return build_world()
 
 
 @pytest.fixture
@@ -131,20 +134,10 @@ def test_axe_no_serious_violations(live_world, axe_context, live_server, languag
     login(page, live_server, "a_secretary")
     if page.locator("html").get_attribute("lang") != language:
         switch_language(page, language)
-    # The pages, a few tabs at a time: start axe in each tab, then collect.
-    tabs = [page] + [axe_context.new_page() for _ in range(TABS - 1)]
-    paths = page_paths(live_world, language=language)
-    for start in range(0, len(paths), TABS):
-        batch = list(zip(tabs, paths[start:start + TABS]))
-        for tab, (name, path) in batch:
-            response = tab.goto(f"{live_server.url}{path}")
-            assert response.status == 200, f"{path} answered {response.status}"
-            expect(tab.locator("html")).to_have_attribute("lang", language)
-            tab.evaluate(AXE_START, AXE_TAGS)
-        for tab, (name, _path) in batch:
-            violations = tab.evaluate(AXE_RESULT)
-            if violations:
-                found[name] = violations
+    for name, path in page_paths(live_world, language=language):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, f"{path} answered {response.status}"
+        check(name)
     # States reached by interaction: an opened tree node, results typed in, a refused form.
     page.goto(f"{live_server.url}{reverse('orgs:tree')}")
     page.locator("button.tree-toggle").first.click()
@@ -177,8 +170,8 @@ def run_vnu(files: list[Path]) -> dict[str, list[dict]]:
     assert java, f"java not found: {how}"
     assert VNU.exists(), f"{VNU} not found: {how}"
     # C1-only JIT: the checker runs once for a few seconds, it starts more than twice as fast this way.
-    proc = subprocess.run([java, "-XX:TieredStopAtLevel=1", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
-                          capture_output=True, text=True, timeout=240)
+    command = [java, "-XX:TieredStopAtLevel=1", "-jar", str(VNU), "--errors-only", "--format", "json"]
+    proc = subprocess.run([*command, *map(str, files)], capture_output=True, text=True, timeout=240)
     try:
         messages = json.loads(proc.stderr or proc.stdout)["messages"]
     except (ValueError, KeyError):
@@ -217,7 +210,8 @@ def served_pages(client, w, tmp_path: Path) -> list[Path]:
         save(f"{language}-members-create-errors", client.post(reverse("members:create"), {}))
         save(f"{language}-members-edit-errors", client.post(edit, {"full_name": "", "lock_version": "0"}))
         member.refresh_from_db()
-        opened = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in MemberEditView._initial(member).items()}
+        opened = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                  for k, v in MemberEditView._initial(member).items()}
         assert client.post(edit, {**opened, "occupation": f"Kỹ sư {language}"}).status_code == 302
         save(f"{language}-members-edit-conflict", client.post(edit, {**opened, "occupation": "Bác sĩ"}), status=409)
         save(f"{language}-not-found", client.get(reverse("members:detail", args=[w.b.members[0].pk])), status=404)

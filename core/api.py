@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.fields import CharField
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -33,3 +34,15 @@ def exception_handler(exc, context):
     if response is None:
         return None
     return Response(response.data, status=response.status_code, headers=dict(response.headers))
+
+
+class ChoiceDisplayField(CharField):
+    """The label of a choice in the caller's language, without calling ``get_FOO_display`` per row."""
+
+    def __init__(self, choices, **kwargs):
+        self._labels = dict(choices)
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return str(self._labels.get(value, value))

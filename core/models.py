@@ -111,8 +111,19 @@ class AuditedModel(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._audit_loaded = instance.audit_values()
+        # Keep the loaded values as they came; the audit snapshot is made only if the object is saved.
+        instance._audit_loaded_raw = (field_names, values)
         return instance
+
+    def _audit_before(self) -> dict[str, Any]:
+        loaded = self.__dict__.get("_audit_loaded")
+        if loaded is not None:
+            return loaded
+        raw = self.__dict__.get("_audit_loaded_raw")
+        if raw is None:
+            return {}
+        names, values = raw
+        return {name: _jsonable(value) for name, value in zip(names, values) if name not in self.audit_exclude}
 
     def audit_values(self) -> dict[str, Any]:
         return {
@@ -134,7 +145,7 @@ class AuditedModel(models.Model):
 
         ctx = current_action()
         creating = self._state.adding
-        before = {} if creating else getattr(self, "_audit_loaded", {})
+        before = {} if creating else self._audit_before()
         super().save(*args, **kwargs)
         if creating:
             self.after_insert()

@@ -6,8 +6,11 @@ batch** for organizations, citizen IDs and party cards, never one per row. The r
 come from ``members.services.validate_member`` (called without the ID fields, so it runs no query).
 
 Idempotent: a row whose citizen ID is already registered with the same data is *unchanged* and
-skipped; with different data it is an error. Writes use the audited ``bulk_create`` (one audit row
-per member and history row) and one counter update per distinct delta per batch.
+skipped; with different data it is an error. Writes go through ``exchange.bulk.audited_insert``: the
+same rows and audit records as the audited ``bulk_create`` (one audit row per member and history row),
+without a model instance per row; the counters take one ``executemany`` per counter column per batch.
+Whatever all rows of a batch share (today's date, the accepted spellings, each organization's
+verdict, the audit context) is looked up once, not per row.
 
 - ``all``: one transaction around everything; any error row (or a cancel) rolls it all back.
 - ``valid``: one transaction per batch, committed together with the job's checkpoint, so a cancel
@@ -26,14 +29,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.actions import acting
+from core.actions import WriteOutsideAction, acting, in_action
 from core.scope import path_in_scope
 from core.text import given_name_key, search_key
 from core.tree import ancestor_ids
-from exchange.readers import Table, parse_date
+from exchange.bulk import audited_insert
+from exchange.readers import Table, parse_date, parse_date_text
 from exchange.template import BY_KEY, choice_aliases, header_label
 from members.choices import HistoryEvent, MemberStatus
 from members.models import Member, MemberHistory
@@ -101,79 +106,112 @@ def _digits(value: Any, width: int | None = None) -> str:
     return _text(value)
 
 
-def parse_row(number: int, raw: dict[str, Any]) -> ParsedRow:
+@dataclass(frozen=True)
+class RowContext:
+    """What every row of a batch shares, looked up once per batch instead of once per row."""
+
+    today: dt.date
+    choices: dict[str, dict[str, str]]
+
+    @classmethod
+    def current(cls) -> RowContext:
+        return cls(timezone.localdate(), choice_aliases())
+
+
+_KINDS = {c.key: (c.kind, c.max_length) for c in BY_KEY.values()}
+_REQUIRED = ("full_name", "gender", "birth_date", "citizen_id", "status", "admission_date", "organization_code")
+_PERSONAL = ("full_name", "birth_date", "admission_date", "official_date")
+
+
+def parse_row(number: int, raw: dict[str, Any], context: RowContext | None = None) -> ParsedRow:
     """Turn raw cell values into typed member data, collecting every problem of the row."""
-    row = ParsedRow(number, {}, set(raw))
-    choices = choice_aliases()
+    ctx = context or RowContext.current()
+    data: dict[str, Any] = {}
+    errors: list[RowError] = []
+    row = ParsedRow(number, data, set(raw), errors)
+    choices = ctx.choices
 
     def err(key: str, value: Any, message: str) -> None:
-        row.errors.append(RowError(number, key, _text(value)[:200], message))
+        errors.append(RowError(number, key, _text(value)[:200], message))
 
     for key, value in raw.items():
-        column = BY_KEY[key]
-        if isinstance(value, str) and value.lstrip().startswith("="):
-            err(key, value, _("Formulas are not accepted: enter the value itself."))
+        kind, max_length = _KINDS[key]
+        if value is None:
+            data[key] = None
             continue
-        if value is None or (isinstance(value, str) and not value.strip()):
-            row.data[key] = None
-            continue
-        kind = column.kind
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                data[key] = None
+                continue
+            if text[0] == "=":
+                err(key, value, _("Formulas are not accepted: enter the value itself."))
+                continue
+        else:
+            text = None
         if kind == "date":
-            parsed = parse_date(value)
+            parsed = parse_date_text(text) if text is not None else parse_date(value)
             if parsed is None:
                 err(key, value, _("This is not a date. Use an Excel date or dd/mm/yyyy, yyyy-mm-dd or dd-mm-yyyy."))
-            row.data[key] = parsed
-        elif kind in ("gender", "status"):
-            code = choices[kind].get(" ".join(_text(value).lower().split()))
+            data[key] = parsed
+        elif kind == "text" or kind == "org":
+            if text is None:
+                text = _text(value)
+            if max_length and len(text) > max_length:
+                err(key, value, _("At most %(n)d characters.") % {"n": max_length})
+            data[key] = text
+        elif kind == "gender" or kind == "status":
+            code = choices[kind].get(" ".join((text if text is not None else _text(value)).lower().split()))
             if code is None:
                 err(key, value, _("Use M or F.") if kind == "gender" else
                     _("A new record is a probationary or an official member."))
-            row.data[key] = code
+            data[key] = code
         elif kind == "citizen_id":
-            row.data[key] = _digits(value, 12)
+            data[key] = text if text is not None else _digits(value, 12)
         elif kind == "card":
-            row.data[key] = _digits(value)
+            data[key] = text if text is not None else _digits(value)
         else:
-            text = _text(value)
-            if column.max_length and len(text) > column.max_length:
-                err(key, value, _("At most %(n)d characters.") % {"n": column.max_length})
-            row.data[key] = text
-    failed = {e.column for e in row.errors}
-    for key in ("full_name", "gender", "birth_date", "citizen_id", "status", "admission_date", "organization_code"):
-        if key not in failed and not row.data.get(key):
+            text = text if text is not None else _text(value)
+            if max_length and len(text) > max_length:
+                err(key, value, _("At most %(n)d characters.") % {"n": max_length})
+            data[key] = text
+    failed = {e.column for e in errors}
+    for key in _REQUIRED:
+        if key not in failed and not data.get(key):
             err(key, "", _("This field is required."))
-    failed = {e.column for e in row.errors}
+    if errors:
+        failed = {e.column for e in errors}
     if not failed & {"status", "official_date"}:
-        status, official = row.data.get("status"), row.data.get("official_date")
+        status, official = data.get("status"), data.get("official_date")
         if status == MemberStatus.OFFICIAL and not official:
             err("official_date", "", _("An official member needs the date of recognition."))
         elif status == MemberStatus.PROBATIONARY and official:
             err("official_date", official, _("A probationary member has no official date yet."))
     # The registry's own rules (names, dates, age at admission), without its per-row ID queries.
-    personal = {k: row.data.get(k) for k in ("full_name", "birth_date", "admission_date", "official_date")
-                if k not in failed}
+    personal = {k: data.get(k) for k in _PERSONAL if k not in failed}
     try:
-        cleaned = validate_member(personal)
+        cleaned = validate_member(personal, today=ctx.today)
         if "full_name" in cleaned:
-            row.data["full_name"] = cleaned["full_name"]
+            data["full_name"] = cleaned["full_name"]
     except ValidationError as exc:
         for key, messages in exc.message_dict.items():
             for message in messages:
-                err(key if key in BY_KEY else "", row.data.get(key), message)
-    failed = {e.column for e in row.errors}
-    if row.data.get("citizen_id") and "citizen_id" not in failed:
+                err(key if key in BY_KEY else "", data.get(key), message)
+    if errors:
+        failed = {e.column for e in errors}
+    if data.get("citizen_id") and "citizen_id" not in failed:
         try:
-            validate_citizen_id(row.data["citizen_id"],
-                                birth_date=None if "birth_date" in failed else row.data.get("birth_date"),
-                                gender=None if "gender" in failed else row.data.get("gender"))
+            validate_citizen_id(data["citizen_id"],
+                                birth_date=None if "birth_date" in failed else data.get("birth_date"),
+                                gender=None if "gender" in failed else data.get("gender"))
         except ValidationError as exc:
-            err("citizen_id", row.data["citizen_id"], " ".join(exc.messages))
-    if row.data.get("party_card_no"):
+            err("citizen_id", data["citizen_id"], " ".join(exc.messages))
+    if data.get("party_card_no"):
         try:
-            validate_party_card_no(row.data["party_card_no"])
+            validate_party_card_no(data["party_card_no"])
         except ValidationError as exc:
-            err("party_card_no", row.data["party_card_no"], " ".join(exc.messages))
-    if row.errors:
+            err("party_card_no", data["party_card_no"], " ".join(exc.messages))
+    if errors:
         row.outcome = "error"
     return row
 
@@ -220,6 +258,8 @@ class MemberImporter:
         self.orgs: dict[str, dict[str, Any] | None] = {}
         self.seen_ids: set[int] = set()
         self.seen_cards: set[int] = set()
+        self._org_problems: dict[str, str] = {}
+        self._name_keys: dict[str, tuple[str, str]] = {}
 
     # --- lookups, one query per batch -----------------------------------------------------------------
     def _load_orgs(self, codes: set[str]) -> None:
@@ -254,7 +294,9 @@ class MemberImporter:
                 self._remember(row)
                 continue
             code = row.data["organization_code"]
-            problem = self._org_problem(self.orgs.get(code))
+            problem = self._org_problems.get(code)
+            if problem is None:
+                problem = self._org_problems[code] = self._org_problem(self.orgs.get(code))
             if problem:
                 row.errors.append(RowError(row.number, "organization_code", code, problem))
             cid = row.data["citizen_id"]
@@ -307,44 +349,66 @@ class MemberImporter:
 
     # --- writing ------------------------------------------------------------------------------------
     def write(self, rows: list[ParsedRow]) -> int:
+        """Members, their history and one audit record per written row (exchange/bulk.py), then the counters."""
         new = [r for r in rows if r.outcome == "new"]
         if not new:
             return 0
-        members = []
+        members, reprs, paths = [], [], []
+        keys = self._name_keys
+        if len(keys) > 100_000:  # names repeat a lot; keep the cache bounded so memory stays flat
+            keys.clear()
         for r in new:
             d, org = r.data, self.orgs[r.data["organization_code"]]
-            members.append(Member(
-                full_name=d["full_name"], name_key=search_key(d["full_name"]), given_key=given_name_key(d["full_name"]),
-                gender=d["gender"], birth_date=d["birth_date"], citizen_id=d["citizen_id"],
-                party_card_no=d.get("party_card_no") or None, status=d["status"], admission_date=d["admission_date"],
-                official_date=d.get("official_date"), status_since=d.get("official_date") or d["admission_date"],
-                organization_id=org["id"], org_path=org["path"],
-                **{k: d.get(k) or "" for k in ("ethnicity", "religion", "home_town", "education", "occupation")}))
-        created = Member.objects.bulk_create(members)
-        history = []
+            name = d["full_name"]
+            key = keys.get(name)
+            if key is None:
+                key = keys[name] = (search_key(name), given_name_key(name))
+            official = d.get("official_date")
+            members.append({
+                "full_name": name, "name_key": key[0], "given_key": key[1], "gender": d["gender"],
+                "birth_date": d["birth_date"], "ethnicity": d.get("ethnicity") or "",
+                "religion": d.get("religion") or "", "home_town": d.get("home_town") or "",
+                "education": d.get("education") or "", "occupation": d.get("occupation") or "",
+                "citizen_id": d["citizen_id"], "party_card_no": d.get("party_card_no") or None,
+                "admission_date": d["admission_date"], "official_date": official, "status": d["status"],
+                "status_since": official or d["admission_date"], "organization_id": org["id"],
+                "org_path": org["path"], "lock_version": 0})
+            reprs.append(str(name))
+            paths.append(org["path"])
+        ids = audited_insert(Member, members, reprs, paths)
+        history, h_reprs, h_paths = [], [], []
         deltas: dict[tuple[int, str, str], int] = defaultdict(int)
-        for m in created:
-            recognized = m.status == MemberStatus.OFFICIAL and m.official_date and m.official_date > m.admission_date
-            history.append(MemberHistory(
-                member=m, organization_id=m.organization_id, event=HistoryEvent.REGISTERED,
-                status=MemberStatus.PROBATIONARY if recognized else m.status, valid_from=m.admission_date,
-                valid_to=m.official_date if recognized else None))
+        registered, recognized_event = HistoryEvent.REGISTERED, HistoryEvent.RECOGNIZED
+        for member_id, m in zip(ids, members, strict=True):
+            admission, official, status = m["admission_date"], m["official_date"], m["status"]
+            recognized = status == MemberStatus.OFFICIAL and official and official > admission
+            history.append({"valid_from": admission, "valid_to": official if recognized else None,
+                            "member_id": member_id, "organization_id": m["organization_id"],
+                            "status": MemberStatus.PROBATIONARY if recognized else status, "event": registered,
+                            "decision": "", "note": ""})
+            h_reprs.append(f"{member_id} {registered} {admission}")
+            h_paths.append(m["org_path"])
             if recognized:
-                history.append(MemberHistory(member=m, organization_id=m.organization_id, status=m.status,
-                                             event=HistoryEvent.RECOGNIZED, valid_from=m.official_date))
-            deltas[(m.organization_id, m.org_path, m.status)] += 1
-        MemberHistory.objects.bulk_create(history)
+                history.append({"valid_from": official, "valid_to": None, "member_id": member_id,
+                                "organization_id": m["organization_id"], "status": status,
+                                "event": recognized_event, "decision": "", "note": ""})
+                h_reprs.append(f"{member_id} {recognized_event} {official}")
+                h_paths.append(m["org_path"])
+            deltas[(m["organization_id"], m["org_path"], status)] += 1
+        audited_insert(MemberHistory, history, h_reprs, h_paths)
         apply_counter_deltas(deltas)
-        return len(created)
+        return len(ids)
 
     # --- driving --------------------------------------------------------------------------------------
     def batches(self, table: Table, start_after: int = 0) -> Iterator[list[ParsedRow]]:
         batch: list[ParsedRow] = []
+        context = RowContext.current()
         for number, raw in table.rows(start_after):
-            batch.append(parse_row(number, raw))
+            batch.append(parse_row(number, raw, context))
             if len(batch) >= self.batch_size:
                 yield batch
                 batch = []
+                context = RowContext.current()  # the date once per batch, not once per row
         if batch:
             yield batch
 
@@ -389,18 +453,24 @@ class MemberImporter:
 
 
 def apply_counter_deltas(deltas: dict[tuple[int, str, str], int]) -> None:
-    """Counters of each organization and its ancestors, one UPDATE per distinct (column, delta)."""
-    by_field: dict[tuple[str, int], list[int]] = defaultdict(list)
-    subtree: dict[tuple[int, str], int] = defaultdict(int)
+    """Counters of each organization and its ancestors: one statement per counter column (``executemany``)."""
+    by_field: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for (org_id, path, status), n in deltas.items():
         if status not in (MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY) or not n:
             continue
         kind = "official" if status == MemberStatus.OFFICIAL else "probationary"
-        by_field[(f"direct_{kind}", n)].append(org_id)
+        by_field[f"direct_{kind}"][org_id] += n
         for ancestor in ancestor_ids(path):
-            subtree[(ancestor, kind)] += n
-    for (ancestor, kind), n in subtree.items():
-        by_field[(f"subtree_{kind}", n)].append(ancestor)
-    for (column, n), ids in by_field.items():
-        for start in range(0, len(ids), 900):
-            Organization.objects.filter(pk__in=ids[start:start + 900]).derived_update(**{column: F(column) + n})
+            by_field[f"subtree_{kind}"][ancestor] += n
+    if not by_field:
+        return
+    if not in_action():
+        raise WriteOutsideAction("apply_counter_deltas() outside an action")
+    qn = connection.ops.quote_name
+    meta = Organization._meta
+    table, pk = qn(meta.db_table), qn(meta.pk.column)
+    with connection.cursor() as cursor:
+        for name, per_org in by_field.items():
+            column = qn(meta.get_field(name).column)
+            cursor.executemany(f"UPDATE {table} SET {column} = {column} + %s WHERE {pk} = %s",
+                               [(n, org_id) for org_id, n in sorted(per_org.items()) if n])

@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,9 @@ class Table:
         empty = 0
         number = self.first_data_row - 1
         keyed = [(i, k) for i, k in enumerate(self.keys) if k]
+        names = [k for _i, k in keyed]
+        width = max((i for i, _k in keyed), default=-1) + 1
+        pick = itemgetter(*[i for i, _k in keyed]) if len(keyed) > 1 else None
         for values in self._rows:
             number += 1
             if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
@@ -59,8 +63,11 @@ class Table:
             empty = 0
             if number <= start_after:
                 continue
-            n = len(values)
-            yield number, {k: (values[i] if i < n else None) for i, k in keyed}
+            if pick is not None and len(values) >= width:
+                yield number, dict(zip(names, pick(values)))
+            else:
+                n = len(values)
+                yield number, {k: (values[i] if i < n else None) for i, k in keyed}
 
 
 def detect_kind(path: str | Path, filename: str = "") -> str:
@@ -263,7 +270,26 @@ def parse_date(value: Any) -> dt.date | None:
         return value if 1900 <= value.year <= 2100 else None
     if not isinstance(value, str):
         return None
-    text = value.strip()
+    return parse_date_text(value.strip())
+
+
+def parse_date_text(text: str) -> dt.date | None:
+    """``parse_date`` of a stripped text; the usual ten-character spellings skip the regular expressions."""
+    if len(text) == 10 and text.isascii():
+        if text[2] == "/" and text[5] == "/" or text[2] == "-" and text[5] == "-":
+            day, month, year = text[:2], text[3:5], text[6:]
+        elif text[4] == "-" and text[7] == "-":
+            year, month, day = text[:4], text[5:7], text[8:]
+        else:
+            day = ""
+        if day.isdigit() and month.isdigit() and year.isdigit():
+            y = int(year)
+            if not 1900 <= y <= 2100:
+                return None
+            try:
+                return dt.date(y, int(month), int(day))
+            except ValueError:
+                return None
     for pattern, order in ((_DMY, "dmy"), (_YMD, "ymd"), (_DMY_DASH, "dmy")):
         match = pattern.match(text)
         if match:

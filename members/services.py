@@ -42,10 +42,15 @@ def _age_on(birth: dt.date, on: dt.date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
-def validate_member(data: dict[str, Any], *, instance: Member | None = None) -> dict[str, Any]:
-    """Check a member record against the registry's rules; raises ValidationError with field errors."""
+def validate_member(data: dict[str, Any], *, instance: Member | None = None,
+                    today: dt.date | None = None) -> dict[str, Any]:
+    """Check a member record against the registry's rules; raises ValidationError with field errors.
+
+    ``today`` defaults to the local date; a bulk caller (the import) passes it once per batch.
+    """
     errors: dict[str, list[str]] = {}
-    today = timezone.localdate()
+    if today is None:
+        today = timezone.localdate()
     cleaned = dict(data)
     if "full_name" in cleaned:
         cleaned["full_name"] = clean_person_name(cleaned["full_name"])

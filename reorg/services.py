@@ -68,6 +68,10 @@ def _ref_id(ref: Ref) -> int:
     return ref.obj.pk if isinstance(ref, NewOrg) else ref.pk  # type: ignore[union-attr]
 
 
+def _same_ref(a: Ref, b: Ref) -> bool:
+    return a is b or (isinstance(a, Organization) and isinstance(b, Organization) and a.pk == b.pk)
+
+
 def _ref_name(ref: Ref) -> str:
     return ref.name
 
@@ -438,7 +442,16 @@ def describe(steps: Steps) -> dict:
                            "established": [], "moves": [], "member_moves": [], "grants": [], "review": [],
                            "dissolved": [], "links": [], "changes": [], "users": 0}
     total_orgs = total_members = 0
-    for step in steps.items:
+    items: list[tuple] = []
+    for step in steps.items:  # consecutive moves to the same place run as one set-based move
+        if (step[0] == "move_subtree" and items and items[-1][0] == "move_subtrees"
+                and _same_ref(items[-1][2], step[2])):
+            items[-1][1].append(step[1])
+        elif step[0] == "move_subtree":
+            items.append(("move_subtrees", [step[1]], step[2]))
+        else:
+            items.append(step)
+    for step in items:
         op = step[0]
         if op == "establish":
             new = step[1]
@@ -504,58 +517,100 @@ def _shift_counters(path: str, official: int, probationary: int, *, direct: bool
             direct_probationary=F("direct_probationary") + probationary)
 
 
-def _repath(old: str, new: str) -> Concat:
-    return Concat(Value(new), Substr("path", len(old) + 1))
+def _prefixes_q(field: str, prefixes: list[str]) -> Q:
+    """``field`` starts with one of ``prefixes`` (an OR of index ranges)."""
+    q = Q()
+    for prefix in prefixes:
+        q |= prefix_q(field, prefix)
+    return q
 
 
-def _move_subtree(steps: Steps, org: Organization, new_parent: Organization, summary: dict) -> None:
-    """Move ``org`` with everything under it below ``new_parent``; paths, history and counters follow."""
-    on, decision = steps.on, steps.decision
-    org = Organization.objects.select_for_update().get(pk=org.pk)
+ROOTS_PER_STATEMENT = 200  # subtrees rewritten by one UPDATE (an OR of that many index ranges)
+IDS_PER_STATEMENT = 2000  # ids in one ``IN (...)`` list
+
+
+def _move_subtrees(steps: Steps, roots: list[Organization], new_parent: Organization, summary: dict) -> None:
+    """Move ``roots`` (disjoint subtrees) with everything under them below ``new_parent``.
+
+    Set-based: the roots are grouped by their old parent, and for each group one UPDATE rewrites the paths of
+    all their descendants (organizations, versions from the date on, members' ``org_path``), one closes the
+    versions spanning the date and one bulk insert opens their copies at the new place; counters are shifted
+    once per group along the old and the new ancestors.
+    """
     new_parent = Organization.objects.get(pk=new_parent.pk)
-    old_prefix, old_parent_path = org.path, org.path[:-STEP]
-    new_prefix = child_path(new_parent.path, org.pk)
-    delta = len(new_prefix) // STEP - len(old_prefix) // STEP
-    in_subtree = prefix_q("path", old_prefix)
-    # 1. Versions that span the date: close at the date, copy from the date at the new place.
-    spanning = list(OrganizationVersion.objects.filter(in_subtree, valid_from__lt=on)
-                    .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on)).values())
-    if spanning:
-        OrganizationVersion.objects.filter(pk__in=[r["id"] for r in spanning]).update(valid_to=on)
+    locked = list(Organization.objects.select_for_update().filter(pk__in=[r.pk for r in roots]).order_by("path"))
+    groups: dict[str, list[Organization]] = defaultdict(list)
+    for org in locked:
+        groups[org.path[:-STEP]].append(org)
+    moved: dict[int, dict] = {}
+    for old_parent_path, group in groups.items():
+        for i in range(0, len(group), ROOTS_PER_STATEMENT):
+            _move_group(steps, group[i:i + ROOTS_PER_STATEMENT], old_parent_path, new_parent, summary, moved)
+    summary["moved"].extend(moved[r.pk] for r in roots)  # in the order of the steps
+
+
+def _move_group(steps: Steps, roots: list[Organization], old_parent_path: str, new_parent: Organization,
+                summary: dict, moved_roots: dict[int, dict]) -> None:
+    """Siblings under ``old_parent_path`` move below ``new_parent``: a constant prefix is swapped in each path."""
+    on, decision = steps.on, steps.decision
+    cut = len(old_parent_path)  # every path in these subtrees is old_parent_path + <root segment> + ...
+    delta = (len(new_parent.path) - cut) // STEP
+    root_ids = [org.pk for org in roots]
+    old_prefixes = [org.path for org in roots]
+    in_subtrees = _prefixes_q("path", old_prefixes)
+
+    def repath(field: str) -> Concat:
+        return Concat(Value(new_parent.path), Substr(field, cut + 1))
+
+    # How many organizations each subtree holds (for the summary), in one grouped read.
+    sizes = dict(Organization.objects.filter(in_subtrees).order_by()
+                 .values_list(Substr("path", 1, cut + STEP)).annotate(n=Count("id")).values_list(
+                     Substr("path", 1, cut + STEP), "n"))
+    # 1. Versions that span the date: close at the date (audited), copy from the date at the new place.
+    spanning = list(OrganizationVersion.objects.filter(in_subtrees, valid_from__lt=on)
+                    .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on)).order_by("path").values())
+    for i in range(0, len(spanning), IDS_PER_STATEMENT):
+        OrganizationVersion.objects.filter(pk__in=[r["id"] for r in spanning[i:i + IDS_PER_STATEMENT]]).update(
+            valid_to=on)
     # 2. Versions from the date on (the same day, or later changes of descendants): rewrite their place.
-    later = OrganizationVersion.objects.filter(in_subtree, valid_from__gte=on)
-    later.derived_update(path=_repath(old_prefix, new_prefix), depth=F("depth") + delta)
-    later_own = OrganizationVersion.objects.filter(organization=org, valid_from__gte=on)
-    later_own.update(parent=new_parent, decision=decision, decision_date=steps.decision_date, reason="reorganized")
-    # 3. The organizations and their members' denormalized path: one UPDATE each.
-    Organization.objects.filter(pk=org.pk).update(parent=new_parent)
-    moved = Organization.objects.filter(prefix_q("path", old_prefix)).derived_update(
-        path=_repath(old_prefix, new_prefix), depth=F("depth") + delta)
-    Member.objects.filter(prefix_q("org_path", old_prefix)).derived_update(
-        org_path=Concat(Value(new_prefix), Substr("org_path", len(old_prefix) + 1)))
+    OrganizationVersion.objects.filter(in_subtrees, valid_from__gte=on).derived_update(
+        path=repath("path"), depth=F("depth") + delta)
+    OrganizationVersion.objects.filter(organization_id__in=root_ids, valid_from__gte=on).update(
+        parent=new_parent, decision=decision, decision_date=steps.decision_date, reason="reorganized")
+    # 3. The organizations and their members' denormalized path: one UPDATE each for the whole group.
+    Organization.objects.filter(pk__in=root_ids).update(parent=new_parent)
+    moved = Organization.objects.filter(in_subtrees).derived_update(path=repath("path"), depth=F("depth") + delta)
+    Member.objects.filter(_prefixes_q("org_path", old_prefixes)).derived_update(org_path=repath("org_path"))
     # The copies, attached to their (already moved) organizations so the audit knows their place without a query.
-    orgs = Organization.objects.in_bulk([r["organization_id"] for r in spanning])
+    orgs = {}
+    ids = sorted({r["organization_id"] for r in spanning})
+    for i in range(0, len(ids), IDS_PER_STATEMENT):
+        orgs.update(Organization.objects.only("id", "path").in_bulk(ids[i:i + IDS_PER_STATEMENT]))
+    own = {"parent_id": new_parent.pk, "decision": decision, "decision_date": steps.decision_date,
+           "reason": "reorganized"}
+    root_set = set(root_ids)
     copies = []
     for row in spanning:
-        row = dict(row)
         row.pop("id")
-        row["path"] = new_prefix + row["path"][len(old_prefix):]
-        row["depth"] = row["depth"] + delta
+        row["path"] = new_parent.path + row["path"][cut:]
+        row["depth"] += delta
         row["valid_from"] = on
-        if row["organization_id"] == org.pk:
-            row.update(parent_id=new_parent.pk, decision=decision, decision_date=steps.decision_date,
-                       reason="reorganized")
+        if row["organization_id"] in root_set:
+            row.update(own)
         copy = OrganizationVersion(**row)
         copy.organization = orgs[row["organization_id"]]
         copies.append(copy)
     OrganizationVersion.objects.bulk_create(copies, batch_size=2000)
-    # 4. Counters: the old ancestors lose the subtree, the new ones gain it.
-    _shift_counters(old_parent_path, -org.subtree_official, -org.subtree_probationary, direct=False)
-    _shift_counters(new_parent.path, org.subtree_official, org.subtree_probationary, direct=False)
+    # 4. Counters: the old ancestors lose the subtrees, the new ones gain them (one shift each for the group).
+    official = sum(org.subtree_official for org in roots)
+    probationary = sum(org.subtree_probationary for org in roots)
+    _shift_counters(old_parent_path, -official, -probationary, direct=False)
+    _shift_counters(new_parent.path, official, probationary, direct=False)
     summary["organizations"] += moved
-    summary["members"] += org.subtree_official + org.subtree_probationary
-    summary["moved"].append({"id": org.pk, "from": org.parent_id, "to": new_parent.pk, "organizations": moved,
-                             "members": org.subtree_members})
+    summary["members"] += official + probationary
+    for org in roots:
+        moved_roots[org.pk] = {"id": org.pk, "from": org.parent_id, "to": new_parent.pk,
+                               "organizations": sizes.get(org.path, 0), "members": org.subtree_members}
 
 
 def _move_members(steps: Steps, source: Organization, target: Organization, ids: list[int] | None,
@@ -640,7 +695,16 @@ def _execute(actor: Any, reorg: Reorganization, steps: Steps) -> dict:
     def target_of(ref: Ref) -> Organization:
         return ref.obj if isinstance(ref, NewOrg) else ref  # type: ignore[return-value]
 
-    for step in steps.items:
+    items: list[tuple] = []
+    for step in steps.items:  # consecutive moves to the same place run as one set-based move
+        if (step[0] == "move_subtree" and items and items[-1][0] == "move_subtrees"
+                and _same_ref(items[-1][2], step[2])):
+            items[-1][1].append(step[1])
+        elif step[0] == "move_subtree":
+            items.append(("move_subtrees", [step[1]], step[2]))
+        else:
+            items.append(step)
+    for step in items:
         op = step[0]
         if op == "establish":
             new: NewOrg = step[1]
@@ -650,8 +714,8 @@ def _execute(actor: Any, reorg: Reorganization, steps: Steps) -> dict:
                                              decision_date=steps.decision_date, term=new.term)
             reorg.organizations.add(new.obj)
             summary["established"].append(new.obj.pk)
-        elif op == "move_subtree":
-            _move_subtree(steps, step[1], target_of(step[2]), summary)
+        elif op == "move_subtrees":
+            _move_subtrees(steps, step[1], target_of(step[2]), summary)
         elif op == "move_members":
             _move_members(steps, step[1], target_of(step[2]), step[3], summary)
         elif op == "move_grants":

@@ -267,6 +267,10 @@ def test_scope_other_province_is_not_found(live_world, new_context, live_server)
         response = page.goto(target)
         assert response.status == 404, target
         expect(page.locator("body")).not_to_contain_text("Zeta")
+        # The site's own 404 page: in the user's language, with the menu to go on from.
+        expect(page.locator("html")).to_have_attribute("lang", "vi")
+        expect(page.locator("main#main h1")).to_be_visible()
+        expect(page.locator("nav.main-nav")).to_be_visible()
     # Their own member opens.
     assert page.goto(url(live_server, "members:detail", w.a.members[0].pk)).status == 200
     # And the other way round.

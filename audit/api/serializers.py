@@ -5,10 +5,11 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from audit.models import AuditRecord
+from core.api import ChoiceDisplayField
 
 
 class AuditRecordSerializer(serializers.ModelSerializer):
-    event_display = serializers.CharField(source="get_event_display", read_only=True)
+    event_display = ChoiceDisplayField(source="event", choices=AuditRecord.Event.choices)
     object_type = serializers.SerializerMethodField()
 
     class Meta:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api import ChoiceDisplayField
 from core.api_views import MAX_ID, ScopedOrganizationField
-from members.choices import HistoryEvent, MemberStatus
+from members.choices import Gender, HistoryEvent, MemberStatus
 from members.models import Member, MemberHistory
 from members.services import PERSONAL_FIELDS
 
@@ -17,9 +18,9 @@ class MemberSerializer(serializers.ModelSerializer):
     organization = ScopedOrganizationField(scope_model="members.Member", scope_action="add",
                                            help_text=_("The party cell the member belongs to."))
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    gender_display = serializers.CharField(source="get_gender_display", read_only=True)
+    gender_display = ChoiceDisplayField(source="gender", choices=Gender.choices)
     status = serializers.ChoiceField(choices=MemberStatus.choices, default=MemberStatus.OFFICIAL)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceDisplayField(source="status", choices=MemberStatus.choices)
     decision = serializers.CharField(max_length=64, required=False, allow_blank=True, default="", write_only=True,
                                      help_text=_("Deciding document of the registration."))
 
@@ -79,9 +80,9 @@ def event_field() -> serializers.CharField:
 
 class MemberHistorySerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceDisplayField(source="status", choices=MemberStatus.choices)
     event = event_field()
-    event_display = serializers.CharField(source="get_event_display", read_only=True)
+    event_display = ChoiceDisplayField(source="event", choices=HistoryEvent.choices)
 
     class Meta:
         model = MemberHistory
@@ -97,7 +98,7 @@ class MemberAsOfSerializer(serializers.ModelSerializer):
     full_name = serializers.CharField(source="member.full_name", read_only=True)
     gender = serializers.CharField(source="member.gender", read_only=True)
     birth_date = serializers.DateField(source="member.birth_date", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceDisplayField(source="status", choices=MemberStatus.choices)
     event = event_field()
 
     class Meta:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api import ChoiceDisplayField
 from core.api_views import MAX_ID, AsOfSerializer, ScopedOrganizationField
+from orgs.choices import OrgType
 from orgs.models import Organization, OrganizationVersion
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
-    org_type_display = serializers.CharField(source="get_org_type_display", read_only=True)
+    org_type_display = ChoiceDisplayField(source="org_type", choices=OrgType.choices)
     direct_members = serializers.IntegerField(read_only=True)
     subtree_members = serializers.IntegerField(read_only=True)
 
@@ -68,7 +70,7 @@ class OrganizationUpdateSerializer(serializers.Serializer):
 
 
 class OrganizationVersionSerializer(serializers.ModelSerializer):
-    org_type_display = serializers.CharField(source="get_org_type_display", read_only=True)
+    org_type_display = ChoiceDisplayField(source="org_type", choices=OrgType.choices)
 
     class Meta:
         model = OrganizationVersion

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from accounts.models import RoleGrant, User
 from core.actions import action
 from core.scope import OutOfScope, path_in_scope
-from core.tree import STEP, ancestor_ids, child_path, prefix_q
+from core.tree import STEP, ancestor_ids, prefix_q
 from members.choices import ACTIVE_STATUSES, HistoryEvent, MemberStatus
 from members.models import Member, MemberHistory
 from orgs.choices import ALLOWED_CHILDREN, MEMBER_HOLDING_TYPES, OrgType
@@ -442,16 +442,7 @@ def describe(steps: Steps) -> dict:
                            "established": [], "moves": [], "member_moves": [], "grants": [], "review": [],
                            "dissolved": [], "links": [], "changes": [], "users": 0}
     total_orgs = total_members = 0
-    items: list[tuple] = []
-    for step in steps.items:  # consecutive moves to the same place run as one set-based move
-        if (step[0] == "move_subtree" and items and items[-1][0] == "move_subtrees"
-                and _same_ref(items[-1][2], step[2])):
-            items[-1][1].append(step[1])
-        elif step[0] == "move_subtree":
-            items.append(("move_subtrees", [step[1]], step[2]))
-        else:
-            items.append(step)
-    for step in items:
+    for step in steps.items:
         op = step[0]
         if op == "establish":
             new = step[1]
@@ -563,9 +554,8 @@ def _move_group(steps: Steps, roots: list[Organization], old_parent_path: str, n
         return Concat(Value(new_parent.path), Substr(field, cut + 1))
 
     # How many organizations each subtree holds (for the summary), in one grouped read.
-    sizes = dict(Organization.objects.filter(in_subtrees).order_by()
-                 .values_list(Substr("path", 1, cut + STEP)).annotate(n=Count("id")).values_list(
-                     Substr("path", 1, cut + STEP), "n"))
+    sizes = dict(Organization.objects.filter(in_subtrees).order_by().annotate(subtree_root=Substr("path", 1, cut + STEP))
+                 .values("subtree_root").annotate(n=Count("id")).values_list("subtree_root", "n"))
     # 1. Versions that span the date: close at the date (audited), copy from the date at the new place.
     spanning = list(OrganizationVersion.objects.filter(in_subtrees, valid_from__lt=on)
                     .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on)).order_by("path").values())

@@ -48,3 +48,13 @@ def world(db) -> World:
 def _fast_password_hashing(settings):
     """Hashing strength is Django's business; tests need not pay for it on every user."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Tests read messages in English unless they choose a language; the installation default is Vietnamese."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

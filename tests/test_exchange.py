@@ -307,3 +307,81 @@ def test_importer_queries_per_batch_not_per_row(world, tmp_path, django_assert_m
     with open_table(path, "q.csv") as table, django_assert_max_num_queries(60):
         stats = importer.run_all(table)
     assert stats.created == 500
+
+
+def _audit_rows(model, ids):
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(model)
+    records = AuditRecord.objects.filter(content_type=ct, object_id__in=[str(i) for i in ids]).order_by("id")
+    return [(r.actor_id, r.actor_label, r.action, r.event, r.object_repr, r.org_path,
+             {k: v for k, v in r.changes.items() if k != "id"}, list(r.changes)) for r in records]
+
+
+def test_import_writes_the_same_rows_and_audit_records_as_bulk_create(world, tmp_path):
+    """exchange.bulk.audited_insert stands in for AuditedQuerySet.bulk_create: same rows, same audit records."""
+    from core.actions import acting
+    from members.choices import HistoryEvent
+
+    cell = world.a.cells[0]
+    rows = [row(cell.code, n) for n in range(4)]
+    rows[1]["status"], rows[1]["official_date"] = "probationary", ""
+    path = write_csv(tmp_path / "same.csv", rows)
+    importer = MemberImporter(world.a_secretary, world.a.org, "all", ErrorLog(tmp_path / "e.jsonl"))
+    with open_table(path, "same.csv") as table:
+        assert importer.run_all(table).created == 4
+    imported = list(Member.objects.filter(citizen_id__in=[r["citizen_id"] for r in rows]).order_by("id"))
+    history = list(MemberHistory.objects.filter(member__in=imported).order_by("id"))
+    assert len(history) == 7
+
+    # The same members through the ORM's audited bulk_create, as the importer wrote them before.
+    fields = [f.attname for f in Member._meta.concrete_fields if not f.primary_key]
+    with acting(world.a_secretary, "exchange.import_members"):
+        copies = Member.objects.bulk_create([
+            Member(**{f: getattr(m, f) for f in fields} | {"citizen_id": None}) for m in imported])
+        copy_history = []
+        for m, c in zip(imported, copies):
+            for h in m.history.order_by("id"):
+                copy_history.append(MemberHistory(member=c, organization_id=h.organization_id, status=h.status,
+                                                  event=HistoryEvent(h.event), valid_from=h.valid_from,
+                                                  valid_to=h.valid_to))
+        copy_history = MemberHistory.objects.bulk_create(copy_history)
+    drop_cid = lambda rows: [(*r[:6], {k: v for k, v in r[6].items() if k != "citizen_id"}, r[7]) for r in rows]  # noqa: E731
+    mine = _audit_rows(Member, [m.pk for m in imported])
+    assert drop_cid(mine) == drop_cid(_audit_rows(Member, [c.pk for c in copies]))
+    assert [r[6]["citizen_id"][1] for r in mine] == [m.citizen_id for m in imported]
+    mine = _audit_rows(MemberHistory, [h.pk for h in history])
+    theirs = _audit_rows(MemberHistory, [h.pk for h in copy_history])
+    strip = lambda rows: [(*r[:4], r[4].split(" ", 1)[1], r[5], {k: v for k, v in r[6].items() if k != "member_id"},  # noqa: E731
+                           r[7]) for r in rows]
+    assert strip(mine) == strip(theirs)
+    for h, record in zip(history, mine):
+        assert record[4] == str(h) and record[6]["member_id"] == [None, h.member_id]
+    stored = Member.objects.filter(pk__in=[m.pk for m in imported]).values(*fields)
+    for m, values in zip(imported, stored):
+        assert values["name_key"] and values["given_key"] and values["lock_version"] == 0
+        assert values["status_since"] == (m.official_date or m.admission_date)
+
+
+def test_parse_date_fast_path_agrees_with_the_patterns():
+    from exchange.readers import parse_date_text
+
+    for text in ["04/03/1980", "4/3/1980", "1980-03-04", "1980-3-4", "04-03-1980", "1980-03-04 00:00",
+                 "31/02/1980", "00/01/1980", "01/13/1980", "1899-12-31", "2101-01-01", "ab/cd/efgh",
+                 "1980/03/04", "04/03-1980", "١٩٨٠-٠٣-٠٤", "04.03.1980", "", "1980-03-04T00:00:00"]:
+        expected = None
+        for pattern, order in ((r"^(\d{1,2})/(\d{1,2})/(\d{4})$", "dmy"),
+                               (r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$", "ymd"),
+                               (r"^(\d{1,2})-(\d{1,2})-(\d{4})$", "dmy")):
+            import re
+
+            match = re.match(pattern, text)
+            if match:
+                a, b, c = (int(g) for g in match.groups())
+                y, m, d = (c, b, a) if order == "dmy" else (a, b, c)
+                try:
+                    expected = dt.date(y, m, d) if 1900 <= y <= 2100 else None
+                except ValueError:
+                    expected = None
+                break
+        assert parse_date_text(text) == expected, text

@@ -66,3 +66,29 @@ def test_translations_keep_placeholders(lang):
         if entry.obsolete or not entry.msgstr:
             continue
         assert sorted(pattern.findall(entry.msgid)) == sorted(pattern.findall(entry.msgstr)), (lang, entry.msgid)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGS)
+def test_pages_speak_each_language(lang, client):
+    """The catalogs are compiled and used: the login page comes in the chosen language and direction."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    html = client.get(reverse("login")).content.decode()
+    with translation.override(lang):
+        expected = translation.gettext("Sign in with the account issued by your committee's office.")
+    assert f'lang="{lang}"' in html
+    assert ('dir="rtl"' in html) == (lang == "ar")
+    assert expected in html.replace("&#x27;", "'")
+    if lang != "en":
+        assert expected != "Sign in with the account issued by your committee's office."
+
+
+@pytest.mark.django_db
+def test_vietnamese_is_the_default(client, settings):
+    settings.LANGUAGE_CODE = "vi"
+    from django.urls import reverse
+
+    assert 'lang="vi"' in client.get(reverse("login")).content.decode()

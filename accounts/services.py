@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import DEFAULT_ROLE_PERMISSIONS
 from accounts.models import Role, RoleGrant, User
-from core.actions import action, acting, system_action
+from core.actions import acting, action, system_action
 from core.scope import OutOfScope, path_in_scope
 from orgs.models import Organization
 

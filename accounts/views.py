@@ -17,8 +17,8 @@ from django.views import View
 from django.views.i18n import set_language as django_set_language
 
 from accounts import services
-from core.scope import OutOfScope
 from accounts.forms import LanguageForm, LoginForm, PartyPasswordChangeForm
+from core.scope import OutOfScope
 
 logger = logging.getLogger(__name__)
 

@@ -24,7 +24,8 @@ class ScopedOrganizationFilter(django_filters.NumberFilter):
     def filter(self, qs, value):
         if value in (None, ""):
             return qs
-        if not 0 < value < 2**53 or value != int(value):  # not an id at all: nothing matches (and SQLite would overflow)
+        # Not an id at all: nothing matches (and SQLite would overflow on a huge number).
+        if not 0 < value < 2**53 or value != int(value):
             return qs.none()
         from orgs.models import Organization
 

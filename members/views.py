@@ -133,8 +133,10 @@ class MemberEditView(LoginRequiredMixin, View):
         conflict = None
         if form.is_valid():
             data = form.personal_data()
-            changes = {f: v for f, v in data.items() if v != getattr(member, f) and not (v in ("", None) and
-                                                                                         getattr(member, f) in ("", None))}
+            changes = {
+                f: v for f, v in data.items()
+                if v != getattr(member, f) and not (v in ("", None) and getattr(member, f) in ("", None))
+            }
             try:
                 services.update_member(request.user, member, expected_version=form.cleaned_data["lock_version"],
                                        **changes)
@@ -181,7 +183,8 @@ class MemberCreateView(LoginRequiredMixin, View):
         form = MemberCreateForm(request.POST)
         org = None
         if form.is_valid():
-            org = Organization.objects.restrict(request.user, "view").filter(pk=form.cleaned_data["organization"]).first()
+            visible = Organization.objects.restrict(request.user, "view")
+            org = visible.filter(pk=form.cleaned_data["organization"]).first()
             if org is None:
                 form.add_error("organization", _("There is no organization with this number among those you work on."))
             else:

@@ -562,7 +562,8 @@ class TargetView(LoginRequiredMixin, View):
         report = services.target_report(org, year) if org is not None else None
         can_set = org is not None and can(request.user, Member, "change") and path_in_scope(
             request.user, Member, "change", org.path)
-        target_form = target_form or TargetForm(initial={"organization": org.pk if org else None, "year": year})
+        target_form = target_form or TargetForm(auto_id="target_%s",
+                                                initial={"organization": org.pk if org else None, "year": year})
         return render(request, "lifecycle/targets.html", {
             "filter_form": filter_form, "organization": org, "year": year, "report": report, "can_set": can_set,
             "target_form": target_form, "tab": "targets"}, status=status)
@@ -574,7 +575,7 @@ class TargetView(LoginRequiredMixin, View):
 
     def post(self, request):
         _require(request.user, "change")
-        target_form = TargetForm(request.POST)
+        target_form = TargetForm(request.POST, auto_id="target_%s")
         filter_form, org, year = self._org_year(request, request.POST)
         if target_form.is_valid():
             data = target_form.cleaned_data

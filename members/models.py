@@ -141,6 +141,9 @@ class MemberHistory(DatedRecord, AuditedModel):
         indexes = [
             models.Index(fields=["member", "valid_from"], name="mhist_member_idx"),
             models.Index(fields=["organization", "valid_from"], name="mhist_org_idx"),
+            # Covers the as-of count of an organization's members (reorg.services.member_count_as_of): an
+            # index-only read on both databases (SQLite ignores INCLUDE, hence key columns).
+            models.Index(fields=["organization", "valid_from", "valid_to", "status"], name="mhist_org_asof_idx"),
         ]
 
     def __str__(self) -> str:

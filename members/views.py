@@ -142,8 +142,12 @@ class MemberEditView(LoginRequiredMixin, View):
                                        **changes)
             except EditConflict as exc:
                 member.refresh_from_db()
-                conflict = [{"label": form.fields[f].label, "current": getattr(member, f),
-                             "yours": form.cleaned_data.get(f)} for f in MemberEditForm.personal_fields]
+                conflict = []
+                for f in MemberEditForm.personal_fields:
+                    current, yours = getattr(member, f), form.cleaned_data.get(f)
+                    differs = (current or None) != (yours or None)  # "" and None both mean "not recorded"
+                    conflict.append({"label": form.fields[f].label, "current": current, "yours": yours,
+                                     "differs": differs})
                 form.add_error(None, str(exc))
                 # The user has now seen the current record: a second submission is a deliberate overwrite.
                 form.data = form.data.copy()

@@ -554,8 +554,9 @@ def _move_group(steps: Steps, roots: list[Organization], old_parent_path: str, n
         return Concat(Value(new_parent.path), Substr(field, cut + 1))
 
     # How many organizations each subtree holds (for the summary), in one grouped read.
-    sizes = dict(Organization.objects.filter(in_subtrees).order_by().annotate(subtree_root=Substr("path", 1, cut + STEP))
-                 .values("subtree_root").annotate(n=Count("id")).values_list("subtree_root", "n"))
+    sizes = dict(Organization.objects.filter(in_subtrees).order_by()
+                 .annotate(subtree_root=Substr("path", 1, cut + STEP)).values("subtree_root")
+                 .annotate(n=Count("id")).values_list("subtree_root", "n"))
     # 1. Versions that span the date: close at the date (audited), copy from the date at the new place.
     spanning = list(OrganizationVersion.objects.filter(in_subtrees, valid_from__lt=on)
                     .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on)).order_by("path").values())
@@ -838,22 +839,20 @@ def tree_as_of(org: Organization, on: dt.date, *, max_depth: int | None = None, 
 def member_count_as_of(org: Organization, on: dt.date) -> dict[str, int] | None:
     """Official and probationary members of ``org``'s subtree on ``on`` (None if it did not exist then).
 
-    The member-holding organizations of the subtree on that date are read first (a small index range), then
-    their history rows by the (organization, valid_from) index: no scan of the whole history table.
+    One query: the history rows of the member-holding organizations that stood in the subtree on that date
+    (a semi-join on a small index range of the versions), each organization's rows read from the covering
+    (organization, valid_from, valid_to, status) index - an index-only scan, no visit of the history table.
     """
     path = path_on(org, on)
     if path is None:
         return None
-    holders = list(OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path),
-                                                                org_type__in=MEMBER_HOLDING_TYPES)
-                   .values_list("organization_id", flat=True))
+    holders = (OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path), org_type__in=MEMBER_HOLDING_TYPES)
+               .order_by().values("organization_id"))
+    rows = (MemberHistory.objects.as_of(on).filter(organization_id__in=holders, status__in=ACTIVE_STATUSES)
+            .order_by().values_list("status").annotate(n=Count("*")).values_list("status", "n"))
     counts: dict[str, int] = defaultdict(int)
-    for i in range(0, len(holders), 5000):
-        rows = (MemberHistory.objects.as_of(on).filter(organization_id__in=holders[i:i + 5000],
-                                                       status__in=ACTIVE_STATUSES)
-                .order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-        for status, n in rows:
-            counts[status] += n
+    for status, n in rows:
+        counts[status] += n
     return {"official": counts[MemberStatus.OFFICIAL], "probationary": counts[MemberStatus.PROBATIONARY],
             "total": counts[MemberStatus.OFFICIAL] + counts[MemberStatus.PROBATIONARY]}
 

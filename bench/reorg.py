@@ -112,6 +112,13 @@ def report(r: dict[str, Any]) -> str:
 
     info = machine_info()
     now = timezone.now().strftime("%Y-%m-%d %H:%M UTC")
+    full = r["scale"] >= 1.0
+
+    def ok(passed: bool) -> str:
+        if full:
+            return "yes" if passed else "no"
+        return f"{'under' if passed else 'over'} the target at scale {r['scale']} (1.0 not run)"
+
     lines = [
         f"## {now} - reorganization bench, {info['database']}, scale {r['scale']}",
         "",
@@ -119,12 +126,14 @@ def report(r: dict[str, Any]) -> str:
         f"- CPU: {info['cpu']}, {info['cores']} cores, RAM {info['ram']}",
         f"- merged {r['a']} + {r['b']}: {r['members_together']:,} members, {r['orgs_moved']:,} organizations moved",
         f"- as-of reads for {r['a']} on {r['past'].isoformat()} (before the merge), {r['repeat']} repeats, warm cache",
+        *([] if full else [f"- every figure below is measured at scale {r['scale']}; the targets are set for scale "
+                           "1.0, which was not run; the last column only compares the small-scale figure with them"]),
         "",
         "| operation | measured | target | ok |",
         "| --- | ---: | ---: | --- |",
         f"| preview of the merge | {r['preview_s']:.2f} s | - | - |",
         f"| merge two provinces (apply, one transaction) | {r['merge_s']:.2f} s | <= {TARGET_MERGE_S:.0f} s "
-        f"(PostgreSQL, scale 1.0) | {'yes' if r['merge_s'] <= TARGET_MERGE_S else 'no'} |",
+        f"(PostgreSQL, scale 1.0) | {ok(r['merge_s'] <= TARGET_MERGE_S)} |",
         f"| split the merged province in two | {r['split_s']:.2f} s | - | - |",
     ]
     for label, values, note in (
@@ -135,7 +144,7 @@ def report(r: dict[str, Any]) -> str:
     ):
         p95 = _p95(values)
         lines.append(f"| {label} ({note}) | p50 {statistics.median(values):.1f} ms, p95 {p95:.1f} ms | "
-                     f"p95 <= {TARGET_AS_OF_MS:.0f} ms | {'yes' if p95 <= TARGET_AS_OF_MS else 'no'} |")
+                     f"p95 <= {TARGET_AS_OF_MS:.0f} ms (scale 1.0) | {ok(p95 <= TARGET_AS_OF_MS)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -140,11 +140,17 @@ def _check_existed(org: Organization, on: dt.date, field_name: str) -> None:
 
 
 def _check_members_history(member_qs, on: dt.date) -> None:
-    later = (MemberHistory.objects.filter(member__in=member_qs.values("pk"), valid_to__isnull=True,
-                                          valid_from__gt=on).order_by("-valid_from").first())
+    # The members' ids first, then their open rows by the member index (no ORDER BY: a database could
+    # otherwise walk the whole valid_from index looking for them); none when no member is concerned.
+    ids = list(member_qs.order_by().values_list("pk", flat=True))
+    later = None
+    for i in range(0, len(ids), 2000):
+        dates = MemberHistory.objects.filter(member_id__in=ids[i:i + 2000], valid_to__isnull=True,
+                                             valid_from__gt=on).order_by().values_list("valid_from", flat=True)
+        later = max([*dates, *([later] if later else [])], default=None)
     if later is not None:
         raise _error("effective_on", _("A member concerned has a later recorded change (%(date)s).")
-                     % {"date": later.valid_from.isoformat()})
+                     % {"date": later.isoformat()})
 
 
 def _check_child_allowed(child_type: str, parent: Ref, field_name: str) -> None:

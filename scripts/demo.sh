@@ -6,6 +6,8 @@ PARTYWORK_BROWSER=0 bash scripts/setup.sh
 .venv/bin/python manage.py migrate -v0
 if ! .venv/bin/python manage.py shell -c "from members.models import Member; import sys; sys.exit(0 if Member.objects.exists() else 1)" 2>/dev/null; then
   .venv/bin/python manage.py seed_party --scale "${DEMO_SCALE:-0.01}" --seed 42
+  # The seeds' case, recorded as it happened: the former blocs merged by Decision 242-QĐ/TW.
+  .venv/bin/python manage.py scenario_242
 fi
 echo
 echo "Partywork demo: http://127.0.0.1:8000/"

@@ -24,7 +24,7 @@ from core.tree import child_path
 from orgs import seed_names as N
 
 # Everything is dated against a fixed day so that a seed gives the same rows whatever today is.
-REF_DATE = dt.date(2026, 1, 1)
+REF_DATE = dt.date(2026, 11, 1)
 REF_ORD = REF_DATE.toordinal()
 _BASE_ORD = dt.date(1920, 1, 1).toordinal()
 _ISO = [dt.date.fromordinal(o).isoformat() for o in range(_BASE_ORD, REF_ORD + 400)]

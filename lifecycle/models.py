@@ -17,21 +17,15 @@ from core.models import AuditedModel, AuditedQuerySet, DatedRecord
 from core.scope import OutOfScope, granted_paths, permission_label
 from core.tree import prefix_q
 from lifecycle.choices import OPEN_CASE_STATES, CaseState, LetterState, TransferKind
-from members.choices import Gender
+from members.models import PersonRecord
 
 
-class AdmissionCase(AuditedModel):
-    """One person's way into the party: application, cell resolution, committee decision, ceremony, probation."""
+class AdmissionCase(PersonRecord, AuditedModel):
+    """One person's way into the party: application, cell resolution, committee decision, ceremony, probation.
 
-    # The applicant, as the member record will hold them.
-    full_name = models.CharField(_("full name"), max_length=120)
-    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
-    birth_date = models.DateField(_("date of birth"))
-    ethnicity = models.CharField(_("ethnicity"), max_length=40, blank=True)
-    religion = models.CharField(_("religion"), max_length=40, blank=True)
-    home_town = models.CharField(_("home town"), max_length=120, blank=True)
-    education = models.CharField(_("education"), max_length=80, blank=True)
-    occupation = models.CharField(_("occupation"), max_length=120, blank=True)
+    The applicant's fields are the member record's (``PersonRecord``), so the ceremony copies them over.
+    """
+
     citizen_id = models.CharField(_("citizen ID"), max_length=12, null=True, blank=True, db_index=True)
 
     cell = models.ForeignKey("orgs.Organization", verbose_name=_("party cell"), on_delete=models.PROTECT,

@@ -50,10 +50,10 @@ class MemberQuerySet(AuditedQuerySet):
         return result
 
 
-class Member(AuditedModel):
+class PersonRecord(models.Model):
+    """A person as the registry records them: shared by members and by applicants for admission."""
+
     full_name = models.CharField(_("full name"), max_length=120)
-    name_key = models.CharField(max_length=120, editable=False)
-    given_key = models.CharField(max_length=120, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"))
     ethnicity = models.CharField(_("ethnicity"), max_length=40, blank=True)
@@ -61,6 +61,14 @@ class Member(AuditedModel):
     home_town = models.CharField(_("home town"), max_length=120, blank=True)
     education = models.CharField(_("education"), max_length=80, blank=True)
     occupation = models.CharField(_("occupation"), max_length=120, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Member(PersonRecord, AuditedModel):
+    name_key = models.CharField(max_length=120, editable=False)
+    given_key = models.CharField(max_length=120, editable=False)
     citizen_id = models.CharField(_("citizen ID"), max_length=12, unique=True, null=True, blank=True)
     party_card_no = models.CharField(_("party card number"), max_length=12, unique=True, null=True, blank=True)
     admission_date = models.DateField(_("admission date"))

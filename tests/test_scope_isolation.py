@@ -24,7 +24,7 @@ SKIP_NAMES = {"api-schema", "api-docs", "set_language", "logout", "login"}
 MARKER = re.compile(r"Zeta(province|member)|zetauser")  # in B's names; the query below only says 'zetam'
 
 # Values for URL parameters that are not object ids; a new kind of parameter must be added here.
-SAMPLE_KWARGS = {"format": "json", "fmt": "csv"}
+SAMPLE_KWARGS = {"format": "json", "fmt": "csv", "which": "result"}
 
 
 def _routes(resolver=None, prefix="", namespace=""):
@@ -46,6 +46,36 @@ def _model_of(callback):
         queryset = getattr(view_class, "queryset", None)
         model = getattr(queryset, "model", None)
     return model
+
+
+@pytest.fixture
+def busy_world(world):
+    """The two provinces, with open work of every kind in province B for the walker to aim at."""
+    import datetime as dt
+
+    from jobs.services import enqueue_job
+    from lifecycle.services import issue_transfer_letter, submit_application
+    from reorg.services import create_reorganization
+
+    from orgs.services import establish_organization
+
+    b = world.b
+    spare = establish_organization(None, parent=b.grassroots, code="T45.G1.C9", name="Chi bộ Zetaprovince tạm",
+                                   org_type="cell", effective_on=dt.date(2020, 1, 1))
+    create_reorganization(None, kind="merge", plan={"sources": [spare.pk], "target": b.cells[1].pk},
+                          effective_on=dt.date(2026, 1, 1), decision="8-QĐ/TU")  # applied: leaves a link
+    submit_application(None, cell=b.cells[0], applied_on=dt.date(2026, 1, 5), full_name="Zetamember Lê Văn",
+                       gender="M", birth_date=dt.date(2000, 1, 1))
+    issue_transfer_letter(None, b.members[0], to_org=b.cells[1], number="1-GGT", issued_on=dt.date(2026, 1, 10))
+    create_reorganization(None, kind="change", plan={"organization": b.cells[1].pk, "name": "Chi bộ Zetaprovince 9"},
+                          effective_on=dt.date(2030, 1, 1), decision="9-QĐ/TU")
+    enqueue_job(None, kind="members.import", params={"file": "/nonexistent", "mode": "all"}, org_path=b.org.path,
+                label="Zetaprovince import", start_inline=False)
+    return world
+
+
+# Models whose objects are not data of a province (a shared catalogue), so there is nothing to hide.
+UNSCOPED_MODELS = {"Role"}
 
 
 def _foreign_object_id(world, model) -> int | None:
@@ -90,6 +120,9 @@ def _collect(world):
                 raise AssertionError(f"route {route} addresses an object but its view names no model")
             pk = _foreign_object_id(world, model)
             if pk is None:
+                assert model.__name__ in UNSCOPED_MODELS, (
+                    f"route {route}: no {model.__name__} of province B to aim at; add one to busy_world"
+                )
                 continue
             values["pk"] = str(pk)
         url = _fill(route, values)
@@ -104,7 +137,8 @@ def _foreign_query(world) -> str:
             f"&q=zetam&object_id={b.members[0].pk}")
 
 
-def test_every_route_is_isolated(world, client):
+def test_every_route_is_isolated(busy_world, client):
+    world = busy_world
     client.force_login(world.a_secretary)
     cases = _collect(world)
     assert len(cases) >= 5, "the route walker found suspiciously few routes"
@@ -123,7 +157,8 @@ def test_every_route_is_isolated(world, client):
     assert not leaks, "\n".join(leaks)
 
 
-def test_the_walker_sees_what_a_leak_would_look_like(world, client):
+def test_the_walker_sees_what_a_leak_would_look_like(busy_world, client):
+    world = busy_world
     """The same walk as a national administrator must see province B (else the test could not fail)."""
     client.force_login(world.admin)
     seen = False
@@ -134,7 +169,8 @@ def test_the_walker_sees_what_a_leak_would_look_like(world, client):
     assert seen, "no object route answered 200 for the administrator: the walker checks nothing"
 
 
-def test_anonymous_gets_nothing(world, client):
+def test_anonymous_gets_nothing(busy_world, client):
+    world = busy_world
     for url, _needs_pk, name in _collect(world):
         response = client.get(url)
         body = response.content.decode("utf-8", "replace") if not response.streaming else ""

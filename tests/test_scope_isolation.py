@@ -55,9 +55,8 @@ def busy_world(world):
 
     from jobs.services import enqueue_job
     from lifecycle.services import issue_transfer_letter, submit_application
-    from reorg.services import create_reorganization
-
     from orgs.services import establish_organization
+    from reorg.services import create_reorganization
 
     b = world.b
     spare = establish_organization(None, parent=b.grassroots, code="T45.G1.C9", name="Chi bộ Zetaprovince tạm",

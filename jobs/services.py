@@ -76,10 +76,11 @@ def max_attempts() -> int:
 
 @action
 def enqueue_job(actor: Any, *, kind: str, params: dict[str, Any], org_path: str, label: str = "",
-                total: int | None = None, start_inline: bool | None = None) -> Job:
-    """Queue a job on a subtree the actor may add members to; in inline mode start it after commit."""
+                total: int | None = None, start_inline: bool | None = None, permission: str = "add") -> Job:
+    """Queue a job on a subtree where the actor holds ``permission`` on members (imports: add; exports:
+    export); in inline mode start it after commit."""
     get_handler(kind)  # unknown kinds fail here, not in the worker
-    if not path_in_scope(actor, Job, "add", org_path):
+    if not path_in_scope(actor, Job, permission, org_path):
         raise OutOfScope()
     params = dict(params)
     params.setdefault("language", translation.get_language() or settings.LANGUAGE_CODE)

@@ -15,6 +15,7 @@ from django.views import View
 from core.scope import get_scoped_or_404
 from jobs.models import Job
 from jobs.services import jobs_dir, live_progress, request_cancel
+from members.exports import EXPORT_KIND
 
 LIST_SIZE = 30
 
@@ -67,6 +68,8 @@ class JobDownloadView(LoginRequiredMixin, View):
 
     def get(self, request, pk, which):
         job = get_scoped_or_404(Job.objects.all(), request.user, "view", pk=pk)
+        if job.kind == EXPORT_KIND and job.created_by_id != request.user.pk and not request.user.is_superuser:
+            raise Http404  # an export holds personal data chosen by its author: it is theirs alone
         name = {"result": job.result_file, "errors": job.error_report}.get(which)
         if not name:
             raise Http404

@@ -27,12 +27,18 @@ from members.models import Member
 
 CHUNK = 2000
 DEFAULT_MAX_ROWS = 200_000
+DEFAULT_INLINE_ROWS = 20_000  # larger Excel exports are written by a background job, with a progress bar
+EXPORT_KIND = "members.export"
 FILTER_PARAMS = ("q", "organization", "status", "gender", "age", "admission_year", "admitted_after",
                  "admitted_before", "born_after", "born_before")
 
 
 def max_rows() -> int:
     return int(getattr(settings, "PARTYWORK_EXPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
+def inline_rows() -> int:
+    return int(getattr(settings, "PARTYWORK_EXPORT_INLINE_ROWS", DEFAULT_INLINE_ROWS))
 
 
 def columns():
@@ -93,6 +99,14 @@ class MemberExportView(LoginRequiredMixin, View):
                       filters=filters)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         filename = f"members-{stamp}.{fmt}"
+        if fmt == "xlsx" and count > inline_rows():
+            from jobs.services import enqueue_job
+
+            job = enqueue_job(user, kind=EXPORT_KIND, permission="export", org_path=scope_path,
+                              label=_("Member list (%(format)s)") % {"format": "XLSX"},
+                              params={"query": request.GET.urlencode(), "count": count, "filename": filename},
+                              total=count)
+            return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
         if fmt == "csv":
             return self._csv(qs, filename)
         return self._xlsx(qs, filename)
@@ -113,32 +127,41 @@ class MemberExportView(LoginRequiredMixin, View):
         return response
 
     def _xlsx(self, qs, filename):
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=_("Members")[:31])
-        header = []
-        for _key, label in columns():
-            cell = WriteOnlyCell(sheet, value=str(label))
-            cell.font = Font(bold=True)
-            header.append(cell)
-        sheet.append(header)
-        date_cols = {i for i, (key, _label) in enumerate(columns()) if key.endswith("_date")}
-        for member in qs.iterator(chunk_size=CHUNK):
-            values = row_values(member)
-            row = []
-            for i, value in enumerate(values):
-                if i in date_cols and value is not None:
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.number_format = "yyyy-mm-dd"
-                    row.append(cell)
-                else:
-                    row.append(value)
-            sheet.append(row)
         handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # deleted when the response closes it
-        workbook.save(handle.name)
+        write_xlsx(qs, handle.name)
         handle.seek(0)
         return FileResponse(handle, as_attachment=True, filename=filename,
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def write_xlsx(qs, path, *, progress=None) -> int:
+    """Write the member rows of ``qs`` to an XLSX file row by row (write-only: memory stays flat)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Members")[:31])
+    header = []
+    for _key, label in columns():
+        cell = WriteOnlyCell(sheet, value=str(label))
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    date_cols = {i for i, (key, _label) in enumerate(columns()) if key.endswith("_date")}
+    written = 0
+    for member in qs.iterator(chunk_size=CHUNK):
+        row = []
+        for i, value in enumerate(row_values(member)):
+            if i in date_cols and value is not None:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "yyyy-mm-dd"
+                row.append(cell)
+            else:
+                row.append(value)
+        sheet.append(row)
+        written += 1
+        if progress is not None and written % CHUNK == 0:
+            progress(written)
+    workbook.save(str(path))
+    return written

@@ -12,6 +12,7 @@ from core.actions import system_action
 from jobs.models import Job, JobState
 from jobs.services import JobContext, claim_job, enqueue_job, live_progress, request_cancel, run_job
 from members.models import Member
+from tests import factories
 from tests.test_exchange import row, snapshot, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +173,31 @@ def test_job_context_sees_the_cancel_marker(world, tmp_path):
     assert not ctx.cancel_requested()
     (ctx.dir / "cancel").touch()
     assert ctx.cancel_requested()
+
+
+def test_large_excel_export_runs_as_a_job_for_its_author_only(world, client, settings, tmp_path):
+    """Above the inline limit an Excel export is a background job; only its author downloads the file."""
+    import io
+
+    from openpyxl import load_workbook
+
+    settings.PARTYWORK_EXPORT_INLINE_ROWS = 1
+    settings.JOBS_INLINE = False
+    settings.JOBS_DIR = tmp_path
+    client.force_login(world.a_secretary)
+    response = client.get("/members/export/xlsx/?status=official")
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    job = Job.objects.get(kind="members.export")
+    job = run_job(job)
+    assert job.state == "succeeded", job.message
+    download = client.get(f"/jobs/{job.pk}/download/result/")
+    assert download.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True).active
+    names = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert names == {m.full_name for m in world.a.members}  # province A only, as the author sees it
+    from audit.models import AuditRecord
+
+    assert AuditRecord.objects.filter(event="export", actor=world.a_secretary).exists()
+    other = factories.user_with_role("a_clerk", "secretary", world.a.org)
+    client.force_login(other)
+    assert client.get(f"/jobs/{job.pk}/download/result/").status_code == 404

@@ -9,8 +9,12 @@ plain parameter tuples:
 
 - the action's context fields, the content type, the event and the time are prepared once per call;
 - only dates and the JSON ``changes`` go through the backend's adapters, per value;
-- rows whose primary keys are needed are inserted with multi-row ``INSERT ... RETURNING``, the audit
-  records with ``executemany``.
+- on SQLite, rows whose primary keys are needed are inserted with multi-row ``INSERT ... RETURNING``,
+  the audit records with ``executemany``;
+- on PostgreSQL, the keys are taken from the table's sequence first (one ``nextval`` query per call)
+  and every row (the model's and its audit records) is written with ``COPY ... FROM STDIN`` on the
+  connection's psycopg cursor, inside the same transaction; ``changes`` is written as the JSON text
+  ``DjangoJSONEncoder`` makes (dates as ISO strings), as the ``JSONField`` would.
 
 It must run inside an action (``core.actions.acting``), like any audited write.
 tests/test_exchange.py compares its audit records with those of ``AuditedQuerySet.bulk_create``.
@@ -18,11 +22,13 @@ tests/test_exchange.py compares its audit records with those of ``AuditedQuerySe
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.utils import timezone
 
@@ -46,6 +52,22 @@ def _preparer(field: models.Field) -> Callable[[Any], Any] | None:
     return lambda value: field.get_db_prep_save(value, connection)
 
 
+def _copy_preparer(field: models.Field) -> Callable[[Any], Any] | None:
+    """How a Python value of ``field`` becomes a value psycopg's ``COPY`` writes; ``None``: as it is."""
+    kind = field.get_internal_type()
+    if kind in _PLAIN or kind in ("DateField", "DateTimeField"):
+        return None
+    if kind == "JSONField":
+        encoder = field.encoder or DjangoJSONEncoder
+        if encoder is DjangoJSONEncoder:
+            return _JSON_TEXT
+        return lambda value: json.dumps(value, cls=encoder)
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+_JSON_TEXT = DjangoJSONEncoder().encode  # what json.dumps(value, cls=DjangoJSONEncoder) writes
+
+
 def _max_params() -> int:
     if connection.vendor == "sqlite":
         connection.ensure_connection()
@@ -66,6 +88,67 @@ class _Table:
         self.qn = connection.ops.quote_name
         self.table = self.qn(meta.db_table)
         self.returning = f"{self.table}.{self.qn(meta.pk.column)}"
+        self.pk_column = meta.pk.column
+        self._sequence: str | None = None
+
+    def _complete(self, rows: Sequence[dict[str, Any]], constant: dict[str, Any] | None) -> tuple[list, list]:
+        """(varying fields, fixed fields with their values): what ``rows[0]`` and ``constant`` do not give
+        takes the field's default."""
+        constant = dict(constant or {})
+        for f in self.fields:
+            if f.attname not in rows[0] and f.attname not in constant:
+                constant[f.attname] = f.get_default()
+        varying = [f for f in self.fields if f.attname not in constant]
+        fixed = [(f, constant[f.attname]) for f in self.fields if f.attname in constant]
+        return varying, fixed
+
+    def new_keys(self, n: int) -> list[int]:
+        """PostgreSQL: ``n`` fresh primary keys from the table's sequence (identity or serial), ascending."""
+        with connection.connection.cursor() as cursor:
+            if self._sequence is None:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", (self.model._meta.db_table, self.pk_column))
+                self._sequence = cursor.fetchone()[0]
+                if self._sequence is None:
+                    raise RuntimeError(f"{self.table} has no sequence for its primary key")
+            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", (self._sequence, n))
+            return sorted(r[0] for r in cursor.fetchall())
+
+    def copy(self, rows: Sequence[dict[str, Any]], *, constant: dict[str, Any] | None = None,
+             ids: Sequence[Any] | None = None) -> None:
+        """PostgreSQL: write ``rows`` with ``COPY ... FROM STDIN`` (with the primary keys ``ids`` if given),
+        in the current transaction. Same values as :meth:`insert`."""
+        if not rows:
+            return
+        varying, fixed = self._complete(rows, constant)
+        tail = [value if value is None else _JSON_TEXT(value) if f.get_internal_type() == "JSONField"
+                and (f.encoder or DjangoJSONEncoder) is DjangoJSONEncoder else f.get_db_prep_save(value, connection)
+                for f, value in fixed]
+        tail_t = tuple(tail)
+        pairs = [(f.attname, _copy_preparer(f)) for f in varying]
+        columns = [f.column for f in varying] + [f.column for f, _v in fixed]
+        if ids is not None:
+            if len(ids) != len(rows):
+                raise ValueError(f"{len(rows)} rows but {len(ids)} keys")
+            columns.insert(0, self.pk_column)
+        sql = f"COPY {self.table} ({', '.join(self.qn(c) for c in columns)}) FROM STDIN"
+        plain = all(p is None for _a, p in pairs)
+        attnames = [a for a, _p in pairs]
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
+            write = copy.write_row
+            if ids is None:
+                for row in rows:
+                    if plain:
+                        write([row[a] for a in attnames] + tail)
+                    else:
+                        write([row[a] if p is None or row[a] is None else p(row[a]) for a, p in pairs] + tail)
+            else:
+                for pk, row in zip(ids, rows, strict=True):
+                    if plain:
+                        write([pk, *[row[a] for a in attnames], *tail_t])
+                    else:
+                        write([pk, *[row[a] if p is None or row[a] is None else p(row[a]) for a, p in pairs],
+                               *tail_t])
 
     def insert(self, rows: Sequence[dict[str, Any]], *, constant: dict[str, Any] | None = None,
                returning: bool) -> list[Any]:
@@ -73,13 +156,9 @@ class _Table:
         attributes given by neither take the field's default. Returns the new keys if ``returning``."""
         if not rows:
             return []
-        constant = dict(constant or {})
-        for f in self.fields:
-            if f.attname not in rows[0] and f.attname not in constant:
-                constant[f.attname] = f.get_default()
-        varying = [f for f in self.fields if f.attname not in constant]
-        fixed = [f for f in self.fields if f.attname in constant]
-        tail = tuple(f.get_db_prep_save(constant[f.attname], connection) for f in fixed)
+        varying, fixed_values = self._complete(rows, constant)
+        fixed = [f for f, _v in fixed_values]
+        tail = tuple(f.get_db_prep_save(value, connection) for f, value in fixed_values)
         pairs = [(f.attname, _preparer(f)) for f in varying]
         params = [tuple(row[a] if p is None or row[a] is None else p(row[a]) for a, p in pairs) + tail
                   for row in rows]
@@ -100,6 +179,11 @@ class _Table:
         if len(ids) != len(rows):
             raise RuntimeError(f"inserted {len(rows)} rows into {self.table} but got {len(ids)} keys back")
         return ids
+
+
+def use_copy() -> bool:
+    """Whether rows are written with ``COPY`` (PostgreSQL) rather than ``INSERT`` statements."""
+    return connection.vendor == "postgresql"
 
 
 _TABLES: dict[type[models.Model], _Table] = {}
@@ -124,7 +208,13 @@ def audited_insert(model: type[models.Model], rows: Sequence[dict[str, Any]], re
     if not rows:
         return []
     table = _table(model)
-    ids = table.insert(rows, returning=True)
+    copying = use_copy()
+    if copying:
+        connection.ensure_connection()
+        ids = table.new_keys(len(rows))
+        table.copy(rows, ids=ids)
+    else:
+        ids = table.insert(rows, returning=True)
     pk = model._meta.pk.attname
     audited = [f.attname for f in model._meta.concrete_fields if f.attname not in model.audit_exclude]
     defaults = {f.attname: f.get_default() for f in table.fields if f.attname not in rows[0]}
@@ -149,5 +239,8 @@ def audited_insert(model: type[models.Model], rows: Sequence[dict[str, Any]], re
             changes[a] = [None, v if v is None or type(v) is str or type(v) is int else _jsonable(v)]
         records.append({"object_id": str(obj_id), "object_repr": repr_[:200], "org_path": path or "",
                         "changes": changes})
-    _table(AuditRecord).insert(records, constant=constant, returning=False)
+    if copying:
+        _table(AuditRecord).copy(records, constant=constant)
+    else:
+        _table(AuditRecord).insert(records, constant=constant, returning=False)
     return ids

@@ -34,7 +34,6 @@ def run(repeat: int = 200, seed: int = 7) -> dict[str, list[float]]:
     from members.models import Member
     from orgs.choices import MEMBER_HOLDING_TYPES
     from orgs.models import Organization
-    from tests.factories import citizen_id
 
     actor = User.objects.filter(is_superuser=True).order_by("id").first()
     if actor is None:
@@ -59,13 +58,24 @@ def run(repeat: int = 200, seed: int = 7) -> dict[str, list[float]]:
         timings[name].append((time.perf_counter() - t0) * 1000)
         return result
 
+    def free_citizen_id(birth: dt.date, gender: str) -> str:
+        """A valid citizen ID no one in the (seeded) registry has yet, picked outside the timed call."""
+        from lifecycle.models import AdmissionCase
+        from members.validators import century_gender_digit
+
+        while True:
+            cid = f"001{century_gender_digit(birth.year, gender)}{birth.year % 100:02d}{rng.randrange(10**6):06d}"
+            if not Member.objects.filter(citizen_id=cid).exists() and \
+                    not AdmissionCase.objects.filter(citizen_id=cid).exists():
+                return cid
+
     for i in range(repeat):
         cell = rng.choice(cells)
         birth = dt.date(1995, 1 + i % 12, 1 + i % 28)
         gender = "M" if i % 2 else "F"
         case = timed("submit_application", services.submit_application, actor, cell=cell, applied_on=today,
                      full_name=f"Bench Nguyễn Văn {i}", gender=gender, birth_date=birth,
-                     citizen_id=citizen_id(birth, gender, 1))
+                     citizen_id=free_citizen_id(birth, gender))
         timed("cell_resolution", services.record_cell_resolution, actor, case, number=f"B{i}-NQ", on=today)
         timed("committee_decision", services.record_committee_decision, actor, case, number=f"B{i}-QĐ", on=today)
         case = timed("ceremony", services.hold_ceremony, actor, case, on=today)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from tests import factories
@@ -16,32 +14,10 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
 
 
-@dataclass
-class World:
-    central: object
-    a: factories.Province
-    b: factories.Province
-    admin: object
-    a_secretary: object
-    a_viewer: object
-    b_secretary: object
-
-
 @pytest.fixture
-def world(db) -> World:
+def world(db) -> factories.World:
     """Two provinces: A (Quảng Ninh-like) and B, whose names carry the marker 'Zeta' so leaks are easy to spot."""
-    central = factories.central()
-    a = factories.province(central, "T22", "Quảng Ninh", ["Nguyễn Văn Đức", "Trần Thị Hoa", "Lê Minh An",
-                                                         "Phạm Đức Anh"])
-    b = factories.province(central, "T45", "Zetaprovince", ["Zetamember Nguyễn Văn", "Zetamember Trần Thị"])
-    admin = factories.create_user(None, username="root", password=factories.PASSWORD, organization=None,
-                                  is_superuser=True)
-    return World(
-        central=central, a=a, b=b, admin=admin,
-        a_secretary=factories.user_with_role("a_secretary", "secretary", a.org),
-        a_viewer=factories.user_with_role("a_viewer", "viewer", a.cells[0]),
-        b_secretary=factories.user_with_role("zetauser", "secretary", b.org),
-    )
+    return factories.build_world()
 
 
 @pytest.fixture(autouse=True)

@@ -61,3 +61,31 @@ def province(central: Organization, code: str, name: str, people: list[str]) -> 
 def central() -> Organization:
     return establish_organization(None, parent=None, code="TW", name="Ban Chấp hành Trung ương Đảng",
                                   org_type="central", effective_on=dt.date(1930, 2, 3))
+
+
+@dataclass
+class World:
+    central: Organization
+    a: Province
+    b: Province
+    admin: User
+    a_secretary: User
+    a_viewer: User
+    b_secretary: User
+
+
+def build_world() -> World:
+    """Two provinces: A (Quảng Ninh-like) and B, whose names carry the marker 'Zeta' so leaks are easy to spot."""
+    from accounts.services import ensure_default_roles
+
+    ensure_default_roles()  # a flushed (transactional) database may lack them
+    top = central()
+    a = province(top, "T22", "Quảng Ninh", ["Nguyễn Văn Đức", "Trần Thị Hoa", "Lê Minh An", "Phạm Đức Anh"])
+    b = province(top, "T45", "Zetaprovince", ["Zetamember Nguyễn Văn", "Zetamember Trần Thị"])
+    admin = create_user(None, username="root", password=PASSWORD, organization=None, is_superuser=True)
+    return World(
+        central=top, a=a, b=b, admin=admin,
+        a_secretary=user_with_role("a_secretary", "secretary", a.org),
+        a_viewer=user_with_role("a_viewer", "viewer", a.cells[0]),
+        b_secretary=user_with_role("zetauser", "secretary", b.org),
+    )

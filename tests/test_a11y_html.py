@@ -25,7 +25,8 @@ from playwright.sync_api import expect
 
 from members.views import MemberEditView
 from reorg.choices import ReorgKind
-from tests.test_browser import DESKTOP, TIMEOUT_MS, build_world, login, switch_language
+from tests.factories import build_world
+from tests.test_browser import DESKTOP, TIMEOUT_MS, login, switch_language
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

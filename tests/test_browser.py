@@ -15,10 +15,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from accounts.services import ensure_default_roles
 from members.models import Member
 from tests import factories
-from tests.conftest import World
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -35,26 +33,9 @@ expect.set_options(timeout=TIMEOUT_MS)
 
 # ---------------------------------------------------------------- fixtures and helpers
 
-def build_world() -> World:
-    """The same data as conftest's ``world``, for tests that need committed rows (the live server's thread)."""
-    ensure_default_roles()  # a flushed database may lack them
-    central = factories.central()
-    a = factories.province(central, "T22", "Quảng Ninh", ["Nguyễn Văn Đức", "Trần Thị Hoa", "Lê Minh An",
-                                                         "Phạm Đức Anh"])
-    b = factories.province(central, "T45", "Zetaprovince", ["Zetamember Nguyễn Văn", "Zetamember Trần Thị"])
-    admin = factories.create_user(None, username="root", password=factories.PASSWORD, organization=None,
-                                  is_superuser=True)
-    return World(
-        central=central, a=a, b=b, admin=admin,
-        a_secretary=factories.user_with_role("a_secretary", "secretary", a.org),
-        a_viewer=factories.user_with_role("a_viewer", "viewer", a.cells[0]),
-        b_secretary=factories.user_with_role("zetauser", "secretary", b.org),
-    )
-
-
 @pytest.fixture
-def live_world(transactional_db) -> World:
-    return build_world()
+def live_world(transactional_db) -> factories.World:
+    return factories.build_world()
 
 
 @pytest.fixture
@@ -101,7 +82,7 @@ def switch_language(page, code: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", code)
 
 
-def main_pages(live_server, w: World) -> list[tuple[str, str]]:
+def main_pages(live_server, w: factories.World) -> list[tuple[str, str]]:
     member = w.a.members[0]
     return [
         ("dashboard", url(live_server, "dashboard")),

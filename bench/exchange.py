@@ -198,7 +198,7 @@ def raw_load(n: int) -> dict:
     org_paths = dict(Organization.objects.values_list("code", "path"))
     cols = ["id", "full_name", "name_key", "given_key", "gender", "birth_date", "ethnicity", "religion", "home_town",
             "education", "occupation", "citizen_id", "party_card_no", "admission_date", "official_date", "status",
-            "status_since", "organization_id", "org_path", "lock_version"]
+            "status_since", "organization_id", "lock_version"]
     h_cols = ["id", "valid_from", "valid_to", "member_id", "organization_id", "status", "event", "decision", "note"]
     a_cols = ["id", "at", "actor_id", "actor_label", "ip", "user_agent", "request_id", "action", "event",
               "content_type_id", "object_id", "object_repr", "org_path", "changes"]
@@ -209,10 +209,10 @@ def raw_load(n: int) -> dict:
         row = (i, r["full_name"], search_key(r["full_name"]), given_name_key(r["full_name"]), r["gender"],
                r["birth_date"], r["ethnicity"], r["religion"], r["home_town"], r["education"], r["occupation"],
                r["citizen_id"], None, r["admission_date"], r["official_date"], r["status"],
-               r["official_date"] or r["admission_date"], org_ids[code], org_paths[code], 0)
+               r["official_date"] or r["admission_date"], org_ids[code], 0)
         members.append(row)
         changes = {c: [None, v.isoformat() if isinstance(v, dt.date) else v] for c, v in zip(cols, row)
-                   if c not in ("name_key", "given_key", "org_path", "lock_version")}
+                   if c not in ("name_key", "given_key", "lock_version")}
         audit.append((len(audit) + 1, now, 1, "admin", None, "", "x" * 32, "exchange.import_members", "create", 1,
                       str(i), r["full_name"], org_paths[code], json.dumps(changes, ensure_ascii=False)))
         spans = [(r["admission_date"], r["official_date"], "probationary", "registered"),

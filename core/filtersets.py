@@ -15,7 +15,7 @@ class ScopedOrganizationFilter(django_filters.NumberFilter):
     A plain id field rather than a select: a select of 330,000 organizations is not a form field.
     """
 
-    def __init__(self, *args, path_field: str = "org_path", **kwargs):
+    def __init__(self, *args, path_field: str = "organization__path", **kwargs):
         self.path_field = path_field
         kwargs.setdefault("label", _("Organization (with everything under it)"))
         kwargs.setdefault("widget", forms.HiddenInput)

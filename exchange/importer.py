@@ -291,7 +291,8 @@ class MemberImporter:
         ids = {r.data["citizen_id"] for r in rows if r.outcome != "error" and r.data.get("citizen_id")}
         cards = {r.data["party_card_no"] for r in rows if r.outcome != "error" and r.data.get("party_card_no")}
         existing = {m["citizen_id"]: m for m in Member.objects.filter(citizen_id__in=ids).values(
-            "citizen_id", "org_path", "organization__code", *[f for f in COMPARED if f != "organization_code"])}
+            "citizen_id", "organization__path", "organization__code",
+            *[f for f in COMPARED if f != "organization_code"])}
         card_owner = dict(Member.objects.filter(party_card_no__in=cards).values_list("party_card_no", "citizen_id"))
         for row in rows:
             if row.outcome == "error":
@@ -309,7 +310,7 @@ class MemberImporter:
                 row.errors.append(RowError(row.number, "citizen_id", cid,
                                            _("This citizen ID appears more than once in the file.")))
             elif current is not None:
-                if not path_in_scope(self.actor, Member, "view", current["org_path"]):
+                if not path_in_scope(self.actor, Member, "view", current["organization__path"]):
                     row.errors.append(RowError(row.number, "citizen_id", cid,
                                                _("Another member already has this citizen ID.")))
                 else:
@@ -376,14 +377,14 @@ class MemberImporter:
                 "citizen_id": d["citizen_id"], "party_card_no": d.get("party_card_no") or None,
                 "admission_date": d["admission_date"], "official_date": official, "status": d["status"],
                 "status_since": official or d["admission_date"], "organization_id": org["id"],
-                "org_path": org["path"], "lock_version": 0})
+                "lock_version": 0})
             reprs.append(str(name))
             paths.append(org["path"])
         ids = audited_insert(Member, members, reprs, paths)
         history, h_reprs, h_paths = [], [], []
         deltas: dict[tuple[int, str, str], int] = defaultdict(int)
         registered, recognized_event = HistoryEvent.REGISTERED, HistoryEvent.RECOGNIZED
-        for member_id, m in zip(ids, members, strict=True):
+        for member_id, m, path in zip(ids, members, paths, strict=True):
             admission, official, status = m["admission_date"], m["official_date"], m["status"]
             recognized = status == MemberStatus.OFFICIAL and official and official > admission
             history.append({"valid_from": admission, "valid_to": official if recognized else None,
@@ -391,14 +392,14 @@ class MemberImporter:
                             "status": MemberStatus.PROBATIONARY if recognized else status, "event": registered,
                             "decision": "", "note": ""})
             h_reprs.append(f"{member_id} {registered} {admission}")
-            h_paths.append(m["org_path"])
+            h_paths.append(path)
             if recognized:
                 history.append({"valid_from": official, "valid_to": None, "member_id": member_id,
                                 "organization_id": m["organization_id"], "status": status,
                                 "event": recognized_event, "decision": "", "note": ""})
                 h_reprs.append(f"{member_id} {recognized_event} {official}")
-                h_paths.append(m["org_path"])
-            deltas[(m["organization_id"], m["org_path"], status)] += 1
+                h_paths.append(path)
+            deltas[(m["organization_id"], path, status)] += 1
         audited_insert(MemberHistory, history, h_reprs, h_paths)
         if self._pending is None:
             apply_counter_deltas(deltas)

@@ -2,7 +2,7 @@
 directly under a chosen one.
 
 Status comes from the organizations' counters (one row read per organization). The other tables are
-grouped counts computed by the database over the chosen subtree (an ``org_path`` index range),
+grouped counts computed by the database over the chosen subtree (an index range of organization paths),
 grouped by the child's path segment: one query per table, never a Python loop over members.
 """
 
@@ -34,8 +34,8 @@ def _children(org: Organization) -> list[Organization]:
 def _grouped(org: Organization, column, values_key: str) -> dict[tuple[str, str], int]:
     """{(child path, value): active members} in one grouped query over the subtree."""
     width = len(org.path) + STEP
-    qs = (Member.objects.filter(prefix_q("org_path", org.path), status__in=ACTIVE_STATUSES)
-          .annotate(child=Substr("org_path", 1, width), bucket=column)
+    qs = (Member.objects.filter(prefix_q("organization__path", org.path), status__in=ACTIVE_STATUSES)
+          .annotate(child=Substr("organization__path", 1, width), bucket=column)
           .values("child", "bucket").annotate(n=Count("id")).order_by())
     return {(row["child"], row["bucket"] or ""): row["n"] for row in qs}
 
@@ -96,7 +96,7 @@ def build_statistics(org: Organization, target: str) -> int:
                                         output_field=CharField()), [(v, str(label)) for v, label in Gender.choices])
     grouped_sheet(_("By age"), age_band_expression(today),
                   [("u30", _("under 30")), ("30-45", _("30 to 45")), ("46-60", _("46 to 60")), ("o60", _("over 60"))])
-    top = list(Member.objects.filter(prefix_q("org_path", org.path), status__in=ACTIVE_STATUSES)
+    top = list(Member.objects.filter(prefix_q("organization__path", org.path), status__in=ACTIVE_STATUSES)
                .exclude(ethnicity="").values("ethnicity").annotate(n=Count("id")).order_by("-n")[:TOP_ETHNICITIES])
     names = [row["ethnicity"] for row in top]
     whens = [When(ethnicity=name, then=Value(name)) for name in names]

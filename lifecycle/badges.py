@@ -49,7 +49,7 @@ class BadgeGroup:
 def _base(user: Any, organization=None) -> QuerySet:
     qs = Member.objects.restrict(user, "view").filter(status=MemberStatus.OFFICIAL)
     if organization is not None:
-        qs = qs.filter(prefix_q("org_path", organization.path))
+        qs = qs.filter(prefix_q("organization__path", organization.path))
     return qs
 
 

@@ -30,7 +30,6 @@ class AdmissionCase(PersonRecord, AuditedModel):
 
     cell = models.ForeignKey("orgs.Organization", verbose_name=_("party cell"), on_delete=models.PROTECT,
                              related_name="admission_cases")
-    org_path = models.CharField(max_length=252, editable=False)
     state = models.CharField(_("state"), max_length=20, choices=CaseState.choices, default=CaseState.APPLIED)
     applied_on = models.DateField(_("application date"))
     cell_resolution_no = models.CharField(_("cell resolution number"), max_length=64, blank=True)
@@ -48,9 +47,9 @@ class AdmissionCase(PersonRecord, AuditedModel):
     readmission = models.BooleanField(_("re-admission"), default=False)
     lock_version = models.PositiveIntegerField(default=0, editable=False)
 
-    scope_path_field = "org_path"
+    scope_path_field = "cell__path"
     scope_permission_model = "members.member"
-    audit_exclude = {"org_path", "lock_version"}
+    audit_exclude = {"lock_version"}
     objects = AuditedQuerySet.as_manager()
 
     class Meta:
@@ -58,17 +57,11 @@ class AdmissionCase(PersonRecord, AuditedModel):
         verbose_name_plural = _("admission cases")
         ordering = ["-id"]
         indexes = [
-            models.Index(fields=["org_path"], opclasses=["varchar_pattern_ops"], name="admcase_path_idx"),
             models.Index(fields=["state", "id"], name="admcase_state_idx"),
         ]
 
     def __str__(self) -> str:
         return self.full_name
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.cell_id and not self.org_path:
-            self.org_path = self.cell.path
-        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
@@ -92,10 +85,10 @@ class TransferLetterQuerySet(AuditedQuerySet):
         return self if q is None else self.filter(q)
 
     def outgoing(self, user: Any) -> TransferLetterQuerySet:
-        return self.filter(_side_q(user, "from_path"))
+        return self.filter(_side_q(user, "from_org__path"))
 
     def incoming(self, user: Any) -> TransferLetterQuerySet:
-        return self.filter(_side_q(user, "to_path"))
+        return self.filter(_side_q(user, "to_org__path"))
 
     def open(self) -> TransferLetterQuerySet:
         return self.filter(open_letter_q())
@@ -129,7 +122,7 @@ def _side_q(user: Any, field: str, action: str = "view") -> models.Q:
 def letter_scope_q(user: Any, action: str = "view") -> models.Q | None:
     if user is None or getattr(user, "is_superuser", False):
         return None
-    return _side_q(user, "from_path", action) | _side_q(user, "to_path", action)
+    return _side_q(user, "from_org__path", action) | _side_q(user, "to_org__path", action)
 
 
 class TransferLetter(AuditedModel):
@@ -139,10 +132,8 @@ class TransferLetter(AuditedModel):
                                related_name="transfer_letters")
     from_org = models.ForeignKey("orgs.Organization", verbose_name=_("sending organization"),
                                  on_delete=models.PROTECT, related_name="letters_out")
-    from_path = models.CharField(max_length=252, editable=False)
     to_org = models.ForeignKey("orgs.Organization", verbose_name=_("receiving organization"),
                                on_delete=models.PROTECT, related_name="letters_in")
-    to_path = models.CharField(max_length=252, editable=False)
     kind = models.CharField(_("kind"), max_length=12, choices=TransferKind.choices, default=TransferKind.OFFICIAL)
     number = models.CharField(_("letter number"), max_length=64)
     issued_on = models.DateField(_("letter date"))
@@ -154,9 +145,9 @@ class TransferLetter(AuditedModel):
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     lock_version = models.PositiveIntegerField(default=0, editable=False)
 
-    scope_path_field = "from_path"
+    scope_path_field = "from_org__path"
     scope_permission_model = "members.member"
-    audit_exclude = {"from_path", "to_path", "lock_version"}
+    audit_exclude = {"lock_version"}
     objects = TransferLetterQuerySet.as_manager()
 
     class Meta:
@@ -164,8 +155,6 @@ class TransferLetter(AuditedModel):
         verbose_name_plural = _("transfer letters")
         ordering = ["-issued_on", "-id"]
         indexes = [
-            models.Index(fields=["from_path"], opclasses=["varchar_pattern_ops"], name="letter_from_idx"),
-            models.Index(fields=["to_path"], opclasses=["varchar_pattern_ops"], name="letter_to_idx"),
             models.Index(fields=["member", "state"], name="letter_member_state_idx"),
             models.Index(fields=["state", "due_on", "id"], name="letter_state_due_idx"),
         ]
@@ -195,7 +184,7 @@ class Exemption(DatedRecord, AuditedModel):
     reason = models.CharField(_("reason"), max_length=255)
     decision = models.CharField(_("deciding document"), max_length=64, blank=True)
 
-    scope_path_field = "member__org_path"
+    scope_path_field = "member__organization__path"
     scope_permission_model = "members.member"
     objects = AuditedQuerySet.as_manager()
 
@@ -214,29 +203,22 @@ class DevelopmentTarget(AuditedModel):
 
     organization = models.ForeignKey("orgs.Organization", verbose_name=_("party organization"),
                                       on_delete=models.PROTECT, related_name="development_targets")
-    org_path = models.CharField(max_length=252, editable=False)
     year = models.PositiveSmallIntegerField(_("year"))
     target_count = models.PositiveIntegerField(_("target (members)"), null=True, blank=True)
     target_percent = models.DecimalField(_("target (percent of members)"), max_digits=5, decimal_places=2,
                                          null=True, blank=True)
     decision = models.CharField(_("deciding document"), max_length=64, blank=True)
 
-    scope_path_field = "org_path"
+    scope_path_field = "organization__path"
     scope_permission_model = "members.member"
-    audit_exclude = {"org_path"}
     objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("development target")
         verbose_name_plural = _("development targets")
-        ordering = ["org_path", "year"]
+        ordering = ["organization__path", "year"]
         constraints = [models.UniqueConstraint(fields=["organization", "year"], name="devtarget_org_year_uniq")]
-        indexes = [models.Index(fields=["org_path"], opclasses=["varchar_pattern_ops"], name="devtarget_path_idx")]
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.year}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.organization_id and not self.org_path:
-            self.org_path = self.organization.path
-        super().save(*args, **kwargs)

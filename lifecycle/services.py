@@ -82,7 +82,7 @@ def _check_date(on: dt.date | None, field: str, *, not_before: dt.date | None = 
 
 def _locked_case(actor: Any, case: AdmissionCase | int) -> AdmissionCase:
     pk = case.pk if isinstance(case, AdmissionCase) else case
-    found = AdmissionCase.objects.select_for_update().restrict(actor, "change").filter(pk=pk).first()
+    found = AdmissionCase.objects.select_for_update(of=("self",)).restrict(actor, "change").filter(pk=pk).first()
     if found is None:
         raise OutOfScope()
     return found
@@ -90,7 +90,7 @@ def _locked_case(actor: Any, case: AdmissionCase | int) -> AdmissionCase:
 
 def _locked_member(actor: Any, member: Member | int, action_name: str = "change") -> Member:
     pk = member.pk if isinstance(member, Member) else member
-    found = Member.objects.select_for_update().restrict(actor, action_name).filter(pk=pk).first()
+    found = Member.objects.select_for_update(of=("self",)).restrict(actor, action_name).filter(pk=pk).first()
     if found is None:
         raise OutOfScope()
     return found
@@ -166,10 +166,10 @@ def submit_application(actor: Any, *, cell: Organization, applied_on: dt.date, f
                 errors.setdefault("citizen_id", []).append(_("An open admission case already has this citizen ID."))
     if errors:
         raise ValidationError(errors)
-    case = AdmissionCase(cell=cell, org_path=cell.path, applied_on=applied_on, member=former_member,
+    case = AdmissionCase(cell=cell, applied_on=applied_on, member=former_member,
                          readmission=former_member is not None,
                          **{k: (v if v is not None else "") if k != "citizen_id" else v for k, v in personal.items()})
-    case.full_clean(exclude=["org_path", "member", "cell"])
+    case.full_clean(exclude=["member", "cell"])
     case.save()
     return case
 
@@ -246,7 +246,7 @@ def _readmit(actor: Any, case: AdmissionCase, cell: Organization) -> Member:
         raise ValidationError(_("The former member's record is no longer that of a former member."))
     on = case.committee_decision_date
     member_services._close_history(member, on)
-    member.organization, member.org_path = cell, cell.path
+    member.organization = cell
     member.status, member.status_since = MemberStatus.PROBATIONARY, on
     member.admission_date, member.official_date = on, None
     member.lock_version += 1
@@ -254,7 +254,7 @@ def _readmit(actor: Any, case: AdmissionCase, cell: Organization) -> Member:
     MemberHistory.objects.create(member=member, organization=cell, status=member.status, event=HistoryEvent.ADMITTED,
                                  decision=case.committee_decision_no, valid_from=on,
                                  note=_("Re-admission; ceremony on %(date)s") % {"date": case.ceremony_date or ""})
-    member_services.adjust_counters(member.org_path, member.status, +1)
+    member_services.adjust_counters(member.organization.path, member.status, +1)
     return member
 
 
@@ -356,13 +356,13 @@ def _open_letter(member: Member) -> TransferLetter | None:
 
 def _locked_letter(actor: Any, letter: TransferLetter | int, side: str) -> TransferLetter:
     pk = letter.pk if isinstance(letter, TransferLetter) else letter
-    qs = TransferLetter.objects.select_for_update().filter(pk=pk)
+    qs = TransferLetter.objects.select_for_update(of=("self",)).filter(pk=pk)
     if side == "from":
-        qs = qs.filter(_side_q(actor, "from_path", "change"))
+        qs = qs.filter(_side_q(actor, "from_org__path", "change"))
     elif side == "to":
-        qs = qs.filter(_side_q(actor, "to_path", "change"))
+        qs = qs.filter(_side_q(actor, "to_org__path", "change"))
     else:
-        qs = qs.filter(_side_q(actor, "from_path", "change") | _side_q(actor, "to_path", "change"))
+        qs = qs.filter(_side_q(actor, "from_org__path", "change") | _side_q(actor, "to_org__path", "change"))
     found = qs.first()
     if found is None:
         raise OutOfScope()
@@ -395,8 +395,8 @@ def issue_transfer_letter(actor: Any, member: Member | int, *, to_org: Organizat
     number = _require_text(number, "number")
     _check_date(issued_on, "issued_on", not_before=member.status_since or member.admission_date,
                 before_label=_("the member's last change"))
-    letter = TransferLetter(member=member, from_org_id=member.organization_id, from_path=member.org_path,
-                            to_org=to_org, to_path=to_org.path, kind=kind, number=number, issued_on=issued_on,
+    letter = TransferLetter(member=member, from_org_id=member.organization_id,
+                            to_org=to_org, kind=kind, number=number, issued_on=issued_on,
                             due_on=issued_on + dt.timedelta(days=rule("TRANSFER_DUE_DAYS")))
     letter.save()
     return letter
@@ -433,14 +433,14 @@ def bulk_issue_transfer_letters(actor: Any, member_ids: list[int], *, to_org: Or
 def _move_member(member: Member, to: Organization, on: dt.date, letter: TransferLetter, note: str) -> Member:
     """members.services.transfer_member semantics, done for the receiving side (which cannot see the sender)."""
     member_services._close_history(member, on)
-    member_services.adjust_counters(member.org_path, member.status, -1)
-    member.organization, member.org_path = to, to.path
+    member_services.adjust_counters(member.organization.path, member.status, -1)
+    member.organization = to
     member.lock_version += 1
     member.save()
     MemberHistory.objects.create(member=member, organization=to, status=member.status,
                                  event=HistoryEvent.TRANSFERRED, decision=letter.number[:64], note=note[:255],
                                  valid_from=on)
-    member_services.adjust_counters(member.org_path, member.status, +1)
+    member_services.adjust_counters(member.organization.path, member.status, +1)
     return member
 
 
@@ -571,7 +571,7 @@ def grant_exemption(actor: Any, member: Member | int, *, valid_from: dt.date, re
 @action
 def end_exemption(actor: Any, exemption: Exemption | int, *, on: dt.date) -> Exemption:
     pk = exemption.pk if isinstance(exemption, Exemption) else exemption
-    exemption = Exemption.objects.select_for_update().restrict(actor, "change").filter(pk=pk).first()
+    exemption = Exemption.objects.select_for_update(of=("self",)).restrict(actor, "change").filter(pk=pk).first()
     if exemption is None:
         raise OutOfScope()
     if exemption.valid_to is not None and exemption.valid_to <= on:
@@ -608,7 +608,7 @@ def set_target(actor: Any, organization: Organization, *, year: int, target_coun
         raise ValidationError({"target_percent": _("Enter a percent between 0 and 100.")})
     target = DevelopmentTarget.objects.select_for_update().filter(organization=organization, year=year).first()
     if target is None:
-        target = DevelopmentTarget(organization=organization, org_path=organization.path, year=year)
+        target = DevelopmentTarget(organization=organization, year=year)
     target.target_count = target_count
     target.target_percent = decimal.Decimal(str(target_percent)) if target_percent is not None else None
     target.decision = (decision or "").strip()[:64]
@@ -627,9 +627,9 @@ def admission_counts(org: Organization, year: int, *, by_child: bool = False) ->
     width = len(org.path) + STEP if by_child else len(org.path)
     young_years = int(rule("YOUNG_MEMBER_MAX_AGE"))
     students = list(rule("STUDENT_OCCUPATIONS"))
-    within = Member.objects.filter(prefix_q("org_path", org.path))
+    within = Member.objects.filter(prefix_q("organization__path", org.path))
     admitted = (within.filter(admission_date__gte=start, admission_date__lte=end)
-                .annotate(branch=Substr("org_path", 1, width),
+                .annotate(branch=Substr("organization__path", 1, width),
                           age_key=_date_key("admission_date") - _date_key("birth_date"))
                 .values("branch")
                 .annotate(n=Count("id"),
@@ -638,7 +638,8 @@ def admission_counts(org: Organization, year: int, *, by_child: bool = False) ->
                 .order_by())
     base = (within.filter(admission_date__lt=start)
             .filter(Q(status__in=ACTIVE_STATUSES) | Q(status_since__gte=start))
-            .annotate(branch=Substr("org_path", 1, width)).values("branch").annotate(n=Count("id")).order_by())
+            .annotate(branch=Substr("organization__path", 1, width)).values("branch").annotate(n=Count("id"))
+            .order_by())
     result: dict[str, dict[str, int]] = {}
     for row in admitted:
         result.setdefault(row["branch"], {"actual": 0, "young": 0, "students": 0, "base": 0}).update(

@@ -160,7 +160,7 @@ class AdmissionDetailView(LoginRequiredMixin, View):
     model = AdmissionCase
 
     def _context(self, request, case, forms=None):
-        can_change = path_in_scope(request.user, Member, "change", case.org_path) and can(request.user, Member,
+        can_change = path_in_scope(request.user, Member, "change", case.cell.path) and can(request.user, Member,
                                                                                             "change")
         forms = forms or {}
         step = case.next_step
@@ -215,7 +215,7 @@ class WorklistView(LoginRequiredMixin, View):
         org = _scoped_org(request.user, services.as_int(request.GET.get("organization")))
         if org is not None:
             from core.tree import prefix_q
-            qs = qs.filter(prefix_q("org_path", org.path))
+            qs = qs.filter(prefix_q("organization__path", org.path))
         listing = keyset_list(request, qs, sorts={"": ["admission_date", "id"]})
         today = timezone.localdate()
         from core.views import add_months
@@ -238,7 +238,8 @@ class MemberLifecycleView(LoginRequiredMixin, View):
         user = request.user
         return {
             "member": member,
-            "can_change": can(user, Member, "change") and path_in_scope(user, Member, "change", member.org_path),
+            "can_change": can(user, Member, "change")
+            and path_in_scope(user, Member, "change", member.organization.path),
             "letters": list(TransferLetter.objects.filter(member=member).restrict(user, "view")
                             .select_related("from_org", "to_org").order_by("-issued_on", "-id")[:20]),
             "exemptions": list(Exemption.objects.filter(member=member).order_by("-valid_from")[:20]),
@@ -257,7 +258,7 @@ class _MemberFormView(LoginRequiredMixin, View):
     def member(self, request, pk):
         member = get_scoped_or_404(Member.objects.select_related("organization"), request.user, "view", pk=pk)
         if not (can(request.user, Member, "change") and path_in_scope(request.user, Member, "change",
-                                                                      member.org_path)):
+                                                                      member.organization.path)):
             raise PermissionDenied(_("You may see this member's record but not change it."))
         return member
 
@@ -443,8 +444,8 @@ class LetterDetailView(LoginRequiredMixin, View):
         user = request.user
         forms = forms or {}
         may_change = can(user, Member, "change")
-        sender = may_change and path_in_scope(user, Member, "change", letter.from_path)
-        receiver = may_change and path_in_scope(user, Member, "change", letter.to_path)
+        sender = may_change and path_in_scope(user, Member, "change", letter.from_org.path)
+        receiver = may_change and path_in_scope(user, Member, "change", letter.to_org.path)
         ops = {}
         if letter.state == LetterState.ISSUED:
             if receiver:

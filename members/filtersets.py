@@ -41,7 +41,7 @@ class AgeBand(django_filters.ChoiceFilter):
 
 class MemberFilterSet(PartyFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    organization = ScopedOrganizationFilter(path_field="org_path")
+    organization = ScopedOrganizationFilter(path_field="organization__path")
     status = django_filters.MultipleChoiceFilter(choices=MemberStatus.choices, label=_("Status"))
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("Gender"))
     age = AgeBand()

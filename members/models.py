@@ -25,7 +25,7 @@ class MemberQuerySet(AuditedQuerySet):
         return self.filter(status__in=ACTIVE_STATUSES)
 
     def within_path(self, path: str) -> MemberQuerySet:
-        return self.filter(prefix_q("org_path", path))
+        return self.filter(prefix_q("organization__path", path))
 
     def search(self, text: str) -> MemberQuerySet:
         """Diacritics-insensitive: by the start of the full name, or of the given name for one word; or an ID.
@@ -76,13 +76,15 @@ class Member(PersonRecord, AuditedModel):
     status = models.CharField(_("status"), max_length=16, choices=MemberStatus.choices)
     status_since = models.DateField(_("status since"), null=True, blank=True)
     organization = models.ForeignKey(
-        "orgs.Organization", verbose_name=_("party organization"), on_delete=models.PROTECT, related_name="members"
+        "orgs.Organization", verbose_name=_("party organization"), on_delete=models.PROTECT, related_name="members",
+        db_index=False,  # member_org_status_idx leads with the organization
     )
-    org_path = models.CharField(max_length=252, editable=False)
     lock_version = models.PositiveIntegerField(default=0, editable=False)
 
-    scope_path_field = "org_path"
-    audit_exclude = {"name_key", "given_key", "org_path", "lock_version"}
+    # The member's place is its organization's path, read through the join: a reorganization that moves a
+    # subtree rewrites organization rows only, never the registry (see reorg.services._move_group).
+    scope_path_field = "organization__path"
+    audit_exclude = {"name_key", "given_key", "lock_version"}
     objects = MemberQuerySet.as_manager()
 
     class Meta:
@@ -90,7 +92,6 @@ class Member(PersonRecord, AuditedModel):
         verbose_name_plural = _("party members")
         ordering = ["name_key", "id"]
         indexes = [
-            models.Index(fields=["org_path"], opclasses=["varchar_pattern_ops"], name="member_orgpath_idx"),
             models.Index(fields=["name_key", "id"], name="member_name_order_idx"),
             models.Index(fields=["name_key"], opclasses=["varchar_pattern_ops"], name="member_name_prefix_idx"),
             models.Index(fields=["given_key"], opclasses=["varchar_pattern_ops"], name="member_given_prefix_idx"),
@@ -107,8 +108,6 @@ class Member(PersonRecord, AuditedModel):
     def save(self, *args, **kwargs) -> None:
         self.name_key = search_key(self.full_name)
         self.given_key = given_name_key(self.full_name)
-        if self.organization_id and not self.org_path:
-            self.org_path = self.organization.path
         super().save(*args, **kwargs)
 
     @property
@@ -137,7 +136,7 @@ class MemberHistory(DatedRecord, AuditedModel):
     decision = models.CharField(_("deciding document"), max_length=64, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
 
-    scope_path_field = "member__org_path"
+    scope_path_field = "member__organization__path"
     scope_permission_model = "members.member"
     scope_check_on_write = False
     objects = MemberHistoryQuerySet.as_manager()

@@ -144,9 +144,9 @@ def register_member(actor: Any, *, organization: Organization, status: str = Mem
     if status == MemberStatus.PROBATIONARY and data.get("official_date"):
         raise ValidationError({"official_date": _("A probationary member has no official date yet.")})
     cleaned = validate_member(data)
-    member = Member(organization=organization, org_path=organization.path, status=status,
+    member = Member(organization=organization, status=status,
                     status_since=cleaned.get("official_date") or cleaned["admission_date"], **cleaned)
-    member.full_clean(exclude=["org_path", "name_key", "given_key"], validate_unique=False)
+    member.full_clean(exclude=["name_key", "given_key"], validate_unique=False)
     member.save()
     _open_history(member, cleaned["admission_date"], HistoryEvent.REGISTERED, decision)
     official = cleaned.get("official_date")
@@ -157,14 +157,14 @@ def register_member(actor: Any, *, organization: Organization, status: str = Mem
         first.valid_to = cleaned["official_date"]
         first.save()
         _open_history(member, cleaned["official_date"], HistoryEvent.RECOGNIZED, decision)
-    adjust_counters(member.org_path, status, +1)
+    adjust_counters(organization.path, status, +1)
     return member
 
 
 @action
 def update_member(actor: Any, member: Member, *, expected_version: int | None, **changes: Any) -> Member:
     """Correct a member's personal record; a concurrent edit by someone else is refused, not overwritten."""
-    member = Member.objects.select_for_update().restrict(actor, "change").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).restrict(actor, "change").get(pk=member.pk)
     check_version(member, expected_version)
     unknown = set(changes) - set(PERSONAL_FIELDS)
     if unknown:
@@ -176,7 +176,7 @@ def update_member(actor: Any, member: Member, *, expected_version: int | None, *
     cleaned = validate_member(changes, instance=member)
     for field, value in cleaned.items():
         setattr(member, field, value)
-    member.full_clean(exclude=["org_path", "name_key", "given_key"], validate_unique=False)
+    member.full_clean(exclude=["name_key", "given_key"], validate_unique=False)
     member.save()
     return member
 
@@ -185,7 +185,7 @@ def update_member(actor: Any, member: Member, *, expected_version: int | None, *
 def transfer_member(actor: Any, member: Member, *, to: Organization, effective_on: dt.date | None = None,
                     decision: str = "", expected_version: int | None = None) -> Member:
     """Move a member to another organization at once (the letter-and-confirm workflow builds on this)."""
-    member = Member.objects.select_for_update().restrict(actor, "change").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).restrict(actor, "change").get(pk=member.pk)
     check_version(member, expected_version)
     if not member.is_active:
         raise ValidationError(_("Only probationary and official members can be transferred."))
@@ -194,11 +194,11 @@ def transfer_member(actor: Any, member: Member, *, to: Organization, effective_o
     _check_holding_org(actor, to, "change")
     on = effective_on or timezone.localdate()
     _close_history(member, on)
-    adjust_counters(member.org_path, member.status, -1)
-    member.organization, member.org_path = to, to.path
+    adjust_counters(member.organization.path, member.status, -1)
+    member.organization = to
     member.save()
     _open_history(member, on, HistoryEvent.TRANSFERRED, decision)
-    adjust_counters(member.org_path, member.status, +1)
+    adjust_counters(member.organization.path, member.status, +1)
     return member
 
 
@@ -206,7 +206,7 @@ def transfer_member(actor: Any, member: Member, *, to: Organization, effective_o
 def change_member_status(actor: Any, member: Member, *, status: str, effective_on: dt.date | None = None,
                          decision: str = "", note: str = "", expected_version: int | None = None) -> Member:
     """Recognize, or record leaving, striking off, expulsion or death, as a dated history row."""
-    member = Member.objects.select_for_update().restrict(actor, "change").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).restrict(actor, "change").get(pk=member.pk)
     check_version(member, expected_version)
     if status not in MemberStatus.values or status == member.status:
         raise ValidationError({"status": _("Choose a different status.")})
@@ -216,12 +216,12 @@ def change_member_status(actor: Any, member: Member, *, status: str, effective_o
         raise ValidationError({"status": _("An official member cannot become probationary again.")})
     on = effective_on or timezone.localdate()
     _close_history(member, on)
-    adjust_counters(member.org_path, member.status, -1)
+    adjust_counters(member.organization.path, member.status, -1)
     member.status, member.status_since = status, on
     if status == MemberStatus.OFFICIAL:
         member.official_date = on
     member.save()
     event = HistoryEvent.RECOGNIZED if status == MemberStatus.OFFICIAL else HistoryEvent.STATUS_CHANGED
     _open_history(member, on, event, decision, note)
-    adjust_counters(member.org_path, member.status, +1)
+    adjust_counters(member.organization.path, member.status, +1)
     return member

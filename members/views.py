@@ -100,13 +100,14 @@ class MemberDetailView(LoginRequiredMixin, View):
             "history": history,
             "audit": audit,
             "show_audit": show_audit,
-            "can_change": can(user, Member, "change") and path_in_scope(user, Member, "change", member.org_path),
+            "can_change": can(user, Member, "change")
+            and path_in_scope(user, Member, "change", member.organization.path),
         }
         return render(request, self.template_name, context)
 
 
 def _require_change(user, member) -> None:
-    if not (can(user, Member, "change") and path_in_scope(user, Member, "change", member.org_path)):
+    if not (can(user, Member, "change") and path_in_scope(user, Member, "change", member.organization.path)):
         raise PermissionDenied(_("You may see this member's record but not change it."))
 
 

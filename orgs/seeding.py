@@ -49,7 +49,7 @@ VERSION_COLS = (
 MEMBER_COLS = (
     "id", "full_name", "name_key", "given_key", "gender", "birth_date", "ethnicity", "religion", "home_town",
     "education", "occupation", "citizen_id", "party_card_no", "admission_date", "official_date", "status",
-    "status_since", "organization_id", "org_path", "lock_version",
+    "status_since", "organization_id", "lock_version",
 )
 HISTORY_COLS = ("member_id", "organization_id", "status", "event", "decision", "note", "valid_from", "valid_to")
 
@@ -313,7 +313,7 @@ def member_chunks(plan: LevelOnePlan, seed: int, first_member_id: int, chunk: in
     mid_id = first_member_id
     members: list[tuple] = []
     history: list[tuple] = []
-    for org_id, path, size in plan.cells:
+    for org_id, _path, size in plan.cells:
         for _ in range(size):
             mid_id += 1
             female = 1 if rnd() < 0.34 else 0
@@ -373,7 +373,7 @@ def member_chunks(plan: LevelOnePlan, seed: int, first_member_id: int, chunk: in
                 mid_id, f"{f} {m} {g}", f"{fk} {mk} {gk}", f"{gk} {fk} {mk}", gender, iso[birth - base],
                 eth[int(rnd() * neth)], rel[int(rnd() * nrel)], towns[int(rnd() * len(towns))],
                 edu[int(rnd() * nedu)], occ[int(rnd() * nocc)], f"{pcode:03d}{cg}{yy:02d}{serial:06d}",
-                str(10_000_000 + mid_id), adm_s, off_s, status, iso[since - base], org_id, path, 0,
+                str(10_000_000 + mid_id), adm_s, off_s, status, iso[since - base], org_id, 0,
             ))
             if status == "probationary":
                 history.append((mid_id, org_id, "probationary", "registered", "", "", adm_s, None))

@@ -3,9 +3,9 @@
 Each operation is first *resolved* into a list of primitive steps (establish, move a subtree, move members,
 move grants, dissolve, link predecessor -> successor, change). ``preview_*`` describes the steps without
 writing anything; ``apply_reorganization`` runs them in one transaction (one action, one audit trail).
-Moving a subtree is set-based SQL: one UPDATE rewrites the paths of all descendants and one the
-``org_path`` of all their members; history rows are closed and opened in bulk; counters are shifted by
-F() updates along the old and the new ancestors. Members and organizations keep their ids.
+Moving a subtree is set-based SQL: one UPDATE rewrites the paths of all descendants (members carry no path
+of their own, so the registry is not written at all); history rows are closed and opened in bulk; counters are
+shifted by F() updates along the old and the new ancestors. Members and organizations keep their ids.
 
 Dates: an operation effective today or earlier is applied at once (a decision recorded late), provided no
 later history exists for the organizations and members whose own record changes; one effective later is
@@ -530,7 +530,7 @@ def _move_subtrees(steps: Steps, roots: list[Organization], new_parent: Organiza
     """Move ``roots`` (disjoint subtrees) with everything under them below ``new_parent``.
 
     Set-based: the roots are grouped by their old parent, and for each group one UPDATE rewrites the paths of
-    all their descendants (organizations, versions from the date on, members' ``org_path``), one closes the
+    all their descendants (organizations, versions from the date on), one closes the
     versions spanning the date and one bulk insert opens their copies at the new place; counters are shifted
     once per group along the old and the new ancestors.
     """
@@ -574,10 +574,9 @@ def _move_group(steps: Steps, roots: list[Organization], old_parent_path: str, n
         path=repath("path"), depth=F("depth") + delta)
     OrganizationVersion.objects.filter(organization_id__in=root_ids, valid_from__gte=on).update(
         parent=new_parent, decision=decision, decision_date=steps.decision_date, reason="reorganized")
-    # 3. The organizations and their members' denormalized path: one UPDATE each for the whole group.
+    # 3. The organizations: one UPDATE for the whole group (members follow through their organization).
     Organization.objects.filter(pk__in=root_ids).update(parent=new_parent)
     moved = Organization.objects.filter(in_subtrees).derived_update(path=repath("path"), depth=F("depth") + delta)
-    Member.objects.filter(_prefixes_q("org_path", old_prefixes)).derived_update(org_path=repath("org_path"))
     # The copies, attached to their (already moved) organizations so the audit knows their place without a query.
     orgs = {}
     ids = sorted({r["organization_id"] for r in spanning})
@@ -628,7 +627,6 @@ def _move_members(steps: Steps, source: Organization, target: Organization, ids:
     statuses = dict(current.values_list("member_id", "status"))
     current.update(valid_to=on)
     Member.objects.filter(pk__in=member_ids).update(organization=target)
-    Member.objects.filter(pk__in=member_ids).derived_update(org_path=target.path)
     members = Member.objects.in_bulk(member_ids)
     rows = []
     for pk in member_ids:

@@ -223,7 +223,7 @@ def test_audit_records_actor_before_after_in_the_same_transaction(world):
     rec = AuditRecord.objects.filter(object_id=str(m.pk), content_type__model="member").first()
     assert rec.actor == world.a_secretary and rec.event == "update"
     assert rec.changes["occupation"] == ["", "Bác sĩ"]
-    assert rec.org_path == m.org_path and rec.action == "members.update_member"
+    assert rec.org_path == m.organization.path and rec.action == "members.update_member"
 
 
 def test_failed_action_leaves_no_audit_and_no_change(world):

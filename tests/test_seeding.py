@@ -98,7 +98,6 @@ def test_members_sit_in_cells_with_their_path(seeded: None) -> None:
     for m in members:
         org = orgs[m.organization_id]
         assert org.org_type in MEMBER_HOLDING_TYPES
-        assert m.org_path == org.path
         assert m.name_key == search_key(m.full_name)
         assert m.given_key == given_name_key(m.full_name)
         validate_citizen_id(m.citizen_id, birth_date=m.birth_date, gender=m.gender)

@@ -116,7 +116,7 @@ class WorklistViewSet(mixins.ListModelMixin, ScopedGenericViewSet):
         if raw:
             query = validated_query(s.TargetQuerySerializer, self.request)
             org = _org_in_scope(self.request.user, query.validated_data.get("organization"))
-            qs = qs.filter(prefix_q("org_path", org.path))
+            qs = qs.filter(prefix_q("organization__path", org.path))
         return qs
 
 

@@ -1,8 +1,8 @@
 """Import benchmark: rows/s and peak memory of importing N members from XLSX and from CSV, beside the
 raw load limit of the same database in the same run (see ``manage.py bench_import``).
 
-- Import: ``manage.py import_members`` in a child process (so its peak RSS is its own, read with
-  ``os.wait4``), mode ``all`` (one transaction), acting as the national administrator into the
+- Import: ``manage.py import_members`` in a child process (so its peak RSS is its own: the ``VmHWM``
+  the child reports, see core/memory.py), mode ``all`` (one transaction), acting as the national administrator into the
   Centre. It parses, validates (batched lookups), writes members, history and one audit row per
   written row, and keeps the counters.
 - Raw load limits (PostgreSQL ``COPY``, SQLite ``executemany``, one transaction, scratch copies of
@@ -11,6 +11,9 @@ raw load limit of the same database in the same run (see ``manage.py bench_impor
   writes ~6 rows per member) and *like-for-like* (the members plus the 1-2 history rows per member and
   the audit row, with its JSON, per member and per history row: exactly the rows the import writes).
 - Parse only: reading and checking the rows of each file without the database.
+- Round trip (``--roundtrip``, :func:`roundtrip`): import N generated rows, export the imported
+  members with the member list's own XLSX export, read the export back with the import's reader and
+  compare it field by field with the generated rows, then import the export again: nothing may change.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ import platform
 import random
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -89,7 +94,8 @@ def _date_text(value, fmt: int) -> str:
     return (value.strftime("%d/%m/%Y"), value.isoformat(), value.strftime("%d-%m-%Y"))[fmt]
 
 
-def write_files(n: int, folder: Path) -> tuple[Path, Path]:
+def write_files(n: int, folder: Path, *, csv_too: bool = True, collect=None) -> tuple[Path, Path | None]:
+    """Write ``generate_rows(n)`` as XLSX (and CSV unless ``csv_too`` is false); ``collect(row)`` sees each row."""
     from openpyxl import Workbook
 
     from exchange.template import COLUMNS
@@ -100,49 +106,91 @@ def write_files(n: int, folder: Path) -> tuple[Path, Path]:
     ws = wb.create_sheet("Members")
     ws.append([str(c.label) for c in COLUMNS])
     ws.append(list(KEYS))
-    with open(csv_path, "w", encoding="utf-8-sig", newline="") as out:
+    with open(csv_path if csv_too else os.devnull, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow([str(c.label) for c in COLUMNS])
         writer.writerow(KEYS)
         for r in generate_rows(n):
+            if collect is not None:
+                collect(r)
             fmt = r["_fmt"]
-            writer.writerow([_date_text(r[k], fmt) if k.endswith("_date") else r[k] for k in KEYS])
+            if csv_too:
+                writer.writerow([_date_text(r[k], fmt) if k.endswith("_date") else r[k] for k in KEYS])
             ws.append([r[k] if k.endswith("_date") and fmt == 0 else
                        (_date_text(r[k], fmt) if k.endswith("_date") else r[k]) for k in KEYS])
     wb.save(xlsx_path)
-    return xlsx_path, csv_path
+    return xlsx_path, (csv_path if csv_too else None)
 
 
-def run_child(args: list[str]) -> tuple[float, int, str]:
-    """Run manage.py in a child; (seconds, peak RSS in MB, stdout).
+@dataclass
+class Child:
+    seconds: float
+    peak_mb: int | None  # the child's own peak RSS (VmHWM it reports), else wait4's ru_maxrss
+    peak_source: str  # "VmHWM" | "wait4"
+    children_peak_mb: int | None  # the largest peak of the child's own children (the import's parsing process)
+    returncode: int
+    out: str
+    result: dict | None  # the JSON object on the last line of stdout, if any
+    err_tail: str = ""
 
-    The child's ``ru_maxrss`` counts the pages it shares with this process before ``exec``, so the
-    memory this process freed (the raw load's rows) is handed back to the system first.
+    def peak_text(self) -> str:
+        return _mb(self.peak_mb, self.peak_source, self.children_peak_mb)
+
+
+def run_child(args: list[str], *, check: bool = True) -> Child:
+    """Run manage.py in a child and read the JSON on the last line of its stdout.
+
+    The peak memory is the ``peak_rss_mb`` the child reports (``VmHWM`` of its own address space, see
+    core/memory.py). ``ru_maxrss`` from ``wait4`` is only a fallback: ``subprocess`` starts the child with
+    ``vfork``, so it also counts the memory of this process at the time of the ``exec``.
     """
     import ctypes
     import gc
 
     gc.collect()
     try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        ctypes.CDLL("libc.so.6").malloc_trim(0)  # keeps the wait4 fallback less wrong
     except (OSError, AttributeError):
         pass
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(BASE / "manage.py"), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, env=os.environ.copy())
-    out = b""
-    if proc.stdout is not None:
-        out = proc.stdout.read()
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise RuntimeError(f"child failed ({proc.returncode}): {' '.join(args)}\n{out.decode()[-2000:]}")
-    return seconds, usage.ru_maxrss // 1024, out.decode()
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([sys.executable, str(BASE / "manage.py"), *args], stdout=subprocess.PIPE,
+                                stderr=err, env=os.environ.copy())
+        out = proc.stdout.read() if proc.stdout is not None else b""
+        _pid, status, usage = os.wait4(proc.pid, 0)  # not proc.wait(): that would lose the rusage
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.stdout is not None:
+            proc.stdout.close()
+        text = out.decode()
+        err.seek(0)
+        err_tail = err.read().decode(errors="replace")[-2000:]
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"child failed ({proc.returncode}): {' '.join(args)}\n{text[-2000:]}\n{err_tail}")
+    result = None
+    lines = text.strip().splitlines()
+    if lines:
+        try:
+            result = json.loads(lines[-1])
+        except ValueError:
+            result = None
+    peak, source = (result or {}).get("peak_rss_mb"), "VmHWM"
+    if peak is None:
+        peak, source = usage.ru_maxrss // 1024, "wait4"
+    return Child(seconds, peak, source, (result or {}).get("children_peak_rss_mb"), proc.returncode, text, result,
+                 err_tail)
+
+
+def _mb(peak: int | None, source: str, children: int | None = None) -> str:
+    if peak is None:
+        return "?"
+    text = f"{peak:,} MB" if source == "VmHWM" else f"{peak:,} MB (wait4, includes the parent)"
+    return text + (f" + {children:,} MB parse process" if children else "")
 
 
 def parse_only(path: Path) -> dict:
     """Read and check every row without the database (run in a child by ``bench_import --parse-only``)."""
+    from core.memory import peak_rss_mb
     from exchange.importer import parse_row
     from exchange.readers import open_table
 
@@ -152,7 +200,7 @@ def parse_only(path: Path) -> dict:
         for number, raw in table.rows():
             rows += 1
             bad += bool(parse_row(number, raw).errors)
-    return {"rows": rows, "bad": bad, "seconds": time.perf_counter() - start}
+    return {"rows": rows, "bad": bad, "seconds": time.perf_counter() - start, "peak_rss_mb": peak_rss_mb()}
 
 
 def _scratch_copy(cur, table: str, scratch: str) -> None:
@@ -297,18 +345,18 @@ def run(n: int, *, scale: float = 0.01, formats=("xlsx", "csv"), mode: str = "al
         f"{raw['audit_rows']:,} audit rows: {n / raw['all']:,.0f} members/s")
     for fmt in formats:
         path = xlsx_path if fmt == "xlsx" else csv_path
-        seconds, rss, out = run_child(["bench_import", "--parse-only", str(path)])
-        parsed = json.loads(out.strip().splitlines()[-1])
-        log(f"  {fmt} parse only: {parsed['rows'] / parsed['seconds']:,.0f} rows/s, peak {rss} MB")
+        child = run_child(["bench_import", "--parse-only", str(path)])
+        parsed, rss = child.result, child.peak_text()
+        log(f"  {fmt} parse only: {parsed['rows'] / parsed['seconds']:,.0f} rows/s, peak {rss}")
         reseed(scale, log)
-        seconds, rss_import, out = run_child(["import_members", str(path), "--org-root", "TW", "--user", "admin",
-                                              "--mode", mode, "--no-progress", "--json", "--language", "en"])
-        result = json.loads(out.strip().splitlines()[-1])
+        child = run_child(["import_members", str(path), "--org-root", "TW", "--user", "admin", "--mode", mode,
+                           "--no-progress", "--json", "--language", "en"])
+        result, seconds, rss_import = child.result, child.seconds, child.peak_text()
         log(f"  {fmt} import: {result.get('created', 0):,} created in {seconds:.0f}s = {n / seconds:,.0f} rows/s, "
-            f"peak {rss_import} MB")
-        results["formats"][fmt] = {"seconds": seconds, "rss_mb": rss_import, "created": result.get("created"),
-                                   "parse_rows_per_s": parsed["rows"] / parsed["seconds"], "parse_rss_mb": rss,
-                                   "state": result.get("state")}
+            f"peak {rss_import}")
+        results["formats"][fmt] = {"seconds": seconds, "rss_mb": rss_import,
+                                   "created": result.get("created"), "state": result.get("state"),
+                                   "parse_rows_per_s": parsed["rows"] / parsed["seconds"], "parse_rss_mb": rss}
     append_results(results, mode)
     return results
 
@@ -317,7 +365,7 @@ def append_results(r: dict, mode: str) -> None:
     n, info, raw_rate, full_rate = r["n"], r["info"], r["n"] / r["raw_seconds"], r["n"] / r["raw_all_seconds"]
     method = "COPY" if "Postgre" in info["db"] else "executemany"
     lines = [
-        f"\n## Import of {n:,} members, {info['db']} - {dt.datetime.now():%Y-%m-%d %H:%M}",
+        f"\n## Import of {n:,} members, {info['db']} - {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"Machine: {info['uname']}; CPU {info['cpu']}; {info['cores']} cores; RAM {info['ram']}; "
         f"Python {info['python']}.",
@@ -326,6 +374,8 @@ def append_results(r: dict, mode: str) -> None:
         f"Two raw limits ({method} into scratch copies with the same indexes, values prepared before the clock): "
         f"members only, and like-for-like - the same {r['raw_rows']:,} rows the import writes (members, history, "
         "one audit row with its JSON per member and history row).",
+        "",
+        "Peak RSS: the child's own (VmHWM of its address space; marked where only wait4's ru_maxrss was there).",
         "",
         "| what | members/s | peak RSS | seconds | ratio to members-only raw | ratio to like-for-like raw | target |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -337,10 +387,306 @@ def append_results(r: dict, mode: str) -> None:
         rate = n / f["seconds"]
         target = 0.3 if fmt == "xlsx" else 0.5
         lines.append(f"| import {fmt.upper()} (parse + validate + write members, history, audit, counters) "
-                     f"| {rate:,.0f} | {f['rss_mb']} MB | {f['seconds']:.0f} | {rate / raw_rate:.2f} | "
+                     f"| {rate:,.0f} | {f['rss_mb']} | {f['seconds']:.0f} | {rate / raw_rate:.2f} | "
                      f"{rate / full_rate:.2f} | >= {target} |")
         lines.append(f"| parse and check {fmt.upper()} only (no database) | {f['parse_rows_per_s']:,.0f} | "
-                     f"{f['parse_rss_mb']} MB | - | - | - | |")
+                     f"{f['parse_rss_mb']} | - | - | - | |")
+    RESULTS.parent.mkdir(exist_ok=True)
+    if not RESULTS.exists():
+        RESULTS.write_text("# Benchmark results\n")
+    with open(RESULTS, "a") as out:
+        out.write("\n".join(lines) + "\n")
+
+
+# --- Round trip: import N rows, export them, compare, import the export again ------------------------------------
+
+class RoundTripFailed(Exception):
+    """A check of the round trip failed; the message says which and how."""
+
+
+@dataclass
+class Phase:
+    name: str
+    rows: int
+    seconds: float
+    peak: str = "-"  # the child's own peak RSS for the imports
+    outcome: str = ""
+
+    @property
+    def rate(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class RoundTrip:
+    n: int
+    info: dict
+    scale: float | None
+    export_language: str
+    phases: list[Phase] = field(default_factory=list)
+    differences: int = 0
+    differing_rows: int = 0
+    first_differences: list[str] = field(default_factory=list)
+    exported: int = 0
+    before: dict = field(default_factory=dict)
+    after: dict = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def _norm(value) -> str:
+    """One spelling per value: dates as ISO text, empty and missing as "", text stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def counts_snapshot() -> dict:
+    """What an import that changes nothing must leave as it is (the import job's own audit rows aside)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count, F, Sum
+
+    from audit.models import AuditRecord
+    from jobs.models import Job
+    from members.models import Member, MemberHistory
+    from orgs.models import Organization
+
+    audit = dict(AuditRecord.objects.filter(event__in=["create", "update", "delete"])
+                 .exclude(content_type=ContentType.objects.get_for_model(Job)).order_by().values("event")
+                 .annotate(n=Count("id")).values_list("event", "n"))
+    counters = Organization.objects.aggregate(s=Sum(F("direct_official") + F("direct_probationary")
+                                                    + F("subtree_official") + F("subtree_probationary")))["s"]
+    return {"members": Member.objects.count(), "member history": MemberHistory.objects.count(),
+            "audit create": audit.get("create", 0), "audit update": audit.get("update", 0),
+            "audit delete": audit.get("delete", 0),
+            "sum of members' lock_version": Member.objects.aggregate(s=Sum("lock_version"))["s"] or 0,
+            "sum of organizations' member counters": counters or 0}
+
+
+def compare_export(path: Path, originals: dict[str, tuple], *, sample: int = 10) -> tuple[int, int, int, list[str]]:
+    """Read ``path`` with the import's reader and compare each row with ``originals`` (citizen ID -> values
+    of ``KEYS``, normalized). Returns (differences, differing rows, rows read, the first differences)."""
+    from exchange.importer import RowContext, parse_row
+    from exchange.readers import open_table
+
+    ctx = RowContext.current()
+    differences = differing_rows = rows = 0
+    first: list[str] = []
+    seen: set[str] = set()
+
+    def note(text: str) -> None:
+        if len(first) < sample:
+            first.append(text)
+
+    with open_table(path, path.name) as table:
+        for number, raw in table.rows():
+            rows += 1
+            parsed = parse_row(number, raw, ctx)
+            data = parsed.data
+            cid = _norm(data.get("citizen_id"))
+            here = 0
+            for e in parsed.errors:
+                here += 1
+                note(f"row {number} ({cid}): {e.column} {e.value!r}: {e.message}")
+            original = originals.get(cid)
+            if original is None:
+                here += 1
+                note(f"row {number}: citizen ID {cid!r} is not in the generated file")
+            elif cid in seen:
+                here += 1
+                note(f"row {number}: citizen ID {cid!r} exported twice")
+            else:
+                seen.add(cid)
+                for key, want in zip(KEYS, original):
+                    got = _norm(data.get(key))
+                    if got != want:
+                        here += 1
+                        note(f"row {number} ({cid}): {key}: exported {got!r}, generated {want!r}")
+            differences += here
+            differing_rows += bool(here)
+    missing = [cid for cid in originals if cid not in seen]
+    for cid in missing[:sample]:
+        note(f"citizen ID {cid} of the generated file is missing from the export")
+    differences += len(missing)
+    differing_rows += len(missing)
+    return differences, differing_rows, rows, first
+
+
+def _import(path: Path, *, org_root: str, user: str, in_process: bool) -> tuple[float, str, dict, str]:
+    """Import ``path`` (mode ``all``): (seconds, peak, job result, error text). A child process by default."""
+    args = [str(path), "--org-root", org_root, "--user", user, "--mode", "all", "--no-progress", "--json",
+            "--language", "en"]
+    if not in_process:
+        child = run_child(["import_members", *args], check=False)
+        problem = "" if child.returncode == 0 else f"exit code {child.returncode}: {child.err_tail[-1000:]}"
+        if child.result is None:
+            problem = problem or "no JSON result"
+        return child.seconds, child.peak_text(), child.result or {}, problem
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    start = time.perf_counter()
+    problem = ""
+    try:
+        call_command("import_members", *args, stdout=out)
+    except CommandError as exc:
+        problem = str(exc)
+    seconds = time.perf_counter() - start
+    lines = out.getvalue().strip().splitlines()
+    result = json.loads(lines[-1]) if lines and lines[-1].startswith("{") else {}
+    return seconds, "- (in process)", result, problem
+
+
+def roundtrip(n: int, *, scale: float | None = 0.01, folder: Path | None = None, org_root: str = "TW",
+              user: str = "admin", in_process: bool = False, record: bool = True, log=print) -> RoundTrip:
+    """Import N generated rows, export the imported members, compare, re-import the export; every check.
+
+    ``scale``: reseed the party at this scale first (None: use the database as it is). The export holds
+    the members the import created (ids above the highest id before it) - their citizen IDs must be
+    exactly those of the file, which the comparison checks. It is written by ``members.exports.write_xlsx``
+    in the installation's language (``LANGUAGE_CODE``), as a user would download it.
+    """
+    from django.db.models import Max
+    from django.utils import translation
+
+    from members.exports import write_xlsx
+    from members.models import Member
+
+    folder = folder or Path(settings.VAR_DIR) / "bench"
+    rt = RoundTrip(n=n, info={**machine_info(), "code": code_state()}, scale=scale,
+                   export_language=settings.LANGUAGE_CODE)
+    try:
+        if scale is not None:
+            reseed(scale, log)
+        log(f"writing {n:,} rows as XLSX ...")
+        originals: dict[str, tuple] = {}
+
+        def keep(r: dict) -> None:
+            originals[r["citizen_id"]] = tuple(_norm(r[k]) for k in KEYS)
+
+        xlsx_path, _csv = write_files(n, folder, csv_too=False, collect=keep)
+        if len(originals) != n:
+            rt.failures.append(f"the generated rows have {n - len(originals)} repeated citizen IDs")
+        highest = Member.objects.aggregate(m=Max("id"))["m"] or 0
+
+        log("import ...")
+        seconds, peak, result, problem = _import(xlsx_path, org_root=org_root, user=user, in_process=in_process)
+        created = result.get("created")
+        rt.phases.append(Phase("import", n, seconds, peak, f"created {created}, errors {result.get('error_rows')}"))
+        log(f"  {seconds:.1f}s = {n / seconds:,.0f} rows/s, peak {peak}; created {created}")
+        if problem or created != n or result.get("error_rows"):
+            rt.failures.append(f"import: created {created} of {n} ({problem or result.get('state')}); "
+                               f"errors {result.get('error_rows')}: {result.get('errors_sample', [])[:3]}")
+            return rt
+
+        log("export ...")
+        export_path = folder / f"roundtrip-{n}-export.xlsx"
+        qs = Member.objects.filter(id__gt=highest).select_related("organization").order_by("id")
+        start = time.perf_counter()
+        with translation.override(rt.export_language):
+            rt.exported = write_xlsx(qs, export_path)
+        seconds = time.perf_counter() - start
+        rt.phases.append(Phase("export (members.exports.write_xlsx)", rt.exported, seconds,
+                               outcome=f"{rt.exported:,} rows, {export_path.stat().st_size >> 10:,} KB"))
+        log(f"  {seconds:.1f}s, {rt.exported:,} rows")
+        if rt.exported != n:
+            rt.failures.append(f"export: {rt.exported} rows, expected {n}")
+
+        log("compare ...")
+        start = time.perf_counter()
+        rt.differences, rt.differing_rows, read, rt.first_differences = compare_export(export_path, originals)
+        seconds = time.perf_counter() - start
+        rt.phases.append(Phase("read the export back and compare field by field", read, seconds,
+                               outcome=f"{rt.differences} differences in {rt.differing_rows} rows"))
+        log(f"  {seconds:.1f}s; {rt.differences} differences in {rt.differing_rows} rows")
+        for line in rt.first_differences:
+            log(f"    {line}")
+        if rt.differences:
+            rt.failures.append(f"compare: {rt.differences} differences in {rt.differing_rows} rows, first: "
+                               + "; ".join(rt.first_differences[:5]))
+        if read != rt.exported:
+            rt.failures.append(f"compare: read {read} rows from the export, {rt.exported} were written")
+        originals.clear()
+
+        log("re-import the export ...")
+        rt.before = counts_snapshot()
+        seconds, peak, result, problem = _import(export_path, org_root=org_root, user=user, in_process=in_process)
+        rt.after = counts_snapshot()
+        created, unchanged, errors = result.get("created"), result.get("unchanged"), result.get("error_rows")
+        rt.phases.append(Phase("re-import the export", rt.exported, seconds, peak,
+                               f"created {created}, unchanged {unchanged}, errors {errors}"))
+        log(f"  {seconds:.1f}s = {rt.exported / seconds:,.0f} rows/s, peak {peak}; created {created}, "
+            f"unchanged {unchanged}, errors {errors}")
+        if problem or created != 0 or errors != 0 or unchanged != rt.exported:
+            rt.failures.append(f"re-import: created {created}, unchanged {unchanged} of {rt.exported}, errors "
+                               f"{errors} ({problem or result.get('state')}): {result.get('errors_sample', [])[:3]}")
+        changed = {k: (v, rt.after.get(k)) for k, v in rt.before.items() if rt.after.get(k) != v}
+        if changed:
+            rt.failures.append("re-import changed the database: " + ", ".join(
+                f"{k} {a:,} -> {b:,}" for k, (a, b) in changed.items()))
+        return rt
+    except BaseException as exc:
+        rt.failures.append(f"stopped by {type(exc).__name__}: {exc}")
+        raise
+    finally:
+        if record:
+            append_roundtrip(rt)
+
+
+def code_state() -> str:
+    """The commit, and the files of the import and export code that differ from it in the working tree."""
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=BASE, capture_output=True, text=True, timeout=30).stdout.rstrip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    commit = git("rev-parse", "--short", "HEAD").strip() or "?"
+    dirty = [line[3:] for line in git("status", "--porcelain", "--", "exchange", "members", "core", "audit",
+                                      "jobs", "bench/exchange.py").splitlines()]
+    return f"commit {commit}" + (f", with uncommitted changes in {', '.join(dirty)}" if dirty else "")
+
+
+def append_roundtrip(rt: RoundTrip) -> None:
+    info = rt.info
+    seeded = f"a party seeded at scale {rt.scale} beside it" if rt.scale is not None else "the database as it was"
+    lines = [
+        f"\n## Import/export round trip of {rt.n:,} members, {info['db']} - "
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"Machine: {info['uname']}; CPU {info['cpu']}; {info['cores']} cores; RAM {info['ram']}; "
+        f"Python {info['python']}. `manage.py bench_import --roundtrip --rows {rt.n}`; {seeded}. "
+        f"Code: {info.get('code', '?')}.",
+        f"{rt.n:,} generated rows (XLSX; dates as Excel dates and in the three text formats) imported with "
+        "`manage.py import_members` (mode `all`, in a child process); the members it created (ids above the "
+        f"highest before it) exported with `members.exports.write_xlsx` (language `{rt.export_language}`); the "
+        "export read back with `exchange.readers.open_table` + `exchange.importer.parse_row` and compared field by "
+        "field with the generated rows (all template columns; dates as dates, gender and status as codes); the "
+        "export imported again (mode `all`, child). Peak RSS: the import process's own (VmHWM), plus, where it "
+        "forked a parsing process, that process's peak (its ru_maxrss, which counts the pages it shares with the "
+        "importer). Audit counts leave out "
+        "the import job's own records (3 per job: queued, running, finished).",
+        "",
+        "| phase | rows | seconds | rows/s | peak RSS | outcome |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for p in rt.phases:
+        lines.append(f"| {p.name} | {p.rows:,} | {p.seconds:.1f} | {p.rate:,.0f} | {p.peak} | {p.outcome} |")
+    if rt.before:
+        lines += ["", "| count | before the re-import | after |", "| --- | ---: | ---: |"]
+        lines += [f"| {k} | {v:,} | {rt.after.get(k, 0):,} |" for k, v in rt.before.items()]
+    lines += ["", f"Differences between the export and the generated rows: {rt.differences}."]
+    if rt.first_differences:
+        lines.append("First differences: " + "; ".join(f"`{d}`" for d in rt.first_differences[:5]) + ".")
+    lines.append("Result: **pass** - every check held." if rt.ok else
+                 "Result: **FAILED** - " + " / ".join(rt.failures))
     RESULTS.parent.mkdir(exist_ok=True)
     if not RESULTS.exists():
         RESULTS.write_text("# Benchmark results\n")

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from core.memory import children_peak_rss_mb, peak_rss_mb
 from exchange.job_handlers import IMPORT_KIND
 from jobs.models import JobState
 from jobs.services import claim_job, enqueue_job, run_job
@@ -68,7 +69,8 @@ class Command(BaseCommand):
         if bar is not None:
             bar.close()
         if opts["json"]:
-            self.stdout.write(json.dumps({"job": job.pk, "state": job.state, **job.result}, default=str))
+            self.stdout.write(json.dumps({"job": job.pk, "state": job.state, **job.result, "peak_rss_mb": peak_rss_mb(),
+                                          "children_peak_rss_mb": children_peak_rss_mb()}, default=str))
         else:
             self.stdout.write(f"job {job.pk}: {job.get_state_display()}: {job.message}")
             if job.error_report:

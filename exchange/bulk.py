@@ -22,9 +22,12 @@ tests/test_exchange.py compares its audit records with those of ``AuditedQuerySe
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -134,9 +137,13 @@ class _Table:
         plain = all(p is None for _a, p in pairs)
         attnames = [a for a, _p in pairs]
         connection.ensure_connection()
+        get = itemgetter(*attnames) if len(attnames) > 1 else (lambda row: (row[attnames[0]],))
         with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
             write = copy.write_row
-            if ids is None:
+            if plain and ids is not None:
+                for pk, row in zip(ids, rows, strict=True):
+                    write((pk, *get(row), *tail_t))
+            elif ids is None:
                 for row in rows:
                     if plain:
                         write([row[a] for a in attnames] + tail)
@@ -159,26 +166,55 @@ class _Table:
         varying, fixed_values = self._complete(rows, constant)
         fixed = [f for f, _v in fixed_values]
         tail = tuple(f.get_db_prep_save(value, connection) for f, value in fixed_values)
-        pairs = [(f.attname, _preparer(f)) for f in varying]
-        params = [tuple(row[a] if p is None or row[a] is None else p(row[a]) for a, p in pairs) + tail
-                  for row in rows]
-        columns = ", ".join(self.qn(f.column) for f in varying + fixed)
-        width = len(varying) + len(fixed)
+        attnames = [f.attname for f in varying]
+        preparers = [(i, p) for i, p in enumerate(_preparer(f) for f in varying) if p is not None]
+        # The values of each row in one C-level call; only the few columns with a preparer (dates) are
+        # visited in Python.
+        get = itemgetter(*attnames) if len(attnames) > 1 else (lambda row: (row[attnames[0]],))
+        if preparers:
+            params = []
+            for row in rows:
+                values = list(get(row))
+                for i, prepare in preparers:
+                    value = values[i]
+                    if value is not None:
+                        values[i] = prepare(value)
+                values.extend(tail)
+                params.append(values)
+        else:
+            params = [get(row) + tail for row in rows]
+        return self.insert_params([f.column for f in varying + fixed], params, returning=returning)
+
+    def insert_params(self, columns: Sequence[str], params: Sequence[Sequence[Any]], *, returning: bool) -> list[Any]:
+        """Insert prepared parameter rows (one value per column of ``columns``, in that order)."""
+        if not params:
+            return []
+        names = ", ".join(self.qn(c) for c in columns)
+        width = len(columns)
         one = "(" + ", ".join(["%s"] * width) + ")"
         ids: list[Any] = []
         with connection.cursor() as cursor:
             if not returning:
-                cursor.executemany(f"INSERT INTO {self.table} ({columns}) VALUES {one}", params)
+                cursor.executemany(f"INSERT INTO {self.table} ({names}) VALUES {one}", params)
                 return ids
             per = max(1, min(MAX_ROWS_PER_STATEMENT, _max_params() // width))
             for start in range(0, len(params), per):
                 chunk = params[start:start + per]
-                cursor.execute(f"INSERT INTO {self.table} ({columns}) VALUES {', '.join([one] * len(chunk))} "
+                cursor.execute(f"INSERT INTO {self.table} ({names}) VALUES {', '.join([one] * len(chunk))} "
                                f"RETURNING {self.returning}", [v for row in chunk for v in row])
                 ids.extend(r[0] for r in cursor.fetchall())
-        if len(ids) != len(rows):
-            raise RuntimeError(f"inserted {len(rows)} rows into {self.table} but got {len(ids)} keys back")
+        if len(ids) != len(params):
+            raise RuntimeError(f"inserted {len(params)} rows into {self.table} but got {len(ids)} keys back")
         return ids
+
+    def copy_params(self, columns: Sequence[str], params: Any) -> None:
+        """PostgreSQL: ``COPY`` prepared rows (one value per column of ``columns``, as psycopg writes them)."""
+        sql = f"COPY {self.table} ({', '.join(self.qn(c) for c in columns)}) FROM STDIN"
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
+            write = copy.write_row
+            for row in params:
+                write(row)
 
 
 def use_copy() -> bool:
@@ -215,11 +251,26 @@ def audited_insert(model: type[models.Model], rows: Sequence[dict[str, Any]], re
         table.copy(rows, ids=ids)
     else:
         ids = table.insert(rows, returning=True)
-    pk = model._meta.pk.attname
-    audited = [f.attname for f in model._meta.concrete_fields if f.attname not in model.audit_exclude]
-    defaults = {f.attname: f.get_default() for f in table.fields if f.attname not in rows[0]}
+    records = _audit_params(model, table, rows, ids, reprs, paths)
+    columns, tail = _audit_columns(model)
+    audit = _table(AuditRecord)
+    if copying:
+        # Built while they are sent: the server stores the first records while the next are encoded.
+        audit.copy_params(columns, (r + tail for r in records))
+    else:
+        audit.insert_params(columns, [r + tail for r in records], returning=False)
+    return ids
+
+
+# Columns of an audit record that vary per row; every other column is the same for the whole call.
+_AUDIT_VARYING = ("object_id", "object_repr", "org_path", "changes")
+
+
+def _audit_columns(model: type[models.Model]) -> tuple[list[str], tuple[Any, ...]]:
+    """The audit table's columns (the varying ones first) and the prepared values of the others, for one
+    call: the action's context, the time, the event and the content type, prepared once."""
     context = AuditRecord._context_fields()
-    constant = {
+    by_attname = {
         "at": timezone.now(),
         "actor_id": context["actor"].pk if context["actor"] is not None else None,
         "actor_label": context["actor_label"],
@@ -230,17 +281,56 @@ def audited_insert(model: type[models.Model], rows: Sequence[dict[str, Any]], re
         "event": AuditRecord.Event.CREATE,
         "content_type_id": ContentType.objects.get_for_model(model).pk,
     }
-    records = []
+    fields = [f for f in AuditRecord._meta.concrete_fields if not f.primary_key]
+    for f in fields:
+        if f.attname not in by_attname and f.attname not in _AUDIT_VARYING:
+            by_attname[f.attname] = f.get_default()
+    fixed = [f for f in fields if f.attname not in _AUDIT_VARYING]
+    by_name = {f.attname: f for f in fields}
+    columns = [by_name[a].column for a in _AUDIT_VARYING] + [f.column for f in fixed]
+    return columns, tuple(f.get_db_prep_save(by_attname[f.attname], connection) for f in fixed)
+
+
+def _audit_default(value: Any) -> Any:
+    """What ``_jsonable`` (the model's ``audit_values``) makes of a value JSON has no type for."""
+    if type(value) is dt.date:
+        return value.isoformat()
+    return _jsonable(value)
+
+
+def _json_encoder() -> Callable[[Any], str]:
+    """``json.dumps(changes, cls=DjangoJSONEncoder)`` of the ``_jsonable`` values (what the JSONField stores for
+    ``AuditedModel.audit_values()``), in one pass: ``_audit_default`` is asked only for the values JSON has
+    no type for (dates), as the C encoder meets them. Same separators and escaping as ``json.dumps``; the
+    C encoder is made once, not once per record (no circular check: the values are flat)."""
+    from json import encoder as json_encoder
+
+    make = getattr(json_encoder, "c_make_encoder", None)
+    if make is None:  # no C accelerator: the pure-Python encoder, same text
+        return json.JSONEncoder(default=_audit_default).encode
+    encode = make(None, _audit_default, json_encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True)
+    join = "".join
+    return lambda value: join(encode(value, 0))
+
+
+_AUDIT_JSON = _json_encoder()
+
+
+def _audit_params(model: type[models.Model], table: _Table, rows: Sequence[dict[str, Any]], ids: Sequence[Any],
+                  reprs: Sequence[str], paths: Sequence[str | None]) -> Iterator[tuple[Any, ...]]:
+    """(object_id, object_repr, org_path, changes as JSON text) of each row's CREATE audit record, lazily."""
+    pk = model._meta.pk.attname
+    audited = [f.attname for f in model._meta.concrete_fields if f.attname not in model.audit_exclude]
+    defaults = {f.attname: f.get_default() for f in table.fields if f.attname not in rows[0]}
+    others = [a for a in audited if a != pk]
+    get = itemgetter(*others) if len(others) > 1 else (lambda row: (row[others[0]],))
+    nones = repeat(None)
+    encode = _AUDIT_JSON
+    if audited and audited[0] == pk and not defaults:
+        # The usual case: the key first, then the row's own values; {"id": [null, 1], "full_name": [null, ...]}.
+        for obj_id, row, repr_, path in zip(ids, rows, reprs, paths, strict=True):
+            yield str(obj_id), repr_[:200], path or "", encode(dict(zip(audited, zip(nones, (obj_id, *get(row))))))
+        return
     for obj_id, row, repr_, path in zip(ids, rows, reprs, paths, strict=True):
-        values = {**defaults, **row, pk: obj_id} if defaults else {**row, pk: obj_id}
-        changes = {}
-        for a in audited:
-            v = values[a]
-            changes[a] = [None, v if v is None or type(v) is str or type(v) is int else _jsonable(v)]
-        records.append({"object_id": str(obj_id), "object_repr": repr_[:200], "org_path": path or "",
-                        "changes": changes})
-    if copying:
-        _table(AuditRecord).copy(records, constant=constant)
-    else:
-        _table(AuditRecord).insert(records, constant=constant, returning=False)
-    return ids
+        values = {**defaults, **row, pk: obj_id}
+        yield str(obj_id), repr_[:200], path or "", encode({a: [None, values[a]] for a in audited})

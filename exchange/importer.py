@@ -23,10 +23,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import os
+import threading
+import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 from django.conf import settings
@@ -40,7 +46,7 @@ from core.scope import path_in_scope
 from core.text import given_name_key, search_key
 from core.tree import ancestor_ids
 from exchange.bulk import audited_insert
-from exchange.readers import Table, parse_date, parse_date_text
+from exchange.readers import FileProblem, Table, parse_date, parse_date_text
 from exchange.template import BY_KEY, choice_aliases, header_label
 from members.choices import HistoryEvent, MemberStatus
 from members.models import Member, MemberHistory
@@ -410,16 +416,11 @@ class MemberImporter:
 
     # --- driving --------------------------------------------------------------------------------------
     def batches(self, table: Table, start_after: int = 0) -> Iterator[list[ParsedRow]]:
-        batch: list[ParsedRow] = []
-        context = RowContext.current()
-        for number, raw in table.rows(start_after):
-            batch.append(parse_row(number, raw, context))
-            if len(batch) >= self.batch_size:
-                yield batch
-                batch = []
-                context = RowContext.current()  # the date once per batch, not once per row
-        if batch:
-            yield batch
+        """Parsed batches of the file, read and parsed in a second process when that helps (see
+        :func:`use_parse_process`), else here. Close the iterator (``contextlib.closing``) when leaving early."""
+        if use_parse_process(table, self.batch_size):
+            return _parsed_in_child(table, start_after, self.batch_size)
+        return parsed_batches(table, start_after, self.batch_size)
 
     def process(self, batch: list[ParsedRow], *, write: bool) -> None:
         self.check_batch(batch)
@@ -438,10 +439,11 @@ class MemberImporter:
         self._pending = defaultdict(int)
         try:
             with acting(self.actor, "exchange.import_members"):
-                for batch in self.batches(table):
-                    self.process(batch, write=self.stats.error_rows == 0)
-                    if between is not None:
-                        between(self.stats)
+                with closing(self.batches(table)) as batches:
+                    for batch in batches:
+                        self.process(batch, write=self.stats.error_rows == 0)
+                        if between is not None:
+                            between(self.stats)
                 if self.stats.error_rows:
                     raise Rollback()
                 # The counters once for the whole file (one UPDATE per organization, not one per batch).
@@ -456,14 +458,107 @@ class MemberImporter:
                   checkpoint: Callable[[Stats, int], None] | None = None,
                   between: Callable[[Stats], None] | None = None) -> Stats:
         """Valid rows only: each batch commits with its checkpoint; ``between`` runs after each commit."""
-        for batch in self.batches(table, start_after):
-            with acting(self.actor, "exchange.import_members"):
-                self.process(batch, write=True)
-                if checkpoint is not None:
-                    checkpoint(self.stats, self.errors.offset())
-            if between is not None:
-                between(self.stats)
+        with closing(self.batches(table, start_after)) as batches:
+            for batch in batches:
+                with acting(self.actor, "exchange.import_members"):
+                    self.process(batch, write=True)
+                    if checkpoint is not None:
+                        checkpoint(self.stats, self.errors.offset())
+                if between is not None:
+                    between(self.stats)
         return self.stats
+
+
+# --- reading and parsing, here or in a second process ---------------------------------------------------
+
+# Batches parsed ahead by the parsing process (bounded, so memory stays flat whatever the file's size).
+PIPELINE_DEPTH = 2
+
+
+def parsed_batches(table: Table, start_after: int, batch_size: int) -> Iterator[list[ParsedRow]]:
+    batch: list[ParsedRow] = []
+    context = RowContext.current()
+    for number, raw in table.rows(start_after):
+        batch.append(parse_row(number, raw, context))
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+            context = RowContext.current()  # the date once per batch, not once per row
+    if batch:
+        yield batch
+
+
+def use_parse_process(table: Table, batch_size: int) -> bool:
+    """Read and parse in a forked second process, pipelined with the database writes of this one?
+
+    Only with more than one CPU, where ``fork`` exists, from the main thread of a process (the CLI and
+    ``run_jobs``, not an inline job in a thread of the web server: forking a threaded server is unsafe),
+    for files of more than two batches, and unless ``EXCHANGE_PARSE_PROCESS`` is False. The second
+    process reads the file and runs :func:`parse_row` only (no database, no writes); every check against
+    the registry and every write stays here, in the import's transactions.
+    """
+    setting = getattr(settings, "EXCHANGE_PARSE_PROCESS", "auto")
+    if setting is False or setting == "off":
+        return False
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    if setting is True or setting == "on":
+        return True
+    return ((os.cpu_count() or 1) > 1 and threading.current_thread() is threading.main_thread()
+            and (table.estimated_rows is None or table.estimated_rows > 2 * batch_size))
+
+
+def _parse_worker(table: Table, start_after: int, batch_size: int, queue: Any) -> None:
+    """The parsing process: every batch of :func:`parsed_batches` onto ``queue``, then the end (or the problem)."""
+    try:
+        for batch in parsed_batches(table, start_after, batch_size):
+            queue.put(("rows", batch))
+        queue.put(("end", None))
+    except FileProblem as exc:
+        queue.put(("problem", exc.message))
+    except BaseException:  # noqa: BLE001 - reported to the importing process, which fails the job
+        queue.put(("crash", traceback.format_exc()))
+    finally:
+        queue.close()
+        queue.join_thread()
+
+
+def _parsed_in_child(table: Table, start_after: int, batch_size: int) -> Iterator[list[ParsedRow]]:
+    """:func:`parsed_batches`, read and parsed by a forked process while this one writes the previous batch.
+
+    The child inherits the opened file (and the active language); it is stopped when the iterator is closed
+    (a cancel, an error here) and never touches the database (it leaves with ``os._exit``).
+    A :class:`FileProblem` found by the child is raised here, at the same point of the file.
+    """
+    mp = multiprocessing.get_context("fork")
+    queue = mp.Queue(maxsize=PIPELINE_DEPTH)
+    process = mp.Process(target=_parse_worker, args=(table, start_after, batch_size, queue), daemon=True,
+                         name="import-parser")
+    process.start()
+    try:
+        while True:
+            try:
+                kind, payload = queue.get(timeout=1.0)
+            except Empty:
+                if process.is_alive():
+                    continue
+                try:  # it may have put its last message just before leaving
+                    kind, payload = queue.get(timeout=1.0)
+                except Empty:
+                    raise RuntimeError(f"the parsing process stopped (exit code {process.exitcode})") from None
+            if kind == "rows":
+                yield payload
+            elif kind == "end":
+                return
+            elif kind == "problem":
+                raise FileProblem(payload)
+            else:
+                raise RuntimeError(f"the parsing process failed:\n{payload}")
+    finally:
+        if process.is_alive():
+            process.terminate()
+        process.join()
+        queue.close()
 
 
 def apply_counter_deltas(deltas: dict[tuple[int, str, str], int]) -> None:

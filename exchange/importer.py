@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import multiprocessing
 import os
+import signal
 import threading
 import traceback
 from collections import defaultdict
@@ -32,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from queue import Empty
+from queue import Empty, Full
 from typing import Any
 
 from django.conf import settings
@@ -508,16 +509,32 @@ def use_parse_process(table: Table, batch_size: int) -> bool:
             and (table.estimated_rows is None or table.estimated_rows > 2 * batch_size))
 
 
-def _parse_worker(table: Table, start_after: int, batch_size: int, queue: Any) -> None:
-    """The parsing process: every batch of :func:`parsed_batches` onto ``queue``, then the end (or the problem)."""
+def _parse_worker(table: Table, start_after: int, batch_size: int, queue: Any, parent: int) -> None:
+    """The parsing process: every batch of :func:`parsed_batches` onto ``queue``, then the end (or the problem).
+
+    It takes the default signal handlers back (a worker's SIGTERM handler, inherited through ``fork``, would
+    keep it from being stopped) and leaves by itself if the importing process is gone.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the importing process, which stops this one
+
+    def put(message: tuple[str, Any]) -> None:
+        while True:
+            try:
+                queue.put(message, timeout=1.0)
+                return
+            except Full:
+                if os.getppid() != parent:
+                    os._exit(1)
+
     try:
         for batch in parsed_batches(table, start_after, batch_size):
-            queue.put(("rows", batch))
-        queue.put(("end", None))
+            put(("rows", batch))
+        put(("end", None))
     except FileProblem as exc:
-        queue.put(("problem", exc.message))
+        put(("problem", exc.message))
     except BaseException:  # noqa: BLE001 - reported to the importing process, which fails the job
-        queue.put(("crash", traceback.format_exc()))
+        put(("crash", traceback.format_exc()))
     finally:
         queue.close()
         queue.join_thread()
@@ -532,8 +549,8 @@ def _parsed_in_child(table: Table, start_after: int, batch_size: int) -> Iterato
     """
     mp = multiprocessing.get_context("fork")
     queue = mp.Queue(maxsize=PIPELINE_DEPTH)
-    process = mp.Process(target=_parse_worker, args=(table, start_after, batch_size, queue), daemon=True,
-                         name="import-parser")
+    process = mp.Process(target=_parse_worker, args=(table, start_after, batch_size, queue, os.getpid()),
+                         daemon=True, name="import-parser")
     process.start()
     try:
         while True:
@@ -557,6 +574,9 @@ def _parsed_in_child(table: Table, start_after: int, batch_size: int) -> Iterato
     finally:
         if process.is_alive():
             process.terminate()
+            process.join(5)
+            if process.is_alive():
+                process.kill()
         process.join()
         queue.close()
 

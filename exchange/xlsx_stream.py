@@ -255,7 +255,7 @@ class XlsxSheet:
                     ns = element.tag[1:].partition("}")[0] if element.tag.startswith("{") else ""
                     if ns not in MAIN_NS:
                         raise XlsxError("not a worksheet")
-                    ROW, C, V, F, IS = (_tag(ns, n) for n in ("row", "c", "v", "f", "is"))
+                    ROW, C, V, F, IS, T = (_tag(ns, n) for n in ("row", "c", "v", "f", "is", "t"))
                     SHEET_DATA, DIMENSION = _tag(ns, "sheetData"), _tag(ns, "dimension")
                     continue
                 tag = element.tag
@@ -323,7 +323,12 @@ class XlsxSheet:
                             raise XlsxError("shared string out of range")
                         value = shared[index]
                     elif kind == "inlineStr":
-                        value = _text_of(inline, ns) if inline is not None else None
+                        if inline is None:
+                            value = None
+                        elif len(inline) == 1 and inline[0].tag == T and not len(inline[0]):
+                            value = inline[0].text or ""  # the usual <is><t>text</t></is>
+                        else:
+                            value = _text_of(inline, ns)
                     elif kind == "str":
                         value = raw or ""
                     elif kind == "b":

@@ -4,6 +4,7 @@ pipelined with the database writes, with the same results, problems, cancel and 
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import threading
 
 import pytest
@@ -132,8 +133,16 @@ def test_a_crash_of_the_child_fails_the_job(world, tmp_path, settings, monkeypat
     assert not multiprocessing.active_children()
 
 
+@pytest.fixture
+def worker_signal_handlers():
+    """What ``manage.py run_jobs`` installs (a SIGTERM handler that only sets a flag); a forked child inherits it."""
+    previous = signal.signal(signal.SIGTERM, lambda *_args: None)
+    yield
+    signal.signal(signal.SIGTERM, previous)
+
+
 @pytest.mark.parametrize("mode", ["all", "valid"])
-def test_cancel_stops_the_child_after_a_whole_batch(world, tmp_path, settings, mode):
+def test_cancel_stops_the_child_after_a_whole_batch(world, tmp_path, settings, mode, worker_signal_handlers):
     settings.EXCHANGE_PARSE_PROCESS = True
     path = write_csv(tmp_path / "cancel.csv", [row(world.a.cells[0].code, i) for i in range(30)])
     job = _job(world, path, mode)

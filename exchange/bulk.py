@@ -26,7 +26,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from itertools import repeat
+from json import encoder as json_encoder
 from operator import itemgetter
 from typing import Any
 
@@ -303,8 +303,6 @@ def _json_encoder() -> Callable[[Any], str]:
     ``AuditedModel.audit_values()``), in one pass: ``_audit_default`` is asked only for the values JSON has
     no type for (dates), as the C encoder meets them. Same separators and escaping as ``json.dumps``; the
     C encoder is made once, not once per record (no circular check: the values are flat)."""
-    from json import encoder as json_encoder
-
     make = getattr(json_encoder, "c_make_encoder", None)
     if make is None:  # no C accelerator: the pure-Python encoder, same text
         return json.JSONEncoder(default=_audit_default).encode
@@ -314,6 +312,21 @@ def _json_encoder() -> Callable[[Any], str]:
 
 
 _AUDIT_JSON = _json_encoder()
+_json_str = json_encoder.encode_basestring_ascii
+
+
+def _json_value(value: Any, str: type = str, int: type = int, date: type = dt.date) -> str:
+    """JSON text of one audited value, as ``_AUDIT_JSON`` writes it inside the dict; the common types directly."""
+    kind = type(value)
+    if kind is str:
+        return _json_str(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is date:
+        return '"' + value.isoformat() + '"'
+    return _AUDIT_JSON(value)  # anything else (enums, bools, floats, datetimes, decimals): the encoder itself
 
 
 def _audit_params(model: type[models.Model], table: _Table, rows: Sequence[dict[str, Any]], ids: Sequence[Any],
@@ -324,12 +337,14 @@ def _audit_params(model: type[models.Model], table: _Table, rows: Sequence[dict[
     defaults = {f.attname: f.get_default() for f in table.fields if f.attname not in rows[0]}
     others = [a for a in audited if a != pk]
     get = itemgetter(*others) if len(others) > 1 else (lambda row: (row[others[0]],))
-    nones = repeat(None)
     encode = _AUDIT_JSON
     if audited and audited[0] == pk and not defaults:
-        # The usual case: the key first, then the row's own values; {"id": [null, 1], "full_name": [null, ...]}.
+        # The usual case: the key first, then the row's own values, into the text of the whole dict with its
+        # keys written once: '{"id": [null, %s], "full_name": [null, %s], ...}' (what json.dumps writes).
+        template = "{" + ", ".join(f"{_json_str(a).replace('%', '%%')}: [null, %s]" for a in audited) + "}"
+        value = _json_value
         for obj_id, row, repr_, path in zip(ids, rows, reprs, paths, strict=True):
-            yield str(obj_id), repr_[:200], path or "", encode(dict(zip(audited, zip(nones, (obj_id, *get(row))))))
+            yield str(obj_id), repr_[:200], path or "", template % tuple(map(value, (obj_id, *get(row))))
         return
     for obj_id, row, repr_, path in zip(ids, rows, reprs, paths, strict=True):
         values = {**defaults, **row, pk: obj_id}

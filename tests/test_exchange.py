@@ -385,3 +385,32 @@ def test_parse_date_fast_path_agrees_with_the_patterns():
                     expected = None
                 break
         assert parse_date_text(text) == expected, text
+
+
+def test_audit_json_text_is_what_the_json_field_writes():
+    """exchange.bulk writes each audit record's ``changes`` as text itself; it must be json.dumps(cls=DjangoJSONEncoder)
+    of the ``_jsonable`` values, byte for byte, whatever the values."""
+    import decimal
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from core.models import _jsonable
+    from exchange.bulk import _AUDIT_JSON, _audit_params, _table
+    from members.choices import MemberStatus
+
+    values = ["Nguyễn \"Văn\" \\ An\n\t%s %%", "", None, 0, -7, 2 ** 70, True, False, 1.5, 1e100, dt.date(1900, 3, 1),
+              dt.datetime(2020, 1, 2, 3, 4, 5, 678901), dt.datetime(2020, 1, 2, tzinfo=dt.UTC),
+              decimal.Decimal("1.10"), MemberStatus.OFFICIAL, "\u2028\x00", ["a", 1], {"k": None}]
+    for value in values:
+        expected = json.dumps({"id": [None, 1], "v": [None, _jsonable(value)]}, cls=DjangoJSONEncoder)
+        assert _AUDIT_JSON({"id": (None, 1), "v": (None, value)}) == expected
+    fields = [f.attname for f in Member._meta.concrete_fields if not f.primary_key]
+    audited = [f.attname for f in Member._meta.concrete_fields if f.attname not in Member.audit_exclude]
+    rows = [{f: value for f in fields} for value in values]
+    records = list(_audit_params(Member, _table(Member), rows, list(range(1, len(rows) + 1)), ["r"] * len(rows),
+                                 ["p"] * len(rows)))
+    for pk, (record, row_) in enumerate(zip(records, rows), start=1):
+        expected = json.dumps({a: [None, _jsonable(pk if a == "id" else row_[a])] for a in audited},
+                              cls=DjangoJSONEncoder)
+        assert record == (str(pk), "r", "p", expected)

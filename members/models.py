@@ -129,8 +129,11 @@ class MemberHistoryQuerySet(AuditedQuerySet):
 class MemberHistory(DatedRecord, AuditedModel):
     """Where a member was and in which status, from one date to the next."""
 
+    valid_from = models.DateField(_("valid from"))  # indexed with the organization and status (Meta.indexes)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="history")
-    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="member_history")
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="member_history",
+                                     db_index=False)  # mhist_org_asof_idx leads with it
     status = models.CharField(_("status"), max_length=16, choices=MemberStatus.choices)
     event = models.CharField(_("event"), max_length=16, choices=HistoryEvent.choices)
     decision = models.CharField(_("deciding document"), max_length=64, blank=True)
@@ -147,10 +150,14 @@ class MemberHistory(DatedRecord, AuditedModel):
         ordering = ["member", "valid_from", "id"]
         indexes = [
             models.Index(fields=["member", "valid_from"], name="mhist_member_idx"),
-            models.Index(fields=["organization", "valid_from"], name="mhist_org_idx"),
-            # Covers the as-of count of an organization's members (reorg.services.member_count_as_of): an
-            # index-only read on both databases (SQLite ignores INCLUDE, hence key columns).
+            # The as-of member count (reorg.services.member_count_as_of) reads the rows opened after a date from
+            # mhist_from_idx and those closed after it from mhist_to_idx, or for an old date and a small subtree
+            # an organization's rows from mhist_org_asof_idx: index-only on both databases (SQLite ignores
+            # INCLUDE, hence key columns). They replace the single-column date indexes of DatedRecord.
             models.Index(fields=["organization", "valid_from", "valid_to", "status"], name="mhist_org_asof_idx"),
+            models.Index(fields=["valid_from", "organization", "valid_to", "status"], name="mhist_from_idx"),
+            models.Index(fields=["valid_to", "organization", "valid_from", "status"], name="mhist_to_idx",
+                          condition=models.Q(valid_to__isnull=False)),
         ]
 
     def __str__(self) -> str:

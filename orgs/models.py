@@ -98,7 +98,7 @@ class OrganizationVersion(DatedRecord, AuditedModel):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="versions")
     parent = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    path = models.CharField(max_length=252, db_index=True)
+    path = models.CharField(max_length=252)  # indexed by orgversion_path_asof_idx
     depth = models.PositiveSmallIntegerField()
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=255)
@@ -116,7 +116,13 @@ class OrganizationVersion(DatedRecord, AuditedModel):
         verbose_name = _("organization history entry")
         verbose_name_plural = _("organization history")
         ordering = ["organization", "valid_from"]
-        indexes = [models.Index(fields=["organization", "valid_from"], name="orgversion_org_from_idx")]
+        indexes = [
+            models.Index(fields=["organization", "valid_from"], name="orgversion_org_from_idx"),
+            # A subtree as of a date, index-only for the ids and types (reorg.services: tree and member counts as
+            # of a date); the path's "C" collation on PostgreSQL lets it serve LIKE 'prefix%' (members 0002).
+            models.Index(fields=["path", "valid_from", "valid_to", "org_type", "organization"],
+                         name="orgversion_path_asof_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.valid_from})"

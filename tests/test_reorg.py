@@ -46,6 +46,11 @@ def assert_consistent():
         assert org.subtree_probationary == sub.filter(status="probationary").count(), org.code
         assert org.direct_official == real.get((org.pk, "official"), 0), org.code
         assert org.direct_probationary == real.get((org.pk, "probationary"), 0), org.code
+    # The as-of member count relies on it: an organization's open history rows of active members are its counters.
+    open_rows = {(r["organization_id"], r["status"]): r["n"] for r in MemberHistory.objects.filter(
+        valid_to__isnull=True, status__in=["official", "probationary"]).values("organization_id", "status")
+        .annotate(n=Count("id"))}
+    assert open_rows == {k: n for k, n in real.items() if n}
 
 
 def make(kind, plan, on=D, decision="99-QĐ/TW", actor=None, **kw):

@@ -116,8 +116,11 @@ def _attempt(kind: str, a: int, b: int, on: dt.date) -> None:
 
 
 def _as_of_counts(on, pks=None):
+    """Counted back from the counters, and checked against the direct read of the history rows."""
     qs = Organization.objects.all() if pks is None else Organization.objects.filter(pk__in=pks)
-    return {o.pk: services.member_count_as_of(o, on) for o in qs}
+    counts = {o.pk: services.member_count_as_of(o, on) for o in qs}
+    assert counts == {o.pk: services.member_count_as_of_scan(o, on) for o in qs}, on
+    return counts
 
 
 class ReorganizationProperties(TestCase):

@@ -270,3 +270,6 @@ PARTYWORK_RULES = {name: _rule(name, default) for name, default in PARTYWORK_RUL
 LIST_PAGE_SIZE = 50
 # Background jobs: inline threads in development; production runs `manage.py run_jobs` as a service.
 JOBS_INLINE = _env_bool("JOBS_RUN_INLINE", True)
+# Imports read and parse the file in a forked second process, pipelined with the writes ("auto": with more than
+# one CPU, from the main thread of `run_jobs` or the CLI, for files of more than two batches; "on"; "off").
+EXCHANGE_PARSE_PROCESS = os.environ.get("EXCHANGE_PARSE_PROCESS", "auto")

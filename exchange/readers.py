@@ -14,7 +14,7 @@ import csv
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
@@ -139,6 +139,37 @@ def open_xlsx(path: str | Path):
         yield table
 
 
+def _xlsx_table(rows: Iterator[tuple[Any, ...]], max_row: Callable[[], int | None]) -> Table:
+    """What both XLSX readers share: the title row and the optional key row, then the data rows, with damage
+    found later in the file reported as such; ``max_row`` (the sheet's declared size) gives the estimate."""
+    try:
+        first = next(rows, None)
+        second = next(rows, None)
+    except Exception:
+        raise _broken_xlsx() from None
+    if first is None:
+        raise FileProblem(_("The file is empty."))
+    keys, key_row = _map_headers(first, second)
+    _check_keys(keys)
+    header_rows = 2 if key_row else 1
+
+    def data():
+        if not key_row and second is not None:
+            yield second
+        try:
+            yield from rows
+        except Exception:
+            raise FileProblem(_("The workbook is damaged after some rows; nothing was imported from the "
+                                "damaged part.")) from None
+
+    try:
+        declared = max_row()
+    except Exception:
+        declared = None
+    estimated = max(0, declared - header_rows) if declared else None
+    return Table("xlsx", keys, header_rows + 1, estimated, data())
+
+
 @contextmanager
 def open_xlsx_stream(path: str | Path):
     from exchange.xlsx_stream import XlsxSheet
@@ -156,30 +187,7 @@ def open_xlsx_stream(path: str | Path):
             raise _broken_xlsx() from None
         if sheet.sheet_part is None:
             raise FileProblem(_("The workbook has no sheet to import."))
-        rows = sheet.rows()
-        try:
-            first = next(rows, None)
-            second = next(rows, None)
-        except Exception:
-            raise _broken_xlsx() from None
-        if first is None:
-            raise FileProblem(_("The file is empty."))
-        keys, key_row = _map_headers(first, second)
-        _check_keys(keys)
-        header_rows = 2 if key_row else 1
-
-        def data():
-            if not key_row and second is not None:
-                yield second
-            try:
-                yield from rows
-            except Exception:
-                raise FileProblem(_("The workbook is damaged after some rows; nothing was imported from the "
-                                    "damaged part.")) from None
-
-        max_row = sheet.max_row
-        estimated = max(0, max_row - header_rows) if max_row else None
-        yield Table("xlsx", keys, header_rows + 1, estimated, data())
+        yield _xlsx_table(sheet.rows(), lambda: sheet.max_row)
     finally:
         archive.close()
 
@@ -199,40 +207,12 @@ def open_xlsx_openpyxl(path: str | Path):
     except FileProblem:
         raise
     except Exception:
-        raise FileProblem(_("The file is not a readable Excel workbook: it may be damaged or incomplete. "
-                            "Save it again as .xlsx and import again.")) from None
+        raise _broken_xlsx() from None
     try:
         if not workbook.worksheets:
             raise FileProblem(_("The workbook has no sheet to import."))
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        try:
-            first = next(rows, None)
-            second = next(rows, None)
-        except Exception:
-            raise FileProblem(_("The file is not a readable Excel workbook: it may be damaged or incomplete. "
-                                "Save it again as .xlsx and import again.")) from None
-        if first is None:
-            raise FileProblem(_("The file is empty."))
-        keys, key_row = _map_headers(first, second)
-        _check_keys(keys)
-        header_rows = 2 if key_row else 1
-
-        def data():
-            if not key_row and second is not None:
-                yield second
-            try:
-                yield from rows
-            except Exception:
-                raise FileProblem(_("The workbook is damaged after some rows; nothing was imported from the "
-                                    "damaged part.")) from None
-
-        try:
-            max_row = sheet.max_row
-        except Exception:
-            max_row = None
-        estimated = max(0, max_row - header_rows) if max_row else None
-        yield Table("xlsx", keys, header_rows + 1, estimated, data())
+        yield _xlsx_table(sheet.iter_rows(values_only=True), lambda: sheet.max_row)
     finally:
         workbook.close()
 

@@ -34,3 +34,16 @@ def _english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def job_files(settings, tmp_path):
+    """Jobs keep their files in the test's folder and run when the test runs them, not in a thread."""
+    settings.JOBS_DIR = tmp_path / "jobs"
+    settings.JOBS_INLINE = False
+
+
+@pytest.fixture
+def small_import_batches(job_files, settings):
+    """Batches of three rows, so a small file spans several batches (checkpoints, cancel between batches)."""
+    settings.EXCHANGE_BATCH_SIZE = 3

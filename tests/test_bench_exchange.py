@@ -13,14 +13,8 @@ from bench import exchange as bench_exchange
 from core.memory import peak_rss_mb
 from members import exports
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("job_files")]
 N = 300
-
-
-@pytest.fixture(autouse=True)
-def _jobs_dir(settings, tmp_path):
-    settings.JOBS_DIR = tmp_path / "jobs"
-    settings.JOBS_INLINE = False
 
 
 def _roundtrip(tmp_path, *, record: bool = False):

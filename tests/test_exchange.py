@@ -20,13 +20,7 @@ from members.models import Member, MemberHistory
 from orgs.models import Organization
 from tests import factories
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _jobs_dir(settings, tmp_path):
-    settings.JOBS_DIR = tmp_path / "jobs"
-    settings.JOBS_INLINE = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("job_files")]
 
 
 def row(cell_code: str, n: int, **over) -> dict:

@@ -21,15 +21,10 @@ from tests.test_exchange import row, run_import, snapshot, write_csv
 
 pytestmark = [
     pytest.mark.django_db,
+    pytest.mark.usefixtures("job_files"),
     pytest.mark.skipif("connection.vendor != 'postgresql'", reason="COPY is the PostgreSQL path"),
 ]
 # (The skip condition is a string, so it is evaluated when the test runs, against the configured database.)
-
-
-@pytest.fixture(autouse=True)
-def _jobs(settings, tmp_path):
-    settings.JOBS_DIR = tmp_path / "jobs"
-    settings.JOBS_INLINE = False
 
 
 class _Undo(Exception):

@@ -18,14 +18,7 @@ from jobs.services import claim_job, enqueue_job, jobs_dir, request_cancel, run_
 from members.models import Member
 from tests.test_exchange import row, snapshot, write_csv, write_xlsx
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _small_batches(settings, tmp_path):
-    settings.JOBS_DIR = tmp_path / "jobs"
-    settings.JOBS_INLINE = False
-    settings.EXCHANGE_BATCH_SIZE = 3
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_import_batches")]
 
 
 def _rows(world, n=11):

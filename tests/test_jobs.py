@@ -15,14 +15,7 @@ from members.models import Member
 from tests import factories
 from tests.test_exchange import row, snapshot, write_csv
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _small_batches(settings, tmp_path):
-    settings.JOBS_DIR = tmp_path / "jobs"
-    settings.JOBS_INLINE = False
-    settings.EXCHANGE_BATCH_SIZE = 3
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_import_batches")]
 
 
 class Crash(BaseException):

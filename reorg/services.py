@@ -627,7 +627,8 @@ def _move_members(steps: Steps, source: Organization, target: Organization, ids:
     statuses = dict(current.values_list("member_id", "status"))
     current.update(valid_to=on)
     Member.objects.filter(pk__in=member_ids).update(organization=target)
-    members = Member.objects.in_bulk(member_ids)
+    # Loaded with their (new) organization, so the audit finds each history row's place without a query per row.
+    members = Member.objects.select_related("organization").in_bulk(member_ids)
     rows = []
     for pk in member_ids:
         row = MemberHistory(member_id=pk, organization_id=target.pk, status=statuses.get(pk, MemberStatus.OFFICIAL),

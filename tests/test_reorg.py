@@ -428,3 +428,32 @@ def test_open_work_follows_a_moved_subtree(world):
         assert not model.objects.restrict(world.a_secretary).filter(pk=obj.pk).exists(), model.__name__
     assert TransferLetter.objects.incoming(world.b_secretary).filter(pk=letter.pk).exists()
     assert_consistent()
+
+
+def test_moving_members_takes_the_same_queries_for_one_or_for_twenty(world):
+    """No query per member: merging a cell costs the same with 1 member as with 20 (first merge rolled back)."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    b1, b2 = world.b.cells
+
+    class Undo(Exception):
+        pass
+
+    def merge_queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            try:
+                with transaction.atomic():
+                    make("merge", {"sources": [b1.pk], "target": b2.pk})
+                    raise Undo
+            except Undo:
+                pass
+        return len(ctx.captured_queries)
+
+    assert Member.objects.filter(organization=b1).count() == 1
+    merge_queries()  # fills the per-process caches (content types) so both counts below are warm
+    with_one = merge_queries()
+    for i in range(19):
+        factories.member(b1, f"Đỗ Văn Thêm {i}", birth=dt.date(1960 + i, 2, 3))
+    assert Member.objects.filter(organization=b1).count() == 20
+    assert merge_queries() == with_one

@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import WriteOutsideAction, acting, in_action
+from core.lookups import rows_by_unique_key
 from core.scope import path_in_scope
 from core.text import given_name_key, search_key
 from core.tree import ancestor_ids
@@ -297,10 +298,16 @@ class MemberImporter:
         self._load_orgs({r.data["organization_code"] for r in rows if r.data.get("organization_code")})
         ids = {r.data["citizen_id"] for r in rows if r.outcome != "error" and r.data.get("citizen_id")}
         cards = {r.data["party_card_no"] for r in rows if r.outcome != "error" and r.data.get("party_card_no")}
-        existing = {m["citizen_id"]: m for m in Member.objects.filter(citizen_id__in=ids).values(
-            "citizen_id", "organization__path", "organization__code",
-            *[f for f in COMPARED if f != "organization_code"])}
-        card_owner = dict(Member.objects.filter(party_card_no__in=cards).values_list("party_card_no", "citizen_id"))
+        compared = [f for f in COMPARED if f != "organization_code"]
+        existing = {m["citizen_id"]: m for m in rows_by_unique_key(
+            Member, "citizen_id", ids, ("citizen_id", "organization_id", *compared))}
+        if existing:  # usually none: the organizations of the members already registered, by key
+            places = {o[0]: o[1:] for o in Organization.objects.filter(
+                pk__in={m["organization_id"] for m in existing.values()}).values_list("id", "path", "code")}
+            for m in existing.values():
+                m["organization__path"], m["organization__code"] = places[m["organization_id"]]
+        card_owner = {m["party_card_no"]: m["citizen_id"]
+                      for m in rows_by_unique_key(Member, "party_card_no", cards, ("party_card_no", "citizen_id"))}
         for row in rows:
             if row.outcome == "error":
                 self._remember(row)

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import connection  # noqa: F401 (the skip condition)
 from django.db.models import Count
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from audit.models import AuditRecord
 from core import tree
 from core.actions import WriteOutsideAction, acting
+from core.lookups import probe_sql, rows_by_unique_key
 from core.models import AuditedModel
 from core.scope import OutOfScope
 from core.services import EditConflict
@@ -271,3 +273,24 @@ def test_keyset_pages_of_a_two_way_search_visit_every_match_once(world):
                                            "Lê Minh An", "Phạm Đức Anh"}
     back = keyset_page(qs, ["name_key", "id"], pages[-1].previous_cursor, 2)
     assert [m.pk for m in back.items] == [m.pk for m in pages[-2].items]
+
+
+def test_rows_by_unique_key_finds_registered_members_only(world):
+    m = world.a.members[0]
+    found = rows_by_unique_key(Member, "citizen_id", {m.citizen_id, "099999999999"},
+                               ("citizen_id", "organization_id", "birth_date"))
+    assert found == [{"citizen_id": m.citizen_id, "organization_id": m.organization_id,
+                      "birth_date": m.birth_date}]
+    assert rows_by_unique_key(Member, "citizen_id", set(), ("citizen_id",)) == []
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the probe is PostgreSQL's plan")
+def test_unique_key_probe_reads_the_index_not_the_registry(world):
+    """``IN (2,000 keys)`` on a small registry is planned as a sequential scan; the probe never is."""
+    keys = [f"{n:012d}" for n in range(2000)]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + probe_sql(Member, "citizen_id", ("citizen_id", "full_name")), [keys])
+        plan = "\n".join(r[0] for r in cursor.fetchall())
+    assert "Seq Scan on members_member" not in plan
+    assert "Index Cond: ((citizen_id)::text = (k.v)::text)" in plan
+

@@ -27,9 +27,12 @@ class AuditRecord(models.Model):
         LOGOUT = "logout", _("logged out")
 
     at = models.DateTimeField(_("time"), default=timezone.now)
+    # The trail is append-only and outlives what it names: no database constraint (it would cost a check per
+    # record on every write - a third of the commit of a large import - and SET NULL would rewrite history).
+    # The actor's name is kept in actor_label; users are deactivated, not deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.DO_NOTHING,
+        related_name="+", db_constraint=False, db_index=False,  # audit_actor_idx starts with it
     )
     actor_label = models.CharField(_("user name"), max_length=150, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
@@ -38,7 +41,8 @@ class AuditRecord(models.Model):
     action = models.CharField(_("action"), max_length=100, blank=True)
     event = models.CharField(_("event"), max_length=16, choices=Event.choices)
     content_type = models.ForeignKey(
-        ContentType, verbose_name=_("object type"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ContentType, verbose_name=_("object type"), null=True, blank=True, on_delete=models.DO_NOTHING,
+        related_name="+", db_constraint=False, db_index=False,  # audit_object_idx starts with it
     )
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)

@@ -131,7 +131,8 @@ class MemberHistory(DatedRecord, AuditedModel):
 
     valid_from = models.DateField(_("valid from"))  # indexed with the organization and status (Meta.indexes)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="history")
+    # No index of its own: mhist_member_idx starts with it.
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="history", db_index=False)
     organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="member_history",
                                      db_index=False)  # mhist_org_asof_idx leads with it
     status = models.CharField(_("status"), max_length=16, choices=MemberStatus.choices)

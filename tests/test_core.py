@@ -294,3 +294,17 @@ def test_unique_key_probe_reads_the_index_not_the_registry(world):
     assert "Seq Scan on members_member" not in plan
     assert "Index Cond: ((citizen_id)::text = (k.v)::text)" in plan
 
+
+def test_audit_trail_is_not_rewritten_when_its_user_goes(world):
+    """No database constraint and no SET NULL: deleting an account leaves its records as they were."""
+    user_model = type(world.admin)
+    with acting(world.admin, "test.account"):
+        clerk = user_model.objects.create_user("clerk_gone", password=None)
+    with acting(clerk, "test.bulk"):
+        Member.objects.filter(pk=world.a.members[1].pk).update(occupation="Thợ mộc")
+    rec = AuditRecord.objects.get(action="test.bulk")
+    with acting(world.admin, "test.account"):
+        user_model.objects.filter(pk=clerk.pk).delete()
+    rec.refresh_from_db()
+    assert rec.actor_id == clerk.pk and rec.actor_label == "clerk_gone"
+    assert rec.changes["occupation"][1] == "Thợ mộc"

@@ -328,7 +328,8 @@ def reseed(scale: float, log) -> None:
     call_command("seed_party", scale=scale, replace=True, no_progress=True, stdout=open(os.devnull, "w"))
 
 
-def run(n: int, *, scale: float = 0.01, formats=("xlsx", "csv"), mode: str = "all", log=print) -> dict:
+def run(n: int, *, scale: float = 0.01, formats=("xlsx", "csv"), mode: str = "all", record: bool = True,
+        log=print) -> dict:
     folder = Path(settings.VAR_DIR) / "bench"
     info = machine_info()
     reseed(scale, log)
@@ -357,11 +358,11 @@ def run(n: int, *, scale: float = 0.01, formats=("xlsx", "csv"), mode: str = "al
         results["formats"][fmt] = {"seconds": seconds, "rss_mb": rss_import,
                                    "created": result.get("created"), "state": result.get("state"),
                                    "parse_rows_per_s": parsed["rows"] / parsed["seconds"], "parse_rss_mb": rss}
-    append_results(results, mode)
+    append_results(results, mode, record=record, log=log)
     return results
 
 
-def append_results(r: dict, mode: str) -> None:
+def append_results(r: dict, mode: str, *, record: bool = True, log=print) -> None:
     n, info, raw_rate, full_rate = r["n"], r["info"], r["n"] / r["raw_seconds"], r["n"] / r["raw_all_seconds"]
     method = "COPY" if "Postgre" in info["db"] else "executemany"
     lines = [
@@ -391,6 +392,9 @@ def append_results(r: dict, mode: str) -> None:
                      f"{rate / full_rate:.2f} | >= {target} |")
         lines.append(f"| parse and check {fmt.upper()} only (no database) | {f['parse_rows_per_s']:,.0f} | "
                      f"{f['parse_rss_mb']} | - | - | - | |")
+    if not record:
+        log("\n".join(lines))
+        return
     RESULTS.parent.mkdir(exist_ok=True)
     if not RESULTS.exists():
         RESULTS.write_text("# Benchmark results\n")

@@ -25,7 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--mode", choices=("all", "valid"), default="all")
         parser.add_argument("--roundtrip", action="store_true", help=
                             "Import, export, compare and re-import N rows (XLSX); fail if anything differs.")
-        parser.add_argument("--no-results", action="store_true", help="Do not append to bench/RESULTS.md.")
+        parser.add_argument("--no-results", action="store_true",
+                            help="Print the figures instead of appending them to bench/RESULTS.md.")
         parser.add_argument("--parse-only", metavar="FILE", help=
                             "(internal) read and check FILE without the database; print JSON")
 
@@ -45,4 +46,4 @@ class Command(BaseCommand):
                               "nothing)")
             return
         exchange.run(opts["rows"] or 1_000_000, scale=opts["scale"], formats=tuple(opts["formats"].split(",")),
-                     mode=opts["mode"], log=log)
+                     mode=opts["mode"], record=not opts["no_results"], log=log)

@@ -88,6 +88,14 @@ def path_in_scope(user: Any, model: type[Model], action: str, path: str) -> bool
     return any(path.startswith(p) for p in granted_paths(user, permission_label(model, action)))
 
 
+def may(user: Any, model: type[Model], action: str, path: str) -> bool:
+    """May ``user`` do ``action`` on the object of ``model`` placed at ``path`` (buttons, forms, view checks)?
+
+    Unlike :func:`path_in_scope` alone, an anonymous or missing user may nothing here.
+    """
+    return can(user, model, action) and path_in_scope(user, model, action, path)
+
+
 def get_scoped_or_404(queryset, user: Any, action: str = "view", **lookup):
     """The Zulip-style access function: fetch and check the right in one step; outside scope is 404."""
     try:

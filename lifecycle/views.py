@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.scope import OutOfScope, can, get_scoped_or_404, path_in_scope
+from core.scope import OutOfScope, can, get_scoped_or_404, may
 from core.services import EditConflict
 from core.views import apply_service_errors, keyset_list, scope_root
 from lifecycle import badges, services
@@ -160,8 +160,7 @@ class AdmissionDetailView(LoginRequiredMixin, View):
     model = AdmissionCase
 
     def _context(self, request, case, forms=None):
-        can_change = path_in_scope(request.user, Member, "change", case.cell.path) and can(request.user, Member,
-                                                                                            "change")
+        can_change = may(request.user, Member, "change", case.cell.path)
         forms = forms or {}
         step = case.next_step
         if step in STEP_FORMS and step not in forms:
@@ -238,8 +237,7 @@ class MemberLifecycleView(LoginRequiredMixin, View):
         user = request.user
         return {
             "member": member,
-            "can_change": can(user, Member, "change")
-            and path_in_scope(user, Member, "change", member.organization.path),
+            "can_change": may(user, Member, "change", member.organization.path),
             "letters": list(TransferLetter.objects.filter(member=member).restrict(user, "view")
                             .select_related("from_org", "to_org").order_by("-issued_on", "-id")[:20]),
             "exemptions": list(Exemption.objects.filter(member=member).order_by("-valid_from")[:20]),
@@ -257,8 +255,7 @@ class _MemberFormView(LoginRequiredMixin, View):
 
     def member(self, request, pk):
         member = get_scoped_or_404(Member.objects.select_related("organization"), request.user, "view", pk=pk)
-        if not (can(request.user, Member, "change") and path_in_scope(request.user, Member, "change",
-                                                                      member.organization.path)):
+        if not may(request.user, Member, "change", member.organization.path):
             raise PermissionDenied(_("You may see this member's record but not change it."))
         return member
 
@@ -443,9 +440,8 @@ class LetterDetailView(LoginRequiredMixin, View):
     def _context(self, request, letter, forms=None):
         user = request.user
         forms = forms or {}
-        may_change = can(user, Member, "change")
-        sender = may_change and path_in_scope(user, Member, "change", letter.from_org.path)
-        receiver = may_change and path_in_scope(user, Member, "change", letter.to_org.path)
+        sender = may(user, Member, "change", letter.from_org.path)
+        receiver = may(user, Member, "change", letter.to_org.path)
         ops = {}
         if letter.state == LetterState.ISSUED:
             if receiver:
@@ -561,8 +557,7 @@ class TargetView(LoginRequiredMixin, View):
 
     def _render(self, request, filter_form, org, year, target_form=None, status=200):
         report = services.target_report(org, year) if org is not None else None
-        can_set = org is not None and can(request.user, Member, "change") and path_in_scope(
-            request.user, Member, "change", org.path)
+        can_set = org is not None and may(request.user, Member, "change", org.path)
         target_form = target_form or TargetForm(auto_id="target_%s",
                                                 initial={"organization": org.pk if org else None, "year": year})
         return render(request, "lifecycle/targets.html", {

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from core.scope import OutOfScope, can, get_scoped_or_404, path_in_scope
+from core.scope import OutOfScope, can, get_scoped_or_404, may
 from core.services import EditConflict
 from core.views import apply_service_errors, keyset_list, sort_columns
 from members import services
@@ -100,14 +100,13 @@ class MemberDetailView(LoginRequiredMixin, View):
             "history": history,
             "audit": audit,
             "show_audit": show_audit,
-            "can_change": can(user, Member, "change")
-            and path_in_scope(user, Member, "change", member.organization.path),
+            "can_change": may(user, Member, "change", member.organization.path),
         }
         return render(request, self.template_name, context)
 
 
 def _require_change(user, member) -> None:
-    if not (can(user, Member, "change") and path_in_scope(user, Member, "change", member.organization.path)):
+    if not may(user, Member, "change", member.organization.path):
         raise PermissionDenied(_("You may see this member's record but not change it."))
 
 

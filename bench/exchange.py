@@ -322,9 +322,17 @@ def machine_info() -> dict:
 
 
 def reseed(scale: float, log) -> None:
+    """The seeded party, with an empty audit trail: each measured import starts from the same state, whatever
+    ran before it (``seed_party --replace`` keeps the audit trail, and the millions of records of an earlier
+    import would make a later one slower - the raw limits load into empty copies)."""
     from django.core.management import call_command
 
+    from audit.models import AuditRecord
+
     log(f"seeding scale {scale} ...")
+    table = connection.ops.quote_name(AuditRecord._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
     call_command("seed_party", scale=scale, replace=True, no_progress=True, stdout=open(os.devnull, "w"))
 
 

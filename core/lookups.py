@@ -1,7 +1,7 @@
 """Rows by a unique key for a whole batch of keys, always answered from the key's index.
 
-``WHERE key IN (2,000 values)`` is planned by PostgreSQL as one sequential scan of the table whenever
-it thinks 2,000 index probes dearer than reading the table (the default ``random_page_cost`` of 4 says
+``WHERE key IN (5,000 values)`` is planned by PostgreSQL as one sequential scan of the table whenever
+it thinks 5,000 index probes dearer than reading the table (the default ``random_page_cost`` of 4 says
 so for a registry of under a million members, and the estimate only gets worse while a long import
 grows the table in one transaction). The import then reads the whole registry once per batch, and
 its cost grows with the registry instead of with the batch. A ``LATERAL`` subquery with ``LIMIT 1``

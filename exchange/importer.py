@@ -57,7 +57,7 @@ from members.validators import validate_citizen_id, validate_party_card_no
 from orgs.choices import MEMBER_HOLDING_TYPES
 from orgs.models import Organization
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 MODES = ("all", "valid")
 COMPARED = ("full_name", "gender", "birth_date", "party_card_no", "status", "admission_date", "official_date",
             "organization_code", "ethnicity", "religion", "home_town", "education", "occupation")

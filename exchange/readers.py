@@ -139,16 +139,13 @@ def open_xlsx(path: str | Path):
         yield table
 
 
-def _xlsx_table(rows: Iterator[tuple[Any, ...]], max_row: Callable[[], int | None]) -> Table:
-    """What both XLSX readers share: the title row and the optional key row, then the data rows, with damage
-    found later in the file reported as such; ``max_row`` (the sheet's declared size) gives the estimate."""
-    try:
-        first = next(rows, None)
-        second = next(rows, None)
-    except Exception:
-        raise _broken_xlsx() from None
+def _table(kind: str, rows: Iterator[tuple[Any, ...]], total_rows: Callable[[], int | None]) -> Table:
+    """What every reader shares: the title row and the optional key row, then the data rows; ``total_rows``
+    (the file's declared or counted rows, header included) gives the estimate."""
+    first = next(rows, None)
     if first is None:
         raise FileProblem(_("The file is empty."))
+    second = next(rows, None)
     keys, key_row = _map_headers(first, second)
     _check_keys(keys)
     header_rows = 2 if key_row else 1
@@ -156,18 +153,29 @@ def _xlsx_table(rows: Iterator[tuple[Any, ...]], max_row: Callable[[], int | Non
     def data():
         if not key_row and second is not None:
             yield second
-        try:
-            yield from rows
-        except Exception:
-            raise FileProblem(_("The workbook is damaged after some rows; nothing was imported from the "
-                                "damaged part.")) from None
+        yield from rows
 
     try:
-        declared = max_row()
+        total = total_rows()
     except Exception:
-        declared = None
-    estimated = max(0, declared - header_rows) if declared else None
-    return Table("xlsx", keys, header_rows + 1, estimated, data())
+        total = None
+    estimated = max(0, total - header_rows) if total is not None else None
+    return Table(kind, keys, header_rows + 1, estimated, data())
+
+
+def _xlsx_rows(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """A sheet's rows, with damage met in the header rows reported as a broken file and damage met later as
+    damage after some rows."""
+    read = 0
+    try:
+        for row in rows:
+            read += 1
+            yield row
+    except Exception:
+        if read < 2:
+            raise _broken_xlsx() from None
+        raise FileProblem(_("The workbook is damaged after some rows; nothing was imported from the "
+                            "damaged part.")) from None
 
 
 @contextmanager
@@ -187,7 +195,7 @@ def open_xlsx_stream(path: str | Path):
             raise _broken_xlsx() from None
         if sheet.sheet_part is None:
             raise FileProblem(_("The workbook has no sheet to import."))
-        yield _xlsx_table(sheet.rows(), lambda: sheet.max_row)
+        yield _table("xlsx", _xlsx_rows(sheet.rows()), lambda: sheet.max_row)
     finally:
         archive.close()
 
@@ -212,7 +220,7 @@ def open_xlsx_openpyxl(path: str | Path):
         if not workbook.worksheets:
             raise FileProblem(_("The workbook has no sheet to import."))
         sheet = workbook.worksheets[0]
-        yield _xlsx_table(sheet.iter_rows(values_only=True), lambda: sheet.max_row)
+        yield _table("xlsx", _xlsx_rows(sheet.iter_rows(values_only=True)), lambda: sheet.max_row)
     finally:
         workbook.close()
 
@@ -269,21 +277,7 @@ def open_csv(path: str | Path):
                 raise FileProblem(_("Line %(line)d of the CSV file is malformed (for example an unclosed "
                                     "quote).") % {"line": reader.line_num}) from None
 
-        rows = guarded()
-        first = next(rows, None)
-        if first is None:
-            raise FileProblem(_("The file is empty."))
-        second = next(rows, None)
-        keys, key_row = _map_headers(first, second)
-        _check_keys(keys)
-        header_rows = 2 if key_row else 1
-
-        def data():
-            if not key_row and second is not None:
-                yield second
-            yield from rows
-
-        yield Table("csv", keys, header_rows + 1, max(0, estimated - header_rows), data())
+        yield _table("csv", guarded(), lambda: estimated)
     finally:
         handle.close()
 

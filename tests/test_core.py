@@ -282,6 +282,14 @@ def test_rows_by_unique_key_finds_registered_members_only(world):
     assert found == [{"citizen_id": m.citizen_id, "organization_id": m.organization_id,
                       "birth_date": m.birth_date}]
     assert rows_by_unique_key(Member, "citizen_id", set(), ("citizen_id",)) == []
+    # More keys than one statement may bind (SQLite's IN is asked in chunks): every member is found, once, with
+    # its values as the ORM gives them (dates as dates).
+    members = world.a.members
+    keys = [f"{n:012d}" for n in range(2500)] + [x.citizen_id for x in members]
+    found = rows_by_unique_key(Member, "citizen_id", keys, ("citizen_id", "official_date", "status"))
+    assert sorted(found, key=lambda r: r["citizen_id"]) == sorted(
+        Member.objects.filter(pk__in=[x.pk for x in members]).values("citizen_id", "official_date", "status"),
+        key=lambda r: r["citizen_id"])
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the probe is PostgreSQL's plan")

@@ -4,17 +4,20 @@
 through the SQL compiler, then builds one ``AuditRecord`` per object (context fields, content type
 and ``audit_values()`` each time). For hundreds of thousands of rows that bookkeeping costs far more
 than the database. :func:`audited_insert` writes **the same rows and the same audit records** (same
-columns, same ``changes`` in the same field order, same ``object_repr`` and ``org_path``) with
-plain parameter tuples:
+columns, same ``changes`` in the same field order, same ``object_repr`` and ``org_path``) from
+*drafts*:
 
+- a :class:`Drafter` turns a row ({attname: value}) into a :class:`Draft` before the database is asked
+  anything: its values ready for the database (dates as ISO text, which both databases take), and the text
+  of its CREATE audit record's ``changes`` with a ``%d`` slot for each key not known yet (the row's own
+  primary key and the ``late`` foreign keys). The import drafts in its parsing process
+  (exchange/importer.py), on the other core, so that the importing process has only the keys to add;
+- the keys are reserved first (:meth:`_Table.new_keys`), one query per call;
 - the action's context fields, the content type, the event and the time are prepared once per call;
-- only dates and the JSON ``changes`` go through the backend's adapters, per value;
-- on SQLite, rows whose primary keys are needed are inserted with multi-row ``INSERT ... RETURNING``,
-  the audit records with ``executemany``;
-- on PostgreSQL, the keys are taken from the table's sequence first (one ``nextval`` query per call)
-  and every row (the model's and its audit records) is written with ``COPY ... FROM STDIN`` on the
-  connection's psycopg cursor, inside the same transaction; ``changes`` is written as the JSON text
-  ``DjangoJSONEncoder`` makes (dates as ISO strings), as the ``JSONField`` would.
+- on PostgreSQL every row (the model's and its audit records) is written with ``COPY ... FROM STDIN`` on the
+  connection's psycopg cursor, inside the same transaction; on SQLite with ``executemany`` on its own cursor.
+  ``changes`` is written as the JSON text ``DjangoJSONEncoder`` makes (dates as ISO strings), as the
+  ``JSONField`` would.
 
 It must run inside an action (``core.actions.acting``), like any audited write.
 tests/test_exchange.py compares its audit records with those of ``AuditedQuerySet.bulk_create``.
@@ -24,8 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from json import encoder as json_encoder
 from operator import itemgetter
@@ -43,72 +45,58 @@ from core.models import _jsonable
 _PLAIN = {"CharField", "TextField", "ForeignKey", "OneToOneField", "IntegerField", "BigIntegerField",
           "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField",
           "BooleanField", "SlugField", "AutoField", "BigAutoField"}
-MAX_ROWS_PER_STATEMENT = 500
+_KEYS = {"ForeignKey", "OneToOneField", "AutoField", "BigAutoField", "IntegerField", "BigIntegerField",
+         "PositiveIntegerField", "PositiveBigIntegerField"}
 
 
 def _preparer(field: models.Field) -> Callable[[Any], Any] | None:
-    """How a Python value of ``field`` becomes a query parameter; ``None`` when it is passed as it is."""
+    """How a Python value of ``field`` becomes what the database is sent; ``None`` when it is sent as it is.
+    Dates go as ISO text (``str``, Django's SQLite adapter), which SQLite stores and PostgreSQL reads."""
     kind = field.get_internal_type()
     if kind in _PLAIN:
         return None
     if kind == "DateField":
-        # SQLite's adapter is str(value): the builtin itself spares a Python call per date.
-        return str if connection.vendor == "sqlite" else connection.ops.adapt_datefield_value
-    return lambda value: field.get_db_prep_save(value, connection)
-
-
-def _copy_preparer(field: models.Field) -> Callable[[Any], Any] | None:
-    """How a Python value of ``field`` becomes a value psycopg's ``COPY`` writes; ``None``: as it is."""
-    kind = field.get_internal_type()
-    if kind in _PLAIN or kind in ("DateField", "DateTimeField"):
-        return None
-    if kind == "JSONField":
-        encoder = field.encoder or DjangoJSONEncoder
-        if encoder is DjangoJSONEncoder:
-            return _JSON_TEXT
-        return lambda value: json.dumps(value, cls=encoder)
+        return str
+    if connection.vendor == "postgresql":
+        if kind == "DateTimeField":
+            return None  # psycopg's COPY writes it, with its time zone
+        if kind == "JSONField":
+            encoder = field.encoder or DjangoJSONEncoder
+            if encoder is DjangoJSONEncoder:
+                return _JSON_TEXT
+            return lambda value: json.dumps(value, cls=encoder)
     return lambda value: field.get_db_prep_save(value, connection)
 
 
 _JSON_TEXT = DjangoJSONEncoder().encode  # what json.dumps(value, cls=DjangoJSONEncoder) writes
 
 
-def _max_params() -> int:
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        try:
-            return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        except AttributeError:  # Python < 3.11
-            return connection.features.max_query_params or 999
-    return connection.features.max_query_params or 65535
-
-
 class _Table:
-    """Columns of one model, in field order, with each column's parameter preparer."""
+    """One model's table: its keys reserved, prepared rows written."""
 
     def __init__(self, model: type[models.Model]) -> None:
         meta = model._meta
         self.model = model
-        self.fields = [f for f in meta.concrete_fields if not f.primary_key]
         self.qn = connection.ops.quote_name
         self.table = self.qn(meta.db_table)
-        self.returning = f"{self.table}.{self.qn(meta.pk.column)}"
         self.pk_column = meta.pk.column
         self._sequence: str | None = None
 
-    def _complete(self, rows: Sequence[dict[str, Any]], constant: dict[str, Any] | None) -> tuple[list, list]:
-        """(varying fields, fixed fields with their values): what ``rows[0]`` and ``constant`` do not give
-        takes the field's default."""
-        constant = dict(constant or {})
-        for f in self.fields:
-            if f.attname not in rows[0] and f.attname not in constant:
-                constant[f.attname] = f.get_default()
-        varying = [f for f in self.fields if f.attname not in constant]
-        fixed = [(f, constant[f.attname]) for f in self.fields if f.attname in constant]
-        return varying, fixed
-
     def new_keys(self, n: int) -> list[int]:
-        """PostgreSQL: ``n`` fresh primary keys from the table's sequence (identity or serial), ascending."""
+        """``n`` fresh primary keys, ascending, reserved: no other row, of this transaction or another, gets them.
+
+        PostgreSQL: from the table's sequence (identity or serial). SQLite: the ones after the highest key the
+        table has had (its ``AUTOINCREMENT`` counter in ``sqlite_sequence``, or its highest key now), and the
+        counter is moved past them, as SQLite does for the rows it numbers itself. SQLite lets one transaction
+        write at a time (the transaction begins ``IMMEDIATE``), so no other writer can insert between this read
+        and the insert; under a deferred transaction, a writer that got in first makes this one fail with
+        "database is locked", it does not take a key twice.
+        """
+        if connection.vendor == "sqlite":
+            return self._sqlite_new_keys(n)
+        if connection.vendor != "postgresql":
+            raise NotImplementedError(f"reserving keys on {connection.vendor}")
+        connection.ensure_connection()
         with connection.connection.cursor() as cursor:
             if self._sequence is None:
                 cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", (self.model._meta.db_table, self.pk_column))
@@ -118,101 +106,36 @@ class _Table:
             cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", (self._sequence, n))
             return sorted(r[0] for r in cursor.fetchall())
 
-    def copy(self, rows: Sequence[dict[str, Any]], *, constant: dict[str, Any] | None = None,
-             ids: Sequence[Any] | None = None) -> None:
-        """PostgreSQL: write ``rows`` with ``COPY ... FROM STDIN`` (with the primary keys ``ids`` if given),
-        in the current transaction. Same values as :meth:`insert`."""
-        if not rows:
-            return
-        varying, fixed = self._complete(rows, constant)
-        tail = [value if value is None else _JSON_TEXT(value) if f.get_internal_type() == "JSONField"
-                and (f.encoder or DjangoJSONEncoder) is DjangoJSONEncoder else f.get_db_prep_save(value, connection)
-                for f, value in fixed]
-        tail_t = tuple(tail)
-        pairs = [(f.attname, _copy_preparer(f)) for f in varying]
-        columns = [f.column for f in varying] + [f.column for f, _v in fixed]
-        if ids is not None:
-            if len(ids) != len(rows):
-                raise ValueError(f"{len(rows)} rows but {len(ids)} keys")
-            columns.insert(0, self.pk_column)
-        sql = f"COPY {self.table} ({', '.join(self.qn(c) for c in columns)}) FROM STDIN"
-        plain = all(p is None for _a, p in pairs)
-        attnames = [a for a, _p in pairs]
+    def _sqlite_new_keys(self, n: int) -> list[int]:
+        name = self.model._meta.db_table
         connection.ensure_connection()
-        get = itemgetter(*attnames) if len(attnames) > 1 else (lambda row: (row[attnames[0]],))
-        with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
-            write = copy.write_row
-            if plain and ids is not None:
-                for pk, row in zip(ids, rows, strict=True):
-                    write((pk, *get(row), *tail_t))
-            elif ids is None:
-                for row in rows:
-                    if plain:
-                        write([row[a] for a in attnames] + tail)
-                    else:
-                        write([row[a] if p is None or row[a] is None else p(row[a]) for a, p in pairs] + tail)
-            else:
-                for pk, row in zip(ids, rows, strict=True):
-                    if plain:
-                        write([pk, *[row[a] for a in attnames], *tail_t])
-                    else:
-                        write([pk, *[row[a] if p is None or row[a] is None else p(row[a]) for a, p in pairs],
-                               *tail_t])
+        with closing(connection.connection.cursor()) as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'")
+            counted = bool(cursor.fetchone()[0])
+            counter = "(SELECT seq FROM sqlite_sequence WHERE name = ?)" if counted else "NULL"
+            cursor.execute(f"SELECT max(coalesce({counter}, 0), coalesce((SELECT max({self.qn(self.pk_column)}) "
+                           f"FROM {self.table}), 0))", (name,) if counted else ())
+            last = cursor.fetchone()[0]
+            if counted:  # an AUTOINCREMENT key (Django's): its counter now says the n keys are taken
+                cursor.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = ?", (last + n, name))
+                if cursor.rowcount == 0:
+                    cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (name, last + n))
+        return list(range(last + 1, last + 1 + n))
 
-    def insert(self, rows: Sequence[dict[str, Any]], *, constant: dict[str, Any] | None = None,
-               returning: bool) -> list[Any]:
-        """Insert ``rows`` ({attname: value}); ``constant`` values are the same in every row (prepared once),
-        attributes given by neither take the field's default. Returns the new keys if ``returning``."""
-        if not rows:
-            return []
-        varying, fixed_values = self._complete(rows, constant)
-        fixed = [f for f, _v in fixed_values]
-        tail = tuple(f.get_db_prep_save(value, connection) for f, value in fixed_values)
-        attnames = [f.attname for f in varying]
-        preparers = [(i, p) for i, p in enumerate(_preparer(f) for f in varying) if p is not None]
-        # The values of each row in one C-level call; only the few columns with a preparer (dates) are
-        # visited in Python.
-        get = itemgetter(*attnames) if len(attnames) > 1 else (lambda row: (row[attnames[0]],))
-        if preparers:
-            params = []
-            for row in rows:
-                values = list(get(row))
-                for i, prepare in preparers:
-                    value = values[i]
-                    if value is not None:
-                        values[i] = prepare(value)
-                values.extend(tail)
-                params.append(values)
-        else:
-            params = [get(row) + tail for row in rows]
-        return self.insert_params([f.column for f in varying + fixed], params, returning=returning)
-
-    def insert_params(self, columns: Sequence[str], params: Sequence[Sequence[Any]], *, returning: bool) -> list[Any]:
+    def insert_params(self, columns: Sequence[str], params: Iterable[Sequence[Any]]) -> None:
         """Insert prepared parameter rows (one value per column of ``columns``, in that order)."""
-        if not params:
-            return []
         names = ", ".join(self.qn(c) for c in columns)
-        width = len(columns)
-        # SQLite: its own cursor with its own "?" placeholders; Django's would rewrite every "%s" of these long
-        # statements with a regular expression first.
-        raw = connection.vendor == "sqlite"
-        one = "(" + ", ".join(["?" if raw else "%s"] * width) + ")"
-        ids: list[Any] = []
-        if raw:
+        if connection.vendor == "sqlite":
+            # Its own cursor with its own "?" placeholders: Django's would rewrite every "%s" of the statement
+            # with a regular expression, once per row.
             connection.ensure_connection()
-        with closing(connection.connection.cursor()) if raw else connection.cursor() as cursor:
-            if not returning:
-                cursor.executemany(f"INSERT INTO {self.table} ({names}) VALUES {one}", params)
-                return ids
-            per = max(1, min(MAX_ROWS_PER_STATEMENT, _max_params() // width))
-            for start in range(0, len(params), per):
-                chunk = params[start:start + per]
-                cursor.execute(f"INSERT INTO {self.table} ({names}) VALUES {', '.join([one] * len(chunk))} "
-                               f"RETURNING {self.returning}", [v for row in chunk for v in row])
-                ids.extend(r[0] for r in cursor.fetchall())
-        if len(ids) != len(params):
-            raise RuntimeError(f"inserted {len(params)} rows into {self.table} but got {len(ids)} keys back")
-        return ids
+            with closing(connection.connection.cursor()) as cursor:
+                cursor.executemany(f"INSERT INTO {self.table} ({names}) VALUES ({', '.join(['?'] * len(columns))})",
+                                   params)
+            return
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {self.table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})",
+                               list(params))
 
     def copy_params(self, columns: Sequence[str], params: Any) -> None:
         """PostgreSQL: ``COPY`` prepared rows (one value per column of ``columns``, as psycopg writes them)."""
@@ -239,33 +162,34 @@ def _table(model: type[models.Model]) -> _Table:
     return table
 
 
-def audited_insert(model: type[models.Model], rows: Sequence[dict[str, Any]], reprs: Sequence[str],
-                   paths: Sequence[str | None]) -> list[Any]:
-    """Insert ``rows`` ({attname: value}, without the primary key) and one CREATE audit record each.
+def audited_insert(drafter: Drafter, drafts: Sequence[Draft], late: Sequence[tuple[int, ...]],
+                   reprs: Sequence[str], paths: Sequence[str | None]) -> list[int]:
+    """Insert the drafted rows of ``drafter.model`` and one CREATE audit record each.
 
-    ``reprs`` and ``paths`` are each row's ``str(obj)`` and ``obj.audit_scope_path()``. Returns the new
-    primary keys in the order of ``rows``.
+    ``late`` gives each row's late keys (in ``drafter.late`` order); ``reprs`` and ``paths`` each row's
+    ``str(obj)`` and ``obj.audit_scope_path()``. Returns the new primary keys in the order of ``drafts``.
     """
     if not in_action():
         raise WriteOutsideAction("audited_insert() outside an action")
-    if not rows:
+    if not drafts:
         return []
+    if not len(drafts) == len(late) == len(reprs) == len(paths):
+        raise ValueError("one late key tuple, repr and path per draft")
+    model = drafter.model
     table = _table(model)
-    copying = use_copy()
-    if copying:
-        connection.ensure_connection()
-        ids = table.new_keys(len(rows))
-        table.copy(rows, ids=ids)
-    else:
-        ids = table.insert(rows, returning=True)
-    records = _audit_params(model, table, rows, ids, reprs, paths)
+    ids = table.new_keys(len(drafts))
+    rows = [(pk, *keys, *draft[0]) for pk, keys, draft in zip(ids, late, drafts, strict=True)]
     columns, tail = _audit_columns(model)
+    # Built while they are sent: with COPY, the server stores the first records while the next are made.
+    records = ((str(pk), repr_[:200], path or "", draft[1] % (pk, *keys), *tail)
+               for pk, keys, draft, repr_, path in zip(ids, late, drafts, reprs, paths, strict=True))
     audit = _table(AuditRecord)
-    if copying:
-        # Built while they are sent: the server stores the first records while the next are encoded.
-        audit.copy_params(columns, (r + tail for r in records))
+    if use_copy():
+        table.copy_params(drafter.columns, rows)
+        audit.copy_params(columns, records)
     else:
-        audit.insert_params(columns, [r + tail for r in records], returning=False)
+        table.insert_params(drafter.columns, rows)
+        audit.insert_params(columns, records)
     return ids
 
 
@@ -336,23 +260,63 @@ def _json_value(value: Any, str: type = str, int: type = int, date: type = dt.da
     return _AUDIT_JSON(value)  # anything else (enums, bools, floats, datetimes, decimals): the encoder itself
 
 
-def _audit_params(model: type[models.Model], table: _Table, rows: Sequence[dict[str, Any]], ids: Sequence[Any],
-                  reprs: Sequence[str], paths: Sequence[str | None]) -> Iterator[tuple[Any, ...]]:
-    """(object_id, object_repr, org_path, changes as JSON text) of each row's CREATE audit record, lazily."""
-    pk = model._meta.pk.attname
-    audited = [f.attname for f in model._meta.concrete_fields if f.attname not in model.audit_exclude]
-    defaults = {f.attname: f.get_default() for f in table.fields if f.attname not in rows[0]}
-    others = [a for a in audited if a != pk]
-    get = itemgetter(*others) if len(others) > 1 else (lambda row: (row[others[0]],))
-    encode = _AUDIT_JSON
-    if audited and audited[0] == pk and not defaults:
-        # The usual case: the key first, then the row's own values, into the text of the whole dict with its
-        # keys written once: '{"id": [null, %s], "full_name": [null, %s], ...}' (what json.dumps writes).
-        template = "{" + ", ".join(f"{_json_str(a).replace('%', '%%')}: [null, %s]" for a in audited) + "}"
-        value = _json_value
-        for obj_id, row, repr_, path in zip(ids, rows, reprs, paths, strict=True):
-            yield str(obj_id), repr_[:200], path or "", template % tuple(map(value, (obj_id, *get(row))))
-        return
-    for obj_id, row, repr_, path in zip(ids, rows, reprs, paths, strict=True):
-        values = {**defaults, **row, pk: obj_id}
-        yield str(obj_id), repr_[:200], path or "", encode({a: [None, values[a]] for a in audited})
+# One row to insert, drafted before its keys are known (see :class:`Drafter`): the early columns' values, ready for
+# the database, and its CREATE audit record's JSON text with "%d" where each key goes ("%" doubled elsewhere).
+# A plain tuple: drafts cross from the parsing process by the hundred thousand, and a tuple is the cheapest to
+# pickle and unpickle.
+Draft = tuple[tuple[Any, ...], str]
+
+
+class Drafter:
+    """Drafts rows of ``model`` whose primary key and ``late`` foreign keys are known only when they are written.
+
+    Everything else of a row is prepared by :meth:`draft` (anywhere: the import drafts in its parsing process);
+    :func:`audited_insert` adds the keys. A field missing from a row takes its default, as in ``bulk_create``.
+    The keys must be audited (they are in the audit record) and are never ``None``.
+    """
+
+    def __init__(self, model: type[models.Model], late: Sequence[str] = ()) -> None:
+        meta = model._meta
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        known = {f.attname: f for f in fields}
+        audited = [f.attname for f in meta.concrete_fields if f.attname not in model.audit_exclude]
+        for attname in late:
+            if attname not in known or known[attname].get_internal_type() not in _KEYS:
+                raise ValueError(f"{model.__name__}.{attname} is not a key column")
+        keys = {meta.pk.attname, *late}
+        if not keys <= set(audited) or audited[0] != meta.pk.attname:
+            raise ValueError(f"{model.__name__}: the primary key first, and every late key, must be audited")
+        self.model = model
+        self.late = [f.attname for f in fields if f.attname in keys]  # in field order, as their slots are
+        early = [f for f in fields if f.attname not in keys]
+        self.columns = [meta.pk.column] + [known[a].column for a in self.late] + [f.column for f in early]
+        self._defaults = {f.attname: f.get_default() for f in early}
+        self._values = _getter([f.attname for f in early])
+        self._prepare = [(i, p) for i, p in enumerate(_preparer(f) for f in early) if p is not None]
+        # The changes as json.dumps writes them, '{"id": [null, %s], "full_name": [null, %s], ...}', with NUL
+        # where a key goes: the JSON text of a value never holds a NUL (JSON escapes it), so the NULs become
+        # the "%d" slots once the "%" of the values are doubled.
+        self._audited = _getter([a for a in audited if a not in keys])
+        entries = (_json_str(a).replace("%", "%%") + (": [null, \x00]" if a in keys else ": [null, %s]")
+                   for a in audited)
+        self._template = "{" + ", ".join(entries) + "}"
+
+    def draft(self, row: dict[str, Any]) -> Draft:
+        row = {**self._defaults, **row}
+        values = self._values(row)
+        if self._prepare:
+            values = list(values)
+            for i, prepare in self._prepare:
+                if values[i] is not None:
+                    values[i] = prepare(values[i])
+            values = tuple(values)
+        text = self._template % tuple(map(_json_value, self._audited(row)))
+        return values, text.replace("%", "%%").replace("\x00", "%d")
+
+
+def _getter(names: Sequence[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """The values of ``names`` of a dict, as a tuple, in one C-level call (itemgetter gives a bare value for one)."""
+    if len(names) == 1:
+        name = names[0]
+        return lambda row: (row[name],)
+    return itemgetter(*names) if names else (lambda row: ())

@@ -8,7 +8,9 @@ come from ``members.services.validate_member`` (called without the ID fields, so
 Idempotent: a row whose citizen ID is already registered with the same data is *unchanged* and
 skipped; with different data it is an error. Writes go through ``exchange.bulk.audited_insert``: the
 same rows and audit records as the audited ``bulk_create`` (one audit row per member and history row),
-without a model instance per row (``COPY`` on PostgreSQL); the counters take one ``executemany`` per
+without a model instance per row (``COPY`` on PostgreSQL). Each valid row's member and history rows and
+their audit records' text are *drafted* (:func:`draft_member`) where the row is parsed, in the parsing
+process when there is one, so that the importing process adds only the keys; the counters take one ``executemany`` per
 counter column (one ``UPDATE ... FROM unnest(...)`` on PostgreSQL), once per batch in ``valid`` mode and
 once for the whole file, just before the commit, in ``all`` mode.
 Whatever all rows of a batch share (today's date, the accepted spellings, each organization's
@@ -22,6 +24,7 @@ verdict, the audit context) is looked up once, not per row.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import multiprocessing
 import os
@@ -47,7 +50,7 @@ from core.lookups import rows_by_unique_key
 from core.scope import path_in_scope
 from core.text import given_name_key, search_key
 from core.tree import ancestor_ids
-from exchange.bulk import audited_insert
+from exchange.bulk import Draft, Drafter, audited_insert
 from exchange.readers import FileProblem, Table, parse_date, parse_date_text
 from exchange.template import BY_KEY, choice_aliases, header_label
 from members.choices import HistoryEvent, MemberStatus
@@ -87,13 +90,59 @@ class Stats:
         return asdict(self)
 
 
+# A parsed row's member and history rows, drafted for ``exchange.bulk.audited_insert`` (all but their keys): the
+# member's draft, then each history row's draft with its repr after the member's key. A plain tuple, as a Draft.
+MemberDraft = tuple[Draft, tuple[tuple[Draft, str], ...]]
+
+
 @dataclass
 class ParsedRow:
     number: int
     data: dict[str, Any]
-    present: set[str]
+    present: frozenset[str]  # the row's columns: one object for all rows that have the same (see parsed_batches)
     errors: list[RowError] = field(default_factory=list)
     outcome: str = ""  # "new" | "unchanged" | "error"
+    draft: MemberDraft | None = None  # rows without errors, drafted where they are parsed
+
+
+@functools.cache
+def _drafters() -> tuple[Drafter, Drafter]:
+    """Member rows wait for their organization's key, history rows for their member's and organization's."""
+    return Drafter(Member, late=("organization_id",)), Drafter(MemberHistory, late=("member_id", "organization_id"))
+
+
+def draft_member(data: dict[str, Any], name_keys: dict[str, tuple[str, str]]) -> MemberDraft:
+    """The rows a valid parsed row becomes (member, then its registration and, if recognized since, its
+    recognition), with their audit records' text: everything :meth:`MemberImporter.write` writes but the keys.
+    ``name_keys`` caches the search keys of names, which repeat a lot."""
+    member_drafter, history_drafter = _drafters()
+    name = data["full_name"]
+    keys = name_keys.get(name)
+    if keys is None:
+        if len(name_keys) > 100_000:  # bounded, so that memory stays flat
+            name_keys.clear()
+        keys = name_keys[name] = (search_key(name), given_name_key(name))
+    admission, official, status = data["admission_date"], data.get("official_date"), data["status"]
+    member = {
+        "full_name": name, "name_key": keys[0], "given_key": keys[1], "gender": data["gender"],
+        "birth_date": data["birth_date"], "ethnicity": data.get("ethnicity") or "",
+        "religion": data.get("religion") or "", "home_town": data.get("home_town") or "",
+        "education": data.get("education") or "", "occupation": data.get("occupation") or "",
+        "citizen_id": data["citizen_id"], "party_card_no": data.get("party_card_no") or None,
+        "admission_date": admission, "official_date": official, "status": status,
+        "status_since": official or admission, "lock_version": 0}
+    recognized = status == MemberStatus.OFFICIAL and official and official > admission
+    history = [({"valid_from": admission, "valid_to": official if recognized else None,
+                 "status": _PROBATIONARY if recognized else status, "event": _REGISTERED, "decision": "", "note": ""},
+                f" {_REGISTERED} {admission}")]
+    if recognized:
+        history.append(({"valid_from": official, "valid_to": None, "status": status, "event": _RECOGNIZED,
+                         "decision": "", "note": ""}, f" {_RECOGNIZED} {official}"))
+    return member_drafter.draft(member), tuple((history_drafter.draft(h), repr_end) for h, repr_end in history)
+
+
+_REGISTERED, _RECOGNIZED = str(HistoryEvent.REGISTERED.value), str(HistoryEvent.RECOGNIZED.value)
+_PROBATIONARY = str(MemberStatus.PROBATIONARY.value)
 
 
 def _text(value: Any) -> str:
@@ -138,7 +187,7 @@ def parse_row(number: int, raw: dict[str, Any], context: RowContext | None = Non
     ctx = context or RowContext.current()
     data: dict[str, Any] = {}
     errors: list[RowError] = []
-    row = ParsedRow(number, data, set(raw), errors)
+    row = ParsedRow(number, data, frozenset(raw), errors)
     choices = ctx.choices
 
     def err(key: str, value: Any, message: str) -> None:
@@ -269,7 +318,6 @@ class MemberImporter:
         self.seen_ids: set[int] = set()
         self.seen_cards: set[int] = set()
         self._org_problems: dict[str, str] = {}
-        self._name_keys: dict[str, tuple[str, str]] = {}
         # "all" mode: the counter deltas of every batch, applied once just before the commit.
         self._pending: dict[tuple[int, str, str], int] | None = None
 
@@ -368,53 +416,27 @@ class MemberImporter:
 
     # --- writing ------------------------------------------------------------------------------------
     def write(self, rows: list[ParsedRow]) -> int:
-        """Members, their history and one audit record per written row (exchange/bulk.py), then the counters."""
+        """The new rows' members, their history and one audit record per written row (their drafts, completed
+        with the keys: exchange/bulk.py), then the counters."""
         new = [r for r in rows if r.outcome == "new"]
         if not new:
             return 0
-        members, reprs, paths = [], [], []
-        keys = self._name_keys
-        if len(keys) > 100_000:  # names repeat a lot; keep the cache bounded so memory stays flat
-            keys.clear()
-        for r in new:
-            d, org = r.data, self.orgs[r.data["organization_code"]]
-            name = d["full_name"]
-            key = keys.get(name)
-            if key is None:
-                key = keys[name] = (search_key(name), given_name_key(name))
-            official = d.get("official_date")
-            members.append({
-                "full_name": name, "name_key": key[0], "given_key": key[1], "gender": d["gender"],
-                "birth_date": d["birth_date"], "ethnicity": d.get("ethnicity") or "",
-                "religion": d.get("religion") or "", "home_town": d.get("home_town") or "",
-                "education": d.get("education") or "", "occupation": d.get("occupation") or "",
-                "citizen_id": d["citizen_id"], "party_card_no": d.get("party_card_no") or None,
-                "admission_date": d["admission_date"], "official_date": official, "status": d["status"],
-                "status_since": official or d["admission_date"], "organization_id": org["id"],
-                "lock_version": 0})
-            reprs.append(str(name))
-            paths.append(org["path"])
-        ids = audited_insert(Member, members, reprs, paths)
-        history, h_reprs, h_paths = [], [], []
+        member_drafter, history_drafter = _drafters()
+        places = [self.orgs[r.data["organization_code"]] for r in new]
+        org_keys = [(org["id"],) for org in places]
+        paths = [org["path"] for org in places]
+        ids = audited_insert(member_drafter, [r.draft[0] for r in new], org_keys,
+                             [r.data["full_name"] for r in new], paths)
+        drafts, late, reprs, history_paths = [], [], [], []
         deltas: dict[tuple[int, str, str], int] = defaultdict(int)
-        registered, recognized_event = HistoryEvent.REGISTERED, HistoryEvent.RECOGNIZED
-        for member_id, m, path in zip(ids, members, paths, strict=True):
-            admission, official, status = m["admission_date"], m["official_date"], m["status"]
-            recognized = status == MemberStatus.OFFICIAL and official and official > admission
-            history.append({"valid_from": admission, "valid_to": official if recognized else None,
-                            "member_id": member_id, "organization_id": m["organization_id"],
-                            "status": MemberStatus.PROBATIONARY if recognized else status, "event": registered,
-                            "decision": "", "note": ""})
-            h_reprs.append(f"{member_id} {registered} {admission}")
-            h_paths.append(path)
-            if recognized:
-                history.append({"valid_from": official, "valid_to": None, "member_id": member_id,
-                                "organization_id": m["organization_id"], "status": status,
-                                "event": recognized_event, "decision": "", "note": ""})
-                h_reprs.append(f"{member_id} {recognized_event} {official}")
-                h_paths.append(path)
-            deltas[(m["organization_id"], path, status)] += 1
-        audited_insert(MemberHistory, history, h_reprs, h_paths)
+        for member_id, r, (org_id,), path in zip(ids, new, org_keys, paths, strict=True):
+            for draft, repr_end in r.draft[1]:
+                drafts.append(draft)
+                late.append((member_id, org_id))
+                reprs.append(f"{member_id}{repr_end}")
+                history_paths.append(path)
+            deltas[(org_id, path, r.data["status"])] += 1
+        audited_insert(history_drafter, drafts, late, reprs, history_paths)
         if self._pending is None:
             apply_counter_deltas(deltas)
         else:
@@ -486,8 +508,18 @@ PIPELINE_DEPTH = 2
 def parsed_batches(table: Table, start_after: int, batch_size: int) -> Iterator[list[ParsedRow]]:
     batch: list[ParsedRow] = []
     context = RowContext.current()
+    name_keys: dict[str, tuple[str, str]] = {}
+    # Every row of a file usually has the same columns: one set for them all, which a batch sent by the parsing
+    # process then carries once (pickle writes an object it has already written as a reference).
+    columns: dict[frozenset[str], frozenset[str]] = {}
     for number, raw in table.rows(start_after):
-        batch.append(parse_row(number, raw, context))
+        row = parse_row(number, raw, context)
+        row.present = columns.setdefault(row.present, row.present)
+        if len(columns) > 1000:  # rows cut short in a thousand ways: stay bounded
+            columns.clear()
+        if not row.errors:
+            row.draft = draft_member(row.data, name_keys)
+        batch.append(row)
         if len(batch) >= batch_size:
             yield batch
             batch = []

@@ -390,7 +390,7 @@ def test_audit_json_text_is_what_the_json_field_writes():
     from django.core.serializers.json import DjangoJSONEncoder
 
     from core.models import _jsonable
-    from exchange.bulk import _AUDIT_JSON, _audit_params, _table
+    from exchange.bulk import _AUDIT_JSON, Drafter
     from members.choices import MemberStatus
 
     values = ["Nguyễn \"Văn\" \\ An\n\t%s %%", "", None, 0, -7, 2 ** 70, True, False, 1.5, 1e100, dt.date(1900, 3, 1),
@@ -402,9 +402,36 @@ def test_audit_json_text_is_what_the_json_field_writes():
     fields = [f.attname for f in Member._meta.concrete_fields if not f.primary_key]
     audited = [f.attname for f in Member._meta.concrete_fields if f.attname not in Member.audit_exclude]
     rows = [{f: value for f in fields} for value in values]
-    records = list(_audit_params(Member, _table(Member), rows, list(range(1, len(rows) + 1)), ["r"] * len(rows),
-                                 ["p"] * len(rows)))
-    for pk, (record, row_) in enumerate(zip(records, rows), start=1):
-        expected = json.dumps({a: [None, _jsonable(pk if a == "id" else row_[a])] for a in audited},
-                              cls=DjangoJSONEncoder)
-        assert record == (str(pk), "r", "p", expected)
+    drafter = Drafter(Member, late=("organization_id",))
+    for pk, row_ in enumerate(rows, start=1):
+        expected = json.dumps({a: [None, _jsonable(pk if a == "id" else 7 if a == "organization_id" else row_[a])]
+                               for a in audited}, cls=DjangoJSONEncoder)
+        assert drafter.draft(row_)[1] % (pk, 7) == expected
+    # Only key columns can wait for their value, and only audited ones (their slot is in the record).
+    for late in (("full_name",), ("lock_version",), ("no_such_field",)):
+        with pytest.raises(ValueError):
+            Drafter(Member, late=late)
+
+
+def test_reserved_keys_follow_every_key_the_table_has_had(world):
+    """exchange.bulk reserves the keys of the rows it writes before writing them (on both databases). They must be
+    the ones the database would have given: after the highest key, never reusing the key of a deleted row, and a
+    row saved through the ORM afterwards gets the key after them."""
+    from django.db import transaction
+
+    from core.actions import acting
+    from exchange.bulk import _table
+
+    org = world.a.cells[0]
+    with acting(world.admin, "test.keys"):
+        first = factories.member(org, "Lê Văn Một")
+        last = factories.member(org, "Lê Văn Hai", birth=dt.date(1981, 3, 4))
+        Member.objects.filter(pk=last.pk).delete()  # the highest key: the next rows must not take it again
+    with transaction.atomic():
+        keys = _table(Member).new_keys(3)
+    assert keys == [keys[0], keys[0] + 1, keys[0] + 2]
+    assert keys[0] > last.pk > first.pk
+    with acting(world.admin, "test.keys"):
+        keys = _table(Member).new_keys(2)
+        after = factories.member(org, "Lê Văn Ba", birth=dt.date(1982, 3, 4))
+    assert after.pk > keys[-1]

@@ -534,8 +534,9 @@ def use_parse_process(table: Table, batch_size: int) -> bool:
     Only with more than one CPU, where ``fork`` exists, from the main thread of a process (the CLI and
     ``run_jobs``, not an inline job in a thread of the web server: forking a threaded server is unsafe),
     for files of more than two batches, and unless ``EXCHANGE_PARSE_PROCESS`` is False. The second
-    process reads the file and runs :func:`parse_row` only (no database, no writes); every check against
-    the registry and every write stays here, in the import's transactions.
+    process reads the file, runs :func:`parse_row` and drafts the valid rows (:func:`draft_member`), with no
+    database and no writes; every check against the registry, every key and every write stays here, in the
+    import's transactions.
     """
     setting = getattr(settings, "EXCHANGE_PARSE_PROCESS", "auto")
     if setting is False or setting == "off":

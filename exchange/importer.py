@@ -10,9 +10,9 @@ skipped; with different data it is an error. Writes go through ``exchange.bulk.a
 same rows and audit records as the audited ``bulk_create`` (one audit row per member and history row),
 without a model instance per row (``COPY`` on PostgreSQL). Each valid row's member and history rows and
 their audit records' text are *drafted* (:func:`draft_member`) where the row is parsed, in the parsing
-process when there is one, so that the importing process adds only the keys; the counters take one ``executemany`` per
-counter column (one ``UPDATE ... FROM unnest(...)`` on PostgreSQL), once per batch in ``valid`` mode and
-once for the whole file, just before the commit, in ``all`` mode.
+process when there is one, so that the importing process adds only the keys. The counters take one
+``executemany`` per counter column (one ``UPDATE ... FROM unnest(...)`` on PostgreSQL), once per batch in
+``valid`` mode and once for the whole file, just before the commit, in ``all`` mode.
 Whatever all rows of a batch share (today's date, the accepted spellings, each organization's
 verdict, the audit context) is looked up once, not per row.
 
@@ -105,6 +105,11 @@ class ParsedRow:
     draft: MemberDraft | None = None  # rows without errors, drafted where they are parsed
 
 
+# Plain strings, not the enum members: drafts cross to the importing process, and a str unpickles cheaper.
+_REGISTERED, _RECOGNIZED = str(HistoryEvent.REGISTERED.value), str(HistoryEvent.RECOGNIZED.value)
+_PROBATIONARY = str(MemberStatus.PROBATIONARY.value)
+
+
 @functools.cache
 def _drafters() -> tuple[Drafter, Drafter]:
     """Member rows wait for their organization's key, history rows for their member's and organization's."""
@@ -140,9 +145,6 @@ def draft_member(data: dict[str, Any], name_keys: dict[str, tuple[str, str]]) ->
                          "decision": "", "note": ""}, f" {_RECOGNIZED} {official}"))
     return member_drafter.draft(member), tuple((history_drafter.draft(h), repr_end) for h, repr_end in history)
 
-
-_REGISTERED, _RECOGNIZED = str(HistoryEvent.REGISTERED.value), str(HistoryEvent.RECOGNIZED.value)
-_PROBATIONARY = str(MemberStatus.PROBATIONARY.value)
 
 
 def _text(value: Any) -> str:

@@ -1,27 +1,21 @@
 """Export of the filtered member list as CSV (streamed) or XLSX (written row by row to a temp file).
 
-Exports of personal data are recorded in the audit trail before the first byte leaves, are
-offered only to roles with ``members.export_member``, and stop at a configurable number of rows.
+Built on ``core.object_views.ObjectExportView``: exports of personal data are recorded in the audit trail
+before the first byte leaves, are offered only to roles with ``members.export_member``, stop at a configurable
+number of rows, and every text cell is neutralized (no formula reaches a spreadsheet). Excel exports larger than
+``PARTYWORK_EXPORT_INLINE_ROWS`` are written by the ``members.export`` background job.
 """
 
 from __future__ import annotations
 
-import csv
-import tempfile
-
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 
-from audit.services import record_export
-from core.scope import can
-from core.views import scope_root
+from core.exports import write_xlsx as core_write_xlsx
+from core.object_views import ObjectExportView
 from members.filtersets import MemberFilterSet
 from members.models import Member
 
@@ -61,107 +55,51 @@ def row_values(member: Member) -> list:
     ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
+class MemberExportView(ObjectExportView):
+    """The filtered member list: the generic export (right, audit, neutralized cells) with the members' columns."""
 
+    model = Member
+    filterset_class = MemberFilterSet
+    ordering = ["name_key", "id"]
+    filter_params = FILTER_PARAMS
+    description = gettext_lazy("Member list (%(format)s)")
+    filename_prefix = "members"
+    sheet_title = gettext_lazy("Members")
+    back_url_name = "members:list"
+    permission_denied_message = gettext_lazy("Your roles do not allow exporting members.")
 
-class MemberExportView(LoginRequiredMixin, View):
-    def get(self, request, fmt):
-        if fmt not in ("csv", "xlsx"):
-            raise Http404
-        user = request.user
-        if not can(user, Member, "export"):
-            raise PermissionDenied(_("Your roles do not allow exporting members."))
-        back = reverse("members:list") + ("?" + request.GET.urlencode() if request.GET else "")
-        filterset = MemberFilterSet(request.GET, queryset=Member.objects.restrict(user, "export"), request=request)
-        if not filterset.is_valid():
-            messages.error(request, _("Some filter values are not valid. Correct them and export again."))
-            return HttpResponseRedirect(back)
-        qs = filterset.qs.select_related("organization").order_by("name_key", "id")
-        limit = max_rows()
-        count = qs.order_by()[: limit + 1].count()
-        if count > limit:
-            messages.error(request, _("The export would have more than %(limit)s rows. Narrow the filters "
-                                      "(for example choose an organization or a status) and export again.")
-                           % {"limit": f"{limit:,}"})
-            return HttpResponseRedirect(back)
-        selected = filterset.selected_organization
-        if selected is not None:
-            scope_path = selected.path
-        else:
-            root = scope_root(user)
-            scope_path = "" if user.is_superuser or root is None else root.path
-        filters = {k: request.GET.getlist(k) if k == "status" else request.GET.get(k)
-                   for k in FILTER_PARAMS if request.GET.get(k)}
-        record_export(user, Member, scope_path=scope_path,
-                      description=_("Member list (%(format)s)") % {"format": fmt.upper()}, count=count,
-                      filters=filters)
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        filename = f"members-{stamp}.{fmt}"
-        if fmt == "xlsx" and count > inline_rows():
-            from jobs.services import enqueue_job
+    max_rows = staticmethod(max_rows)
+    inline_rows = staticmethod(inline_rows)
 
-            job = enqueue_job(user, kind=EXPORT_KIND, permission="export", org_path=scope_path,
-                              label=_("Member list (%(format)s)") % {"format": "XLSX"},
-                              params={"query": request.GET.urlencode(), "count": count, "filename": filename},
-                              total=count)
-            return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
-        if fmt == "csv":
-            return self._csv(qs, filename)
-        return self._xlsx(qs, filename)
+    def columns(self) -> list:
+        return [label for _key, label in columns()]
 
-    def _csv(self, qs, filename):
-        writer = csv.writer(_Echo())
+    def row_values(self, obj: Member) -> list:
+        return row_values(obj)
 
-        def rows():
-            yield "\ufeff"  # so that spreadsheet programs read the Vietnamese names as UTF-8
-            yield writer.writerow([str(label) for _key, label in columns()])
-            for member in qs.iterator(chunk_size=CHUNK):
-                values = row_values(member)
-                yield writer.writerow(["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v)
-                                       for v in values])
+    def get_export_queryset(self):
+        return super().get_export_queryset().select_related("organization")
 
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+    def get_scope_path(self) -> str:
+        selected = self.filterset.selected_organization
+        return selected.path if selected is not None else super().get_scope_path()
 
-    def _xlsx(self, qs, filename):
-        handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # deleted when the response closes it
-        write_xlsx(qs, handle.name)
-        handle.seek(0)
-        return FileResponse(handle, as_attachment=True, filename=filename,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    def get_filters(self) -> dict:
+        data = self.request.GET
+        return {k: data.getlist(k) if k == "status" else data.get(k) for k in FILTER_PARAMS if data.get(k)}
+
+    def start_background(self, fmt: str, count: int, scope_path: str, filename: str):
+        from jobs.services import enqueue_job
+
+        job = enqueue_job(self.request.user, kind=EXPORT_KIND, permission="export", org_path=scope_path,
+                          label=_("Member list (%(format)s)") % {"format": "XLSX"},
+                          params={"query": self.request.GET.urlencode(), "count": count, "filename": filename},
+                          total=count)
+        return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
 
 
 def write_xlsx(qs, path, *, progress=None) -> int:
-    """Write the member rows of ``qs`` to an XLSX file row by row (write-only: memory stays flat)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Members")[:31])
-    header = []
-    for _key, label in columns():
-        cell = WriteOnlyCell(sheet, value=str(label))
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    date_cols = {i for i, (key, _label) in enumerate(columns()) if key.endswith("_date")}
-    written = 0
-    for member in qs.iterator(chunk_size=CHUNK):
-        row = []
-        for i, value in enumerate(row_values(member)):
-            if i in date_cols and value is not None:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "yyyy-mm-dd"
-                row.append(cell)
-            else:
-                row.append(value)
-        sheet.append(row)
-        written += 1
-        if progress is not None and written % CHUNK == 0:
-            progress(written)
-    workbook.save(str(path))
-    return written
+    """Write the member rows of ``qs`` to an XLSX file row by row (the background job and the bench use it)."""
+    return core_write_xlsx(path, _("Members"), [label for _key, label in columns()],
+                           (row_values(member) for member in qs.iterator(chunk_size=CHUNK)), progress=progress,
+                           every=CHUNK)

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.object_views import ObjectDetailView, ObjectListView
 from core.scope import OutOfScope, can, get_scoped_or_404, may
 from core.services import EditConflict
-from core.views import apply_service_errors, keyset_list, sort_columns
+from core.views import apply_service_errors
 from members import services
 from members.filtersets import MemberFilterSet
 from members.forms import MemberCreateForm, MemberEditForm
@@ -33,60 +34,67 @@ MEMBER_COLUMNS = [("name", gettext_lazy("Full name")), ("birth", gettext_lazy("D
                   ("admission", gettext_lazy("Admission date"))]
 
 
+class MemberListView(ObjectListView):
+    """The member registry: filters, keyset pages, sort columns; also the member table of an organization's page."""
+
+    model = Member
+    select_related = ("organization",)
+    template_name = "members/list.html"
+    partial_template_name = "members/_table.html"
+    context_object_name = "members"
+    filterset_class = MemberFilterSet
+    sorts = MEMBER_SORTS
+    default_sort = "name"
+    sort_columns = MEMBER_COLUMNS
+    fixed_organization = None
+
+    def get_filter_data(self):
+        data = self.request.GET
+        if self.fixed_organization is not None and "organization" in data:
+            data = data.copy()
+            data.pop("organization")
+        return data
+
+    def get_extra_context(self, listing) -> dict:
+        request, fixed_organization = self.request, self.fixed_organization
+        data = self.get_filter_data()
+        filterset = listing.filterset
+        filtered = any(v for k, v in data.items() if k not in ("cursor", "sort", "partial"))
+        export_query = data.copy()
+        for key in list(export_query.keys()):
+            if not any(export_query.getlist(key)):
+                del export_query[key]
+        for key in ("cursor", "sort", "partial"):
+            export_query.pop(key, None)
+        if fixed_organization is not None:
+            export_query["organization"] = str(fixed_organization.pk)
+        return {
+            "filtered": filtered,
+            "fixed_organization": fixed_organization,
+            "selected_organization": fixed_organization or (filterset.selected_organization if filterset else None),
+            "can_export": can(request.user, Member, "export"),
+            "export_query": export_query.urlencode(),
+            "can_add_member": can(request.user, Member, "add"),
+        }
+
+
 def member_list_context(request, queryset, *, fixed_organization=None) -> dict:
     """Context of the member table partial; ``queryset`` is already restricted to the user's scope."""
-    data = request.GET
-    if fixed_organization is not None and "organization" in data:
-        data = data.copy()
-        data.pop("organization")
-    listing = keyset_list(request, queryset.select_related("organization"), filterset_class=MemberFilterSet,
-                          sorts=MEMBER_SORTS, default_sort="name", data=data)
-    filterset = listing.filterset
-    filtered = any(v for k, v in data.items() if k not in ("cursor", "sort", "partial"))
-    export_query = data.copy()
-    for key in list(export_query.keys()):
-        if not any(export_query.getlist(key)):
-            del export_query[key]
-    for key in ("cursor", "sort", "partial"):
-        export_query.pop(key, None)
-    if fixed_organization is not None:
-        export_query["organization"] = str(fixed_organization.pk)
-    return {
-        "listing": listing,
-        "members": listing.items,
-        "page": listing.page,
-        "filter": filterset,
-        "filter_error": listing.error,
-        "columns": sort_columns(listing.sort, MEMBER_COLUMNS),
-        "sort": listing.sort,
-        "filtered": filtered,
-        "fixed_organization": fixed_organization,
-        "selected_organization": fixed_organization or (filterset.selected_organization if filterset else None),
-        "can_export": can(request.user, Member, "export"),
-        "export_query": export_query.urlencode(),
-        "can_add_member": can(request.user, Member, "add"),
-    }
+    view = MemberListView(fixed_organization=fixed_organization)
+    view.setup(request)
+    return view.get_context_data(queryset.select_related("organization"))
 
 
-class MemberListView(LoginRequiredMixin, View):
-    template_name = "members/list.html"
-
-    def get(self, request):
-        context = member_list_context(request, Member.objects.restrict(request.user, "view"))
-        if request.htmx and not request.htmx.boosted:
-            return render(request, "members/_table.html", context)
-        return render(request, self.template_name, context)
-
-
-class MemberDetailView(LoginRequiredMixin, View):
+class MemberDetailView(ObjectDetailView):
     model = Member
+    select_related = ("organization",)
     template_name = "members/detail.html"
+    context_object_name = "member"
 
-    def get(self, request, pk):
+    def get_extra_context(self, member) -> dict:
         from audit.models import AuditRecord
 
-        user = request.user
-        member = get_scoped_or_404(Member.objects.select_related("organization"), user, "view", pk=pk)
+        user = self.request.user
         history = list(MemberHistory.objects.filter(member=member).select_related("organization")
                        .order_by("-valid_from", "-id"))
         audit = []
@@ -95,14 +103,12 @@ class MemberDetailView(LoginRequiredMixin, View):
             audit = list(AuditRecord.objects.restrict(user, "view")
                          .filter(content_type=ContentType.objects.get_for_model(Member), object_id=str(member.pk))
                          .order_by("-at", "-id")[:50])
-        context = {
-            "member": member,
+        return {
             "history": history,
             "audit": audit,
             "show_audit": show_audit,
             "can_change": may(user, Member, "change", member.organization.path),
         }
-        return render(request, self.template_name, context)
 
 
 def _require_change(user, member) -> None:

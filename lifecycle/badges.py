@@ -46,8 +46,8 @@ class BadgeGroup:
         return self.queryset.count()
 
 
-def _base(user: Any, organization=None) -> QuerySet:
-    qs = Member.objects.restrict(user, "view").filter(status=MemberStatus.OFFICIAL)
+def _base(user: Any, organization=None, action: str = "view") -> QuerySet:
+    qs = Member.objects.restrict(user, action).filter(status=MemberStatus.OFFICIAL)
     if organization is not None:
         qs = qs.filter(prefix_q("organization__path", organization.path))
     return qs
@@ -76,8 +76,11 @@ def early_groups(user: Any, end: dt.date, *, organization=None, only: list[int] 
 
 
 def badge_queryset(user: Any, start: dt.date, end: dt.date, *, organization=None, only: list[int] | None = None,
-                   early: bool = False) -> QuerySet:
-    """All members of the chosen badges in one queryset (OR of the ranges), for paging and export."""
+                   early: bool = False, action: str = "view") -> QuerySet:
+    """All members of the chosen badges in one queryset (OR of the ranges), for paging and export.
+
+    ``action`` is the right the rows are restricted by: "view" for the page and the API, "export" for the file.
+    """
     chosen = [y for y in badge_years() if not only or y in only]
     if early:
         window_end = add_months(end, int(rule("BADGE_EARLY_MONTHS")))
@@ -85,7 +88,7 @@ def badge_queryset(user: Any, start: dt.date, end: dt.date, *, organization=None
     q = Q(pk__in=[])
     for y in chosen:
         q |= badge_range_q(y, start, end)
-    return _base(user, organization).filter(q)
+    return _base(user, organization, action).filter(q)
 
 
 def badge_reached(member: Member, start: dt.date, end: dt.date) -> tuple[int | None, dt.date | None]:

@@ -8,15 +8,15 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
-from core.scope import OutOfScope, can, get_scoped_or_404, may
-from core.services import EditConflict
-from core.views import apply_service_errors, keyset_list, scope_root
+from core.object_views import ObjectActionView, ObjectListView, run_service
+from core.scope import can, get_scoped_or_404, may
+from core.views import keyset_list, scope_root
 from lifecycle import badges, services
 from lifecycle.choices import CaseState, LetterState, TransferKind
 from lifecycle.forms import (
@@ -46,15 +46,7 @@ from orgs.models import Organization
 BADGE_PAGE_ROWS = 200
 
 
-def _run(form, func, *args, **kwargs):
-    """Call a service; its refusals become form errors. Returns the result or None."""
-    try:
-        return func(*args, **kwargs)
-    except (OutOfScope, EditConflict) as exc:
-        form.add_error(None, str(exc))
-    except ValidationError as exc:
-        apply_service_errors(form, exc)
-    return None
+_run = run_service  # a service's refusals become form errors (core.object_views)
 
 
 def _require(user, action: str) -> None:
@@ -102,17 +94,21 @@ class LifecycleHomeView(LoginRequiredMixin, View):
 
 # --- Admission ------------------------------------------------------------------------------------------
 
-class AdmissionListView(LoginRequiredMixin, View):
-    def get(self, request):
-        _require(request.user, "view")
-        qs = AdmissionCase.objects.restrict(request.user, "view").select_related("cell")
-        state = request.GET.get("state", "")
-        if state in CaseState.values:
-            qs = qs.filter(state=state)
-        listing = keyset_list(request, qs, sorts={"": ["-id"]})
-        return render(request, "lifecycle/admission_list.html", {
-            "listing": listing, "page": listing.page, "cases": listing.items, "states": CaseState.choices,
-            "state": state, "can_add": can(request.user, Member, "add"), "tab": "admissions"})
+class AdmissionListView(ObjectListView):
+    model = AdmissionCase
+    select_related = ("cell",)
+    permission_model = Member
+    required_action = "view"
+    template_name = "lifecycle/admission_list.html"
+    context_object_name = "cases"
+
+    def filter_queryset(self, queryset):
+        self.state = self.request.GET.get("state", "")
+        return queryset.filter(state=self.state) if self.state in CaseState.values else queryset
+
+    def get_extra_context(self, listing) -> dict:
+        return {"states": CaseState.choices, "state": self.state, "can_add": can(self.request.user, Member, "add"),
+                "tab": "admissions"}
 
 
 class AdmissionCreateView(LoginRequiredMixin, View):
@@ -247,21 +243,18 @@ class MemberLifecycleView(LoginRequiredMixin, View):
         }
 
 
-class _MemberFormView(LoginRequiredMixin, View):
+class _MemberFormView(ObjectActionView):
+    """A lifecycle form on one member: 404 outside scope, 403 without the right to change the member."""
+
     model = Member
-    form_class = None
+    select_related = ("organization",)
     template_name = "lifecycle/member_form.html"
+    context_object_name = "member"
     title = ""
+    permission_denied_message = gettext_lazy("You may see this member's record but not change it.")
 
-    def member(self, request, pk):
-        member = get_scoped_or_404(Member.objects.select_related("organization"), request.user, "view", pk=pk)
-        if not may(request.user, Member, "change", member.organization.path):
-            raise PermissionDenied(_("You may see this member's record but not change it."))
-        return member
-
-    def render_form(self, request, member, form, status=200):
-        return render(request, self.template_name, {"member": member, "form": form, "title": self.get_title(member),
-                                                    "tab": "worklist", "extra": self.extra(member)}, status=status)
+    def get_extra_context(self, member) -> dict:
+        return {"title": self.get_title(member), "tab": "worklist", "extra": self.extra(member)}
 
     def get_title(self, member):
         return self.title
@@ -269,19 +262,11 @@ class _MemberFormView(LoginRequiredMixin, View):
     def extra(self, member):
         return {}
 
-    def get(self, request, pk):
-        member = self.member(request, pk)
-        return self.render_form(request, member, self.form_class())
+    def get_success_message(self, member, result) -> str:
+        return self.success_message()
 
-    def post(self, request, pk):
-        member = self.member(request, pk)
-        form = self.form_class(request.POST)
-        if form.is_valid():
-            result = _run(form, self.perform, request.user, member, form.cleaned_data)
-            if result is not None:
-                messages.success(request, self.success_message())
-                return self.success_redirect(member, result)
-        return self.render_form(request, member, form, status=400)
+    def get_success_url(self, member, result):
+        return self.success_redirect(member, result).url
 
     def success_redirect(self, member, result):
         return redirect("lifecycle:member", pk=member.pk)
@@ -359,27 +344,30 @@ class TransferView(_MemberFormView):
 
 # --- Transfers ------------------------------------------------------------------------------------------
 
-class LetterListView(LoginRequiredMixin, View):
-    def get(self, request):
-        user = request.user
-        _require(user, "view")
-        side = request.GET.get("side", "out")
-        if side not in ("out", "in"):
-            side = "out"
-        qs = TransferLetter.objects.restrict(user, "view")
-        qs = qs.outgoing(user) if side == "out" else qs.incoming(user)
-        state = request.GET.get("state", "")
-        if state in LetterState.values:
-            qs = qs.filter(state=state)
-        today = timezone.localdate()
-        if request.GET.get("overdue"):
-            qs = qs.overdue(today)
-        listing = keyset_list(request, qs.select_related("member", "from_org", "to_org"),
-                              sorts={"": ["-issued_on", "-id"]})
-        return render(request, "lifecycle/letter_list.html", {
-            "listing": listing, "page": listing.page, "letters": listing.items, "side": side, "state": state,
-            "states": LetterState.choices, "overdue": bool(request.GET.get("overdue")), "today": today,
-            "tab": "transfers"})
+class LetterListView(ObjectListView):
+    model = TransferLetter
+    select_related = ("member", "from_org", "to_org")
+    permission_model = Member
+    required_action = "view"
+    template_name = "lifecycle/letter_list.html"
+    context_object_name = "letters"
+    sorts = {"": ["-issued_on", "-id"]}
+
+    def filter_queryset(self, queryset):
+        user, data = self.request.user, self.request.GET
+        self.side = data.get("side", "out") if data.get("side", "out") in ("out", "in") else "out"
+        queryset = queryset.outgoing(user) if self.side == "out" else queryset.incoming(user)
+        self.state = data.get("state", "")
+        if self.state in LetterState.values:
+            queryset = queryset.filter(state=self.state)
+        self.today = timezone.localdate()
+        if data.get("overdue"):
+            queryset = queryset.overdue(self.today)
+        return queryset
+
+    def get_extra_context(self, listing) -> dict:
+        return {"side": self.side, "state": self.state, "states": LetterState.choices,
+                "overdue": bool(self.request.GET.get("overdue")), "today": self.today, "tab": "transfers"}
 
 
 class BulkTransferView(LoginRequiredMixin, View):
@@ -511,7 +499,9 @@ class BadgeView(LoginRequiredMixin, View):
         org = _scoped_org(user, data.get("organization"))
         only = [data["badge"]] if data.get("badge") else None
         if request.GET.get("format") == "xlsx" and valid:
-            return self.export(user, start, end, org, only, early=bool(request.GET.get("early")))
+            from lifecycle.exports import BadgeExportView
+
+            return BadgeExportView.as_view()(request)
         groups = []
         if valid:
             for group in badges.badge_groups(user, start, end, organization=org, only=only):
@@ -529,18 +519,8 @@ class BadgeView(LoginRequiredMixin, View):
         return render(request, "lifecycle/badges.html", {
             "form": form, "groups": groups, "early": early, "start": start, "end": end, "organization": org,
             "limit": BADGE_PAGE_ROWS, "early_months": services.rule("BADGE_EARLY_MONTHS"),
-            "export_query": query.urlencode(), "tab": "badges"}, status=200 if valid else 400)
-
-    def export(self, user, start, end, org, only, early=False):
-        from lifecycle.exports import badge_workbook_stream
-
-        qs = badges.badge_queryset(user, start, end, organization=org, only=only, early=early)
-        name = f"badges_{start.isoformat()}_{end.isoformat()}.xlsx"
-        response = StreamingHttpResponse(
-            badge_workbook_stream(qs, start, end, early=early),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+            "export_query": query.urlencode(), "can_export": can(user, Member, "export"), "tab": "badges"},
+            status=200 if valid else 400)
 
 
 # --- Targets --------------------------------------------------------------------------------------------

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.shortcuts import render
-from django.views import View
 
 from audit.filtersets import AuditRecordFilterSet
 from audit.models import AuditRecord
-from core.views import keyset_list
+from core.object_views import ObjectListView
 
 # Object types offered in the filter (value "app_label.model"); others can still be typed in the URL.
 OBJECT_TYPES = ("orgs.organization", "orgs.organizationversion", "members.member", "members.memberhistory",
@@ -29,15 +26,14 @@ def object_type_choices():
     return result
 
 
-class AuditListView(LoginRequiredMixin, View):
+class AuditListView(ObjectListView):
+    model = AuditRecord
+    select_related = ("content_type",)
     template_name = "audit/list.html"
+    partial_template_name = "audit/_table.html"
+    context_object_name = "records"
+    filterset_class = AuditRecordFilterSet
+    sorts = {"": ["-id"]}
 
-    def get(self, request):
-        qs = AuditRecord.objects.restrict(request.user, "view").select_related("content_type")
-        listing = keyset_list(request, qs, filterset_class=AuditRecordFilterSet, sorts={"": ["-id"]}, default_sort="")
-        context = {"listing": listing, "records": listing.items, "page": listing.page, "filter": listing.filterset,
-                   "filter_error": listing.error, "object_types": object_type_choices(),
-                   "selected_type": request.GET.get("object_type", "")}
-        if request.htmx and not request.htmx.boosted:
-            return render(request, "audit/_table.html", context)
-        return render(request, self.template_name, context)
+    def get_extra_context(self, listing) -> dict:
+        return {"object_types": object_type_choices(), "selected_type": self.request.GET.get("object_type", "")}

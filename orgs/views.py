@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.object_views import ObjectDetailView
 from core.scope import OutOfScope, can, get_scoped_or_404, granted_paths, path_in_scope, permission_label
 from core.services import EditConflict
 from core.views import apply_service_errors
@@ -93,22 +94,21 @@ class OrganizationChildrenView(LoginRequiredMixin, View):
         return render(request, self.template_name, context)
 
 
-class OrganizationDetailView(LoginRequiredMixin, View):
+class OrganizationDetailView(ObjectDetailView):
     model = Organization
     template_name = "orgs/detail.html"
+    context_object_name = "org"
 
-    def get(self, request, pk):
+    def get_extra_context(self, org) -> dict:
         from members.models import Member
         from members.views import member_list_context
 
-        user = request.user
-        org = get_scoped_or_404(Organization.objects, user, "view", pk=pk)
+        user = self.request.user
         ancestors = list(org.ancestors().restrict(user, "view"))
         children = list(org.children.restrict(user, "view").order_by("name_key", "id")[: SUBORG_LIMIT + 1])
         history = list(org.versions.select_related("parent").order_by("-valid_from", "-id")[:100])
         members_qs = Member.objects.restrict(user, "view").within_path(org.path)
         context = {
-            "org": org,
             "ancestors": ancestors,
             "children": children[:SUBORG_LIMIT],
             "more_children": len(children) > SUBORG_LIMIT,
@@ -119,10 +119,14 @@ class OrganizationDetailView(LoginRequiredMixin, View):
                        and bool(ALLOWED_CHILDREN.get(org.org_type)),
             "holds_members": org.org_type in {"cell", "grassroots_cell"},
         }
-        context.update(member_list_context(request, members_qs, fixed_organization=org))
+        context.update(member_list_context(self.request, members_qs, fixed_organization=org))
+        return context
+
+    def get(self, request, *args, **kwargs):
         if request.htmx and request.GET.get("partial") == "members":
-            return render(request, "members/_table.html", context)
-        return render(request, self.template_name, context)
+            org = self.get_object()
+            return render(request, "members/_table.html", self.get_context_data(org))
+        return super().get(request, *args, **kwargs)
 
 
 def _require(user, action: str, org: Organization) -> None:

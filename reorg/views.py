@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.object_views import ObjectListView
 from core.scope import OutOfScope, can, get_scoped_or_404
-from core.views import apply_service_errors, keyset_list
+from core.views import apply_service_errors
 from orgs.models import Organization
 from reorg import services
 from reorg.choices import ReorgKind, ReorgState
@@ -30,18 +31,17 @@ def _require_change(user) -> None:
         raise PermissionDenied(_("You do not have the right to reorganize organizations."))
 
 
-class ReorganizationListView(LoginRequiredMixin, View):
+class ReorganizationListView(ObjectListView):
+    model = Reorganization
     template_name = "reorg/list.html"
+    context_object_name = "reorganizations"
+    filterset_class = ReorganizationFilterSet
+    sorts = {"": ["-effective_on", "-id"]}
 
-    def get(self, request):
-        qs = Reorganization.objects.restrict(request.user, "view")
-        pending = list(qs.filter(state=ReorgState.SCHEDULED).order_by("effective_on", "id")[:100])
-        listing = keyset_list(request, qs, filterset_class=ReorganizationFilterSet,
-                              sorts={"": ["-effective_on", "-id"]})
-        return render(request, self.template_name, {
-            "pending": pending, "listing": listing, "page": listing.page, "kinds": ReorgKind.choices,
-            "can_change": can(request.user, Organization, "change"),
-        })
+    def get_extra_context(self, listing) -> dict:
+        qs = self.get_list_queryset()
+        return {"pending": list(qs.filter(state=ReorgState.SCHEDULED).order_by("effective_on", "id")[:100]),
+                "kinds": ReorgKind.choices, "can_change": can(self.request.user, Organization, "change")}
 
 
 class ReorganizationCreateView(LoginRequiredMixin, View):

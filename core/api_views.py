@@ -188,3 +188,58 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 class ScopedGenericViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     pass
+
+
+class ScopedActionViewSet(ScopedGenericViewSet):
+    """A scoped viewset whose custom actions run one service action on one object, the same way everywhere.
+
+    ``run_action`` looks the object up (writes need "change": 403 if never allowed, 404 outside scope), validates
+    the request body with the action's serializer, passes ``lock_version`` as ``expected_version`` and the other
+    fields as keyword arguments to ``service_func(user, obj, ...)``, and maps the service's refusals:
+    ``ValidationError`` -> 400 with field messages, ``EditConflict`` -> 409, ``OutOfScope`` -> 400 with its message.
+    An object outside the caller's scope is already a 404 at the lookup; ``OutOfScope`` raised by the service
+    concerns an object the caller does see (a letter's sender confirming its receipt, a change that would move
+    the object out of their subtree), so it is a refusal with a reason, not "no such object".
+    The answer is ``respond(result)``, by default the ``action_output_serializer`` (or the viewset's serializer)
+    of the refetched result.
+    """
+
+    action_output_serializer: type[serializers.Serializer] | None = None
+
+    def run_action(self, request, service_func: Any, serializer_class: type[serializers.Serializer] | None = None,
+                   *, respond: Any = None, status_code: int = 200, **extra: Any) -> Any:
+        from django.core.exceptions import ValidationError as DjangoValidationError
+        from rest_framework.exceptions import ValidationError as DRFValidationError
+
+        from core.api import Conflict
+        from core.scope import OutOfScope
+        from core.services import EditConflict
+
+        obj = self.get_object()
+        serializer_class = serializer_class or self.get_serializer_class()  # type: ignore[attr-defined]
+        serializer = serializer_class(data=request.data, context=self.get_serializer_context())  # type: ignore
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("lock_version", None)
+        try:
+            result = service_func(request.user, obj, expected_version=version, **data, **extra)
+        except DjangoValidationError as exc:
+            raise DRFValidationError(exc.message_dict if hasattr(exc, "error_dict")
+                                     else {"non_field_errors": exc.messages}) from exc
+        except EditConflict as exc:
+            raise Conflict(str(exc)) from exc
+        except OutOfScope as exc:
+            raise DRFValidationError({"non_field_errors": [str(exc)]}) from exc
+        if respond is not None:
+            return respond(result)
+        return self.action_response(result, status_code)
+
+    def action_response(self, result: Any, status_code: int = 200) -> Any:
+        """The result of an action as the API shows it, read again so derived fields are current."""
+        from rest_framework.response import Response
+
+        if isinstance(result, Model) and self.select_related:
+            result = type(result)._default_manager.select_related(*self.select_related).get(pk=result.pk)
+        serializer_class = self.action_output_serializer or self.serializer_class  # type: ignore[attr-defined]
+        return Response(serializer_class(result, context=self.get_serializer_context()).data,  # type: ignore
+                        status=status_code)

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api_views import ScopedGenericViewSet, validated_query
+from core.api_views import ScopedActionViewSet, ScopedGenericViewSet, validated_query
 from core.scope import can
 from core.tree import prefix_q
 from core.views import scope_root
@@ -38,7 +38,7 @@ def _org_in_scope(user, pk):
     return org
 
 
-class AdmissionCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+class AdmissionCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedActionViewSet):
     """Admission cases in the caller's subtree; each step of the admission is a POST on the case."""
 
     queryset = AdmissionCase.objects.all()
@@ -74,12 +74,7 @@ class AdmissionCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
         return self._out(case, status.HTTP_201_CREATED)
 
     def _step(self, request, func, **extra):
-        case = self.get_object()
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        version = data.pop("lock_version", None)
-        return self._out(func(request.user, case, expected_version=version, **data))
+        return self.run_action(request, func, respond=self._out, **extra)
 
     @extend_schema(request=s.StepSerializer, responses=s.AdmissionCaseSerializer)
     @action(detail=True, methods=["post"], url_path="cell-resolution")
@@ -120,7 +115,7 @@ class WorklistViewSet(mixins.ListModelMixin, ScopedGenericViewSet):
         return qs
 
 
-class LifecycleMemberViewSet(ScopedGenericViewSet):
+class LifecycleMemberViewSet(ScopedActionViewSet):
     """Lifecycle actions on one member: recognition, striking off, leaving, exemptions, transfer letter."""
 
     queryset = Member.objects.all()
@@ -138,12 +133,7 @@ class LifecycleMemberViewSet(ScopedGenericViewSet):
         return Response(s.WorklistSerializer(member).data)
 
     def _run(self, request, func):
-        member = self.get_object()
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        version = data.pop("lock_version", None)
-        return self._member_out(func(request.user, member, expected_version=version, **data))
+        return self.run_action(request, func, respond=self._member_out)
 
     @extend_schema(request=s.RecognitionSerializer, responses=s.WorklistSerializer)
     @action(detail=True, methods=["post"])
@@ -178,7 +168,7 @@ class LifecycleMemberViewSet(ScopedGenericViewSet):
         return Response(s.ExemptionSerializer(rows, many=True).data)
 
 
-class TransferLetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+class TransferLetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedActionViewSet):
     """Transfer letters seen from both sides: ``?side=out`` (sent by the caller's subtree), ``in``, ``all``."""
 
     queryset = TransferLetter.objects.all()
@@ -244,12 +234,7 @@ class TransferLetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
         return Response(s.LetterSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
     def _op(self, request, func):
-        letter = self.get_object()
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        version = data.pop("lock_version", None)
-        return self._out(func(request.user, letter, expected_version=version, **data))
+        return self.run_action(request, func, respond=self._out)
 
     @extend_schema(request=s.ReceiptSerializer, responses=s.LetterSerializer)
     @action(detail=True, methods=["post"])

@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api_views import ScopedGenericViewSet
+from core.api_views import ScopedActionViewSet
 from members import services
 from members.api.serializers import (
     MemberHistorySerializer,
@@ -50,7 +50,7 @@ CONFLICT = OpenApiResponse(description="Someone else changed the record since `l
     partial_update=extend_schema(request=MemberUpdateSerializer, responses={200: MemberSerializer, 409: CONFLICT}),
 )
 class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    mixins.UpdateModelMixin, ScopedGenericViewSet):
+                    mixins.UpdateModelMixin, ScopedActionViewSet):
     """Party members in the caller's subtree."""
 
     queryset = Member.objects.all()
@@ -96,27 +96,14 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def transfer(self, request: Request, pk: str | None = None) -> Response:
         """Move the member to another party cell inside the caller's scope, from a date, by a decision."""
-        member = self.get_object()
-        serializer = TransferSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        member = services.transfer_member(request.user, member, to=data["to"], effective_on=data["effective_on"],
-                                          decision=data["decision"], expected_version=data["lock_version"])
-        return Response(MemberSerializer(member, context=self.get_serializer_context()).data)
+        return self.run_action(request, services.transfer_member, TransferSerializer)
 
     @extend_schema(request=StatusChangeSerializer, responses={200: MemberSerializer, 409: CONFLICT}, filters=False)
     @action(detail=True, methods=["post"], url_path="status", url_name="status", filter_backends=[],
             pagination_class=None)
     def change_status(self, request: Request, pk: str | None = None) -> Response:
         """Recognize the member as official, or record leaving, striking off, expulsion or death."""
-        member = self.get_object()
-        serializer = StatusChangeSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        member = services.change_member_status(request.user, member, status=data["status"],
-                                               effective_on=data["effective_on"], decision=data["decision"],
-                                               note=data["note"], expected_version=data["lock_version"])
-        return Response(MemberSerializer(member, context=self.get_serializer_context()).data)
+        return self.run_action(request, services.change_member_status, StatusChangeSerializer)
 
     @extend_schema(responses=MemberHistorySerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], filter_backends=[])

@@ -46,6 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import WriteOutsideAction, acting, in_action
+from core.exports import FORMULA_PREFIXES
 from core.lookups import rows_by_unique_key
 from core.scope import path_in_scope
 from core.text import given_name_key, search_key
@@ -179,6 +180,10 @@ class RowContext:
         return cls(timezone.localdate(), choice_aliases())
 
 
+# Besides "=", the leading characters a spreadsheet evaluates (the export neutralizes the same set,
+# core.exports). No column has a legitimate value starting with one: names, codes and dates do not, and a
+# free-text "-" placeholder means "empty" (leave the cell empty). Tab and CR are stripped with the spaces.
+FORMULA_LEADS = frozenset(FORMULA_PREFIXES) - {"="}
 _KINDS = {c.key: (c.kind, c.max_length) for c in BY_KEY.values()}
 _REQUIRED = ("full_name", "gender", "birth_date", "citizen_id", "status", "admission_date", "organization_code")
 _PERSONAL = ("full_name", "birth_date", "admission_date", "official_date")
@@ -207,6 +212,10 @@ def parse_row(number: int, raw: dict[str, Any], context: RowContext | None = Non
                 continue
             if text[0] == "=":
                 err(key, value, _("Formulas are not accepted: enter the value itself."))
+                continue
+            if text[0] in FORMULA_LEADS:
+                err(key, value, _("A value may not start with +, - or @: spreadsheet programs read it as a formula. "
+                                  "Remove the sign and import again."))
                 continue
         else:
             text = None

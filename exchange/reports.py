@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from core.exports import SafeSheet
 from exchange.importer import read_errors
 from exchange.template import header_label
 
@@ -15,26 +16,16 @@ MAX_REPORT_ROWS = 500_000
 def write_error_report(errors_jsonl: Path, target: Path) -> int:
     """Stream the error lines into a write-only workbook (memory stays flat); returns the rows written."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Errors")[:31])
-    header = []
-    for label in (_("Row"), _("Column"), _("Value"), _("Message")):
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
+    sheet = SafeSheet(workbook, _("Errors"))  # the raw values of the file are shown as text, never evaluated
+    sheet.header((_("Row"), _("Column"), _("Value"), _("Message")))
     count = 0
     for error in read_errors(errors_jsonl):
         if count >= MAX_REPORT_ROWS:
             sheet.append(["", "", "", _("More errors are not listed; correct these and import again.")])
             break
-        value = error.value
-        if value.startswith(("=", "+", "-", "@")):
-            value = "'" + value  # shown as text, never evaluated
-        sheet.append([error.row, header_label(error.column) if error.column else "", value, error.message])
+        sheet.append([error.row, header_label(error.column) if error.column else "", error.value, error.message])
         count += 1
     workbook.save(target)
     return count

@@ -16,6 +16,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exports import SafeSheet
 from core.tree import STEP, prefix_q
 from members.choices import ACTIVE_STATUSES, Gender
 from members.filtersets import _years_ago
@@ -49,22 +50,15 @@ def age_band_expression(today: dt.date):
 def build_statistics(org: Organization, target: str) -> int:
     """Write the workbook to ``target``; returns the number of organizations listed."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
 
     children = _children(org)
     today = timezone.localdate()
     workbook = Workbook(write_only=True)
 
     def header(sheet, labels):
-        row = []
-        for label in labels:
-            cell = WriteOnlyCell(sheet, value=str(label))
-            cell.font = Font(bold=True)
-            row.append(cell)
-        sheet.append(row)
+        sheet.header(labels)
 
-    sheet = workbook.create_sheet(_("By status")[:31])
+    sheet = SafeSheet(workbook, _("By status"))
     sheet.append([_("Organization: %(name)s (%(code)s), %(date)s") % {
         "name": org.name, "code": org.code, "date": today.isoformat()}])
     header(sheet, [_("Code"), _("Organization"), _("Official members"), _("Probationary members"), _("Total")])
@@ -79,7 +73,7 @@ def build_statistics(org: Organization, target: str) -> int:
 
     def grouped_sheet(title, column, buckets):
         counts = _grouped(org, column, "bucket")
-        sheet = workbook.create_sheet(str(title)[:31])
+        sheet = SafeSheet(workbook, title)
         header(sheet, [_("Code"), _("Organization"), *[label for _code, label in buckets], _("Total")])
         totals = [0] * len(buckets)
         for child in children:

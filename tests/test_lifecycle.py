@@ -440,8 +440,20 @@ def test_pages_scope_404_and_bad_input(world, client):
     assert response.status_code == 200 and "zeta" not in response.content.decode().lower()
     response = client.get(f"/lifecycle/targets/?organization={world.b.org.pk}")
     assert "zeta" not in response.content.decode().lower()
-    xlsx = client.get("/lifecycle/badges/?format=xlsx")
-    assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
+    y = TODAY.year
+    factories.member(world.b.cells[0], "Zeta Ba Mươi", birth=OLD, admitted=dt.date(y - 30, 3, 1),
+                     official=dt.date(y - 29, 3, 1))
+    factories.member(world.a.cells[0], "Ba Mươi", birth=OLD, admitted=dt.date(y - 30, 3, 1),
+                     official=dt.date(y - 29, 3, 1))
+    xlsx = client.get(f"/lifecycle/badges/?format=xlsx&organization={world.b.org.pk}")
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from audit.models import AuditRecord
+    rows = list(load_workbook(BytesIO(b"".join(xlsx.streaming_content))).active.iter_rows(values_only=True))
+    assert xlsx.status_code == 200 and [r[2] for r in rows[1:]] == ["Ba Mươi"]  # the other province's is not there
+    assert AuditRecord.objects.filter(event="export", actor=world.a_secretary).count() == 1
     response = client.post(f"/lifecycle/members/{world.a.members[0].pk}/transfer/", {
         "to_org": "NOPE", "kind": "official", "number": "x", "issued_on": days(0).isoformat()})
     assert response.status_code == 400

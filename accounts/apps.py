@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import signals  # noqa: F401
+        from accounts.models import RoleGrant
+        from core.scope import register_grant_provider
+
+        register_grant_provider(RoleGrant.objects.active_paths_for)

@@ -16,11 +16,11 @@ from core.models import AuditedModel, AuditedQuerySet, DatedRecord
 class PartyUserManager(UserManager.from_queryset(AuditedQuerySet)):  # type: ignore[misc]
     def _create_user(self, *args: Any, **kwargs: Any):
         # createsuperuser and scripts create accounts outside a request: audit them as the system.
-        from core.actions import acting, in_action
+        from core.actions import SYSTEM, acting, in_action
 
         if in_action():
             return super()._create_user(*args, **kwargs)
-        with acting(None, "accounts.create_user", check_scope=False):
+        with acting(SYSTEM, "accounts.create_user", check_scope=False):
             return super()._create_user(*args, **kwargs)
 
 

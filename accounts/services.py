@@ -36,7 +36,7 @@ def create_user(actor: Any, *, username: str, password: str | None, organization
                 is_superuser: bool = False) -> User:
     if organization is not None and not path_in_scope(actor, User, "add", organization.path):
         raise OutOfScope()
-    if is_superuser and not (actor is None or actor.is_superuser):
+    if is_superuser and not getattr(actor, "is_superuser", False):
         raise ValidationError({"is_superuser": _("Only a national administrator can create another one.")})
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This user name is taken.")})

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from core.actions import SYSTEM
+
 RESULTS = Path(settings.BASE_DIR) / "bench" / "RESULTS.md"
 TARGET_MERGE_S = 60.0
 TARGET_AS_OF_MS = 200.0
@@ -74,10 +76,10 @@ def run(scale: float, *, seed: int = 42, reseed: bool = False, repeat: int = 30,
     plan = {"sources": [a.pk, b.pk], "new": {"parent": central.pk, "code": code, "name": f"Tỉnh {a.name} - {b.name}",
                                              "org_type": "level1"}}
     t = time.perf_counter()
-    preview = services.preview(None, "merge", plan, effective_on=merge_on, decision="BENCH-1")
+    preview = services.preview(SYSTEM, "merge", plan, effective_on=merge_on, decision="BENCH-1")
     preview_s = time.perf_counter() - t
     t = time.perf_counter()
-    services.create_reorganization(None, kind="merge", plan=plan, effective_on=merge_on, decision="BENCH-1")
+    services.create_reorganization(SYSTEM, kind="merge", plan=plan, effective_on=merge_on, decision="BENCH-1")
     merge_s = time.perf_counter() - t
     merged = Organization.objects.get(code=code)
     assert Organization.objects.get(pk=central.pk).subtree_members == total_before
@@ -90,7 +92,7 @@ def run(scale: float, *, seed: int = 42, reseed: bool = False, repeat: int = 30,
         {"new": {"code": code + "A", "name": f"{a.name} (2)", "org_type": "level1"}},
         {"new": {"code": code + "B", "name": f"{b.name} (2)", "org_type": "level1"}, "children": half}]}
     t = time.perf_counter()
-    services.create_reorganization(None, kind="split", plan=split_plan, effective_on=today, decision="BENCH-2")
+    services.create_reorganization(SYSTEM, kind="split", plan=split_plan, effective_on=today, decision="BENCH-2")
     split_s = time.perf_counter() - t
     assert Organization.objects.get(pk=central.pk).subtree_members == total_before
     a = Organization.objects.get(pk=a.pk)

@@ -20,6 +20,57 @@ from django.db import transaction
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class SystemActor:
+    """The system itself, acting for commands, scheduled work, seeding and migrations.
+
+    One explicit object, so that ``None`` means nothing special anywhere: a missing user may nothing,
+    while ``SYSTEM`` may everything and is recorded in the audit trail as "system" (no user row).
+    It looks like a user to the code that asks (``is_authenticated``, ``is_superuser``), never to the database.
+    """
+
+    pk = None
+    id = None
+    username = "system"
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_superuser = True
+    is_staff = False
+    organization = None
+    organization_id = None
+
+    _instance: SystemActor | None = None
+
+    def __new__(cls) -> SystemActor:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+    def __str__(self) -> str:
+        return "system"
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return True
+
+    def get_username(self) -> str:
+        return self.username
+
+
+SYSTEM = SystemActor()
+
+
+def is_system(actor: Any) -> bool:
+    return actor is SYSTEM
+
+
+def user_of(actor: Any) -> Any:
+    """The user row behind ``actor`` for a ``created_by`` column: ``None`` for SYSTEM (it has no row)."""
+    return None if actor is SYSTEM else actor
+
+
 @dataclass
 class RequestInfo:
     ip: str | None = None
@@ -29,7 +80,7 @@ class RequestInfo:
 
 @dataclass
 class ActionContext:
-    actor: Any  # accounts.User, or None for the system (migrations, data generator)
+    actor: Any  # accounts.User, SYSTEM (commands, scheduled work, seeding, migrations), or None (nobody: may nothing)
     name: str
     request: RequestInfo
     check_scope: bool = True
@@ -94,6 +145,6 @@ def action(func: F) -> F:
 
 @contextmanager
 def system_action(name: str):
-    """For the data generator and maintenance commands: no user, no scope check, still audited."""
-    with acting(None, name, check_scope=False) as ctx:
+    """For the data generator, maintenance commands, scheduled work and migrations: the SYSTEM actor, audited."""
+    with acting(SYSTEM, name, check_scope=False) as ctx:
         yield ctx

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_filters import utils
@@ -23,8 +23,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
 
-from core.scope import can, granted_paths, permission_label
-from core.tree import prefix_q
+from core.scope import can, grants_q
 
 # Largest id a URL or a query parameter may name; bigger numbers are refused before they reach the database.
 MAX_ID = 2**53
@@ -57,17 +56,8 @@ def organizations_in_scope(user: Any, model: type[Model], action: str) -> QueryS
     from orgs.models import Organization
 
     qs = Organization.objects.all()
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if user.is_superuser:
-        return qs
-    prefixes = granted_paths(user, permission_label(model, action))
-    if not prefixes:
-        return qs.none()
-    q = Q()
-    for prefix in prefixes:
-        q |= prefix_q("path", prefix)
-    return qs.filter(q)
+    q = grants_q(user, model, action, ("path",))
+    return qs if q is None else qs.filter(q)
 
 
 def _check_pk(field: serializers.RelatedField, data: Any) -> None:

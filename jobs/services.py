@@ -29,7 +29,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.actions import acting, action, system_action
+from core.actions import SYSTEM, acting, action, system_action, user_of
 from core.scope import OutOfScope, path_in_scope
 from jobs.models import FINISHED_STATES, Job, JobState
 from jobs.registry import get_handler
@@ -84,7 +84,7 @@ def enqueue_job(actor: Any, *, kind: str, params: dict[str, Any], org_path: str,
         raise OutOfScope()
     params = dict(params)
     params.setdefault("language", translation.get_language() or settings.LANGUAGE_CODE)
-    job = Job(kind=kind, params=params, org_path=org_path, label=label[:200], created_by=actor, total=total)
+    job = Job(kind=kind, params=params, org_path=org_path, label=label[:200], created_by=user_of(actor), total=total)
     job.save()
     inline = getattr(settings, "JOBS_INLINE", True) if start_inline is None else start_inline
     if inline:
@@ -216,7 +216,7 @@ class JobContext:
         tmp.write_text(json.dumps({"done": done, "total": self.job.total}))
         tmp.replace(self.dir / "progress.json")
         if not connection.in_atomic_block:
-            with acting(None, "jobs.progress", check_scope=False):
+            with acting(SYSTEM, "jobs.progress", check_scope=False):
                 Job.objects.filter(pk=self.job.pk).derived_update(done=done, total=self.job.total,
                                                                   heartbeat=timezone.now())
 
@@ -224,7 +224,7 @@ class JobContext:
         """Record how far the job got, in the caller's batch transaction (so it commits with the batch)."""
         self.job.cursor = cursor
         self.job.done = done
-        with acting(None, "jobs.checkpoint", check_scope=False):
+        with acting(SYSTEM, "jobs.checkpoint", check_scope=False):
             Job.objects.filter(pk=self.job.pk).derived_update(cursor=cursor, done=done, heartbeat=timezone.now())
 
 

@@ -1,7 +1,9 @@
 """A member's life in the party: admission cases, transfer letters, exemptions and development targets.
 
 Every model reuses the members' permissions (``scope_permission_model = "members.member"``): who may
-register and change members in a subtree may run their admissions and transfers there.
+register and change members in a subtree may run their admissions and transfers there. The business events
+that need more carry their own permissions (``Meta.permissions``): the committee's admission decision, a
+transfer letter to another province.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditedModel, AuditedQuerySet, DatedRecord
-from core.scope import OutOfScope, granted_paths, permission_label
-from core.tree import prefix_q
 from lifecycle.choices import OPEN_CASE_STATES, CaseState, LetterState, TransferKind
 from members.models import PersonRecord
 
@@ -59,6 +59,10 @@ class AdmissionCase(PersonRecord, AuditedModel):
         indexes = [
             models.Index(fields=["state", "id"], name="admcase_state_idx"),
         ]
+        permissions = [
+            ("decide_admissioncase", "Can record the committee's decisions on admission (admission, recognition, "
+                                     "striking off)"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -77,18 +81,18 @@ class AdmissionCase(PersonRecord, AuditedModel):
         }.get(self.state)
 
 
-class TransferLetterQuerySet(AuditedQuerySet):
-    """A letter belongs to both sides: the sender's subtree and the receiver's subtree see it."""
+SENDING_SIDE = "from_org__path"
+RECEIVING_SIDE = "to_org__path"
 
-    def restrict(self, user: Any, action: str = "view") -> TransferLetterQuerySet:
-        q = letter_scope_q(user, action)
-        return self if q is None else self.filter(q)
+
+class TransferLetterQuerySet(AuditedQuerySet):
+    """A letter belongs to both sides (``TransferLetter.scope_sides``): the sender's and the receiver's subtree."""
 
     def outgoing(self, user: Any) -> TransferLetterQuerySet:
-        return self.filter(_side_q(user, "from_org__path"))
+        return self.restrict(user, "view", sides=(SENDING_SIDE,))
 
     def incoming(self, user: Any) -> TransferLetterQuerySet:
-        return self.filter(_side_q(user, "to_org__path"))
+        return self.restrict(user, "view", sides=(RECEIVING_SIDE,))
 
     def open(self) -> TransferLetterQuerySet:
         return self.filter(open_letter_q())
@@ -101,28 +105,6 @@ def open_letter_q(prefix: str = "") -> models.Q:
     """An issued letter (member in transit) or a received temporary one (activity elsewhere) is open."""
     return models.Q(**{f"{prefix}state": LetterState.ISSUED}) | models.Q(
         **{f"{prefix}state": LetterState.RECEIVED, f"{prefix}kind": TransferKind.TEMPORARY})
-
-
-def _side_q(user: Any, field: str, action: str = "view") -> models.Q:
-    if user is None or getattr(user, "is_superuser", False):
-        return models.Q()
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return models.Q(pk__in=[])
-    from members.models import Member
-
-    prefixes = granted_paths(user, permission_label(Member, action))
-    if not prefixes:
-        return models.Q(pk__in=[])
-    q = models.Q()
-    for prefix in prefixes:
-        q |= prefix_q(field, prefix)
-    return q
-
-
-def letter_scope_q(user: Any, action: str = "view") -> models.Q | None:
-    if user is None or getattr(user, "is_superuser", False):
-        return None
-    return _side_q(user, "from_org__path", action) | _side_q(user, "to_org__path", action)
 
 
 class TransferLetter(AuditedModel):
@@ -145,7 +127,8 @@ class TransferLetter(AuditedModel):
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     lock_version = models.PositiveIntegerField(default=0, editable=False)
 
-    scope_path_field = "from_org__path"
+    scope_path_field = SENDING_SIDE
+    scope_sides = (SENDING_SIDE, RECEIVING_SIDE)
     scope_permission_model = "members.member"
     audit_exclude = {"lock_version"}
     objects = TransferLetterQuerySet.as_manager()
@@ -158,14 +141,12 @@ class TransferLetter(AuditedModel):
             models.Index(fields=["member", "state"], name="letter_member_state_idx"),
             models.Index(fields=["state", "due_on", "id"], name="letter_state_due_idx"),
         ]
+        permissions = [
+            ("transfer_out_of_province", "Can issue transfer letters to another province"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} ({self.issued_on})"
-
-    def ensure_in_scope(self, actor: Any, action: str) -> None:
-        q = letter_scope_q(actor, "change")
-        if q is not None and not TransferLetter._base_manager.filter(q, pk=self.pk).exists():
-            raise OutOfScope()
 
     @property
     def is_open(self) -> bool:

@@ -33,7 +33,15 @@ from lifecycle.choices import (
     LetterState,
     TransferKind,
 )
-from lifecycle.models import AdmissionCase, DevelopmentTarget, Exemption, TransferLetter, _side_q, open_letter_q
+from lifecycle.models import (
+    RECEIVING_SIDE,
+    SENDING_SIDE,
+    AdmissionCase,
+    DevelopmentTarget,
+    Exemption,
+    TransferLetter,
+    open_letter_q,
+)
 from members import services as member_services
 from members.choices import ACTIVE_STATUSES, HistoryEvent, MemberStatus
 from members.models import Member, MemberHistory
@@ -356,14 +364,9 @@ def _open_letter(member: Member) -> TransferLetter | None:
 
 def _locked_letter(actor: Any, letter: TransferLetter | int, side: str) -> TransferLetter:
     pk = letter.pk if isinstance(letter, TransferLetter) else letter
-    qs = TransferLetter.objects.select_for_update(of=("self",)).filter(pk=pk)
-    if side == "from":
-        qs = qs.filter(_side_q(actor, "from_org__path", "change"))
-    elif side == "to":
-        qs = qs.filter(_side_q(actor, "to_org__path", "change"))
-    else:
-        qs = qs.filter(_side_q(actor, "from_org__path", "change") | _side_q(actor, "to_org__path", "change"))
-    found = qs.first()
+    sides = {"from": (SENDING_SIDE,), "to": (RECEIVING_SIDE,)}.get(side)  # "either": all the letter's sides
+    found = TransferLetter.objects.select_for_update(of=("self",)).restrict(actor, "change", sides=sides).filter(
+        pk=pk).first()
     if found is None:
         raise OutOfScope()
     return found

@@ -462,7 +462,7 @@ def clear_seeded_data(using: str = "default") -> None:
     from django.apps import apps
 
     from accounts.models import RoleGrant, User
-    from core.actions import acting
+    from core.actions import SYSTEM, acting
     from members.models import Member, MemberHistory
     from orgs.models import Organization, OrganizationVersion
 
@@ -470,7 +470,7 @@ def clear_seeded_data(using: str = "default") -> None:
     w = BulkWriter(using)
     with transaction.atomic(using=using):
         w.execute(f"DELETE FROM {RoleGrant._meta.db_table}")
-        with acting(None, "orgs.seed_party.replace", check_scope=False):
+        with acting(SYSTEM, "orgs.seed_party.replace", check_scope=False):
             for user in User.objects.using(using).filter(is_superuser=False):
                 user.delete(using=using)
         w.execute(f"UPDATE {User._meta.db_table} SET organization_id = NULL, member_id = NULL")
@@ -629,8 +629,9 @@ def seed_party(scale: float, seed: int, *, using: str = "default", replace: bool
         result.users = create_demo_users(using, password)
     result.seconds_total = time.perf_counter() - t0
     from audit.services import record_event
+    from core.actions import SYSTEM
 
-    record_event(None, "bulk_load", label="seed_party", details={
+    record_event(SYSTEM, "bulk_load", label="seed_party", details={
         "scale": scale, "seed": seed, "organizations": result.organizations, "versions": result.versions,
         "members": result.members, "history": result.history, "seconds": round(result.seconds_total, 1),
     })
@@ -641,7 +642,7 @@ def create_demo_users(using: str, password: str) -> list[str]:
     """The national administrator and four demo accounts, each placed on the organization it is granted on."""
     from accounts.models import Role, User
     from accounts.services import create_user, ensure_default_roles, grant_role
-    from core.actions import acting
+    from core.actions import SYSTEM, acting
     from orgs.models import Organization
 
     ensure_default_roles()
@@ -662,13 +663,13 @@ def create_demo_users(using: str, password: str) -> list[str]:
     for username, org, role_code, superuser in wanted:
         user = User.objects.using(using).filter(username=username).first()
         if user is None:
-            user = create_user(None, username=username, password=password, organization=org, is_superuser=superuser)
+            user = create_user(SYSTEM, username=username, password=password, organization=org, is_superuser=superuser)
         else:
-            with acting(None, "orgs.seed_party.user", check_scope=False):
+            with acting(SYSTEM, "orgs.seed_party.user", check_scope=False):
                 user.organization = org
                 user.set_password(password)
                 user.save()
-        grant_role(None, user=user, role=Role.objects.get(code=role_code), organization=org, decision="seed")
+        grant_role(SYSTEM, user=user, role=Role.objects.get(code=role_code), organization=org, decision="seed")
         made.append(f"{username} ({role_code} of {org.name})")
     return made
 

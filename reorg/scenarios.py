@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from core.actions import SYSTEM
 from orgs.choices import OrgType
 from orgs.models import Organization, OrganizationVersion
 from reorg import services
@@ -41,7 +42,7 @@ def _bloc(central: Organization, name: str, log) -> Organization:
     if org is not None:
         return org
     decision, code = BLOC_DECISIONS[name]
-    services.create_reorganization(None, kind=ReorgKind.ESTABLISH, effective_on=BLOC_SINCE, decision=decision,
+    services.create_reorganization(SYSTEM, kind=ReorgKind.ESTABLISH, effective_on=BLOC_SINCE, decision=decision,
                                    plan={"parent": central.pk, "code": code, "name": name, "org_type": OrgType.LEVEL1})
     log(f"Established {name} as of {BLOC_SINCE}")
     return Organization.objects.get(code=code)
@@ -88,7 +89,7 @@ def run_scenario_242(log=lambda s: None) -> dict[str, Any]:
     else:
         plan = {"sources": [agencies.pk, business.pk],
                 "new": {"parent": central.pk, "code": "CQDTW", "name": NEW_COMMITTEE, "org_type": OrgType.LEVEL1}}
-    r = services.create_reorganization(None, kind=ReorgKind.MERGE, plan=plan, effective_on=EFFECTIVE,
+    r = services.create_reorganization(SYSTEM, kind=ReorgKind.MERGE, plan=plan, effective_on=EFFECTIVE,
                                        decision=DECISION, decision_date=DECISION_DATE,
                                        note="Establishing the Party Committee of Central Party Agencies.")
     applied.append(r.pk)

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import RoleGrant, User
 from core.actions import action
-from core.scope import OutOfScope, path_in_scope
+from core.scope import OutOfScope, path_in_scope, paths_q
 from core.tree import STEP, ancestor_ids, prefix_q
 from members.choices import ACTIVE_STATUSES, HistoryEvent, MemberStatus
 from members.models import Member, MemberHistory
@@ -514,14 +514,6 @@ def _shift_counters(path: str, official: int, probationary: int, *, direct: bool
             direct_probationary=F("direct_probationary") + probationary)
 
 
-def _prefixes_q(field: str, prefixes: list[str]) -> Q:
-    """``field`` starts with one of ``prefixes`` (an OR of index ranges)."""
-    q = Q()
-    for prefix in prefixes:
-        q |= prefix_q(field, prefix)
-    return q
-
-
 ROOTS_PER_STATEMENT = 200  # subtrees rewritten by one UPDATE (an OR of that many index ranges)
 IDS_PER_STATEMENT = 2000  # ids in one ``IN (...)`` list
 
@@ -554,7 +546,7 @@ def _move_group(steps: Steps, roots: list[Organization], old_parent_path: str, n
     delta = (len(new_parent.path) - cut) // STEP
     root_ids = [org.pk for org in roots]
     old_prefixes = [org.path for org in roots]
-    in_subtrees = _prefixes_q("path", old_prefixes)
+    in_subtrees = paths_q("path", old_prefixes)
 
     def repath(field: str) -> Concat:
         return Concat(Value(new_parent.path), Substr(field, cut + 1))
@@ -798,7 +790,7 @@ def _mark_failed(actor: Any, reorg: Reorganization, message: str) -> None:
     Reorganization.objects.filter(pk=reorg.pk).update(state=ReorgState.FAILED, error=message[:2000])
 
 
-def apply_due_reorganizations(actor: Any = None, today: dt.date | None = None) -> dict[str, list[int]]:
+def apply_due_reorganizations(actor: Any, today: dt.date | None = None) -> dict[str, list[int]]:
     """The daily job: apply every scheduled reorganization whose date has come, each in its own transaction."""
     today = today or timezone.localdate()
     done: dict[str, list[int]] = {"applied": [], "failed": []}

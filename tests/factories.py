@@ -1,4 +1,4 @@
-"""Test data built through the real actions (actor None = the system), never by saving models directly."""
+"""Test data built through the real actions (actor SYSTEM), never by saving models directly."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from accounts.models import Role, User
 from accounts.services import create_user, grant_role
+from core.actions import SYSTEM
 from members.models import Member
 from members.services import register_member
 from members.validators import century_gender_digit
@@ -25,14 +26,14 @@ def citizen_id(birth: dt.date, gender: str, province_code: int = 22) -> str:
 def member(org: Organization, name: str, *, gender: str = "M", birth: dt.date = dt.date(1980, 3, 4),
            admitted: dt.date = dt.date(2005, 5, 6), official: dt.date | None = dt.date(2006, 5, 6)) -> Member:
     status = "official" if official else "probationary"
-    return register_member(None, organization=org, status=status, full_name=name, gender=gender, birth_date=birth,
+    return register_member(SYSTEM, organization=org, status=status, full_name=name, gender=gender, birth_date=birth,
                            admission_date=admitted, official_date=official, citizen_id=citizen_id(birth, gender),
                            ethnicity="Kinh", home_town="Quảng Ninh")
 
 
 def user_with_role(username: str, role_code: str, org: Organization) -> User:
-    user = create_user(None, username=username, password=PASSWORD, organization=org)
-    grant_role(None, user=user, role=Role.objects.get(code=role_code), organization=org,
+    user = create_user(SYSTEM, username=username, password=PASSWORD, organization=org)
+    grant_role(SYSTEM, user=user, role=Role.objects.get(code=role_code), organization=org,
                valid_from=dt.date(2020, 1, 1))
     return user
 
@@ -46,11 +47,11 @@ class Province:
 
 
 def province(central: Organization, code: str, name: str, people: list[str]) -> Province:
-    prov = establish_organization(None, parent=central, code=code, name=name, org_type="level1",
+    prov = establish_organization(SYSTEM, parent=central, code=code, name=name, org_type="level1",
                                   effective_on=dt.date(2020, 1, 1), decision=f"{code}-QĐ/TW")
-    grass = establish_organization(None, parent=prov, code=f"{code}.G1", name=f"Đảng bộ xã {name}",
+    grass = establish_organization(SYSTEM, parent=prov, code=f"{code}.G1", name=f"Đảng bộ xã {name}",
                                    org_type="grassroots_committee", effective_on=dt.date(2020, 1, 1))
-    cells = [establish_organization(None, parent=grass, code=f"{code}.G1.C{i}", name=f"Chi bộ thôn {i} {name}",
+    cells = [establish_organization(SYSTEM, parent=grass, code=f"{code}.G1.C{i}", name=f"Chi bộ thôn {i} {name}",
                                     org_type="cell", effective_on=dt.date(2020, 1, 1)) for i in (1, 2)]
     result = Province(prov, grass, cells)
     for i, person in enumerate(people):
@@ -59,7 +60,7 @@ def province(central: Organization, code: str, name: str, people: list[str]) -> 
 
 
 def central() -> Organization:
-    return establish_organization(None, parent=None, code="TW", name="Ban Chấp hành Trung ương Đảng",
+    return establish_organization(SYSTEM, parent=None, code="TW", name="Ban Chấp hành Trung ương Đảng",
                                   org_type="central", effective_on=dt.date(1930, 2, 3))
 
 
@@ -82,7 +83,7 @@ def build_world() -> World:
     top = central()
     a = province(top, "T22", "Quảng Ninh", ["Nguyễn Văn Đức", "Trần Thị Hoa", "Lê Minh An", "Phạm Đức Anh"])
     b = province(top, "T45", "Zetaprovince", ["Zetamember Nguyễn Văn", "Zetamember Trần Thị"])
-    admin = create_user(None, username="root", password=PASSWORD, organization=None, is_superuser=True)
+    admin = create_user(SYSTEM, username="root", password=PASSWORD, organization=None, is_superuser=True)
     return World(
         central=top, a=a, b=b, admin=admin,
         a_secretary=user_with_role("a_secretary", "secretary", a.org),

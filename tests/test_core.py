@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from audit.models import AuditRecord
 from core import tree
-from core.actions import WriteOutsideAction, acting
+from core.actions import SYSTEM, WriteOutsideAction, acting
 from core.lookups import probe_sql, rows_by_unique_key
 from core.models import AuditedModel
 from core.scope import OutOfScope
@@ -77,13 +77,13 @@ def test_subtree_query_uses_paths(world):
 
 def test_establish_refuses_wrong_type_under_parent(world):
     with pytest.raises(ValidationError):
-        establish_organization(None, parent=world.a.cells[0], code="X1", name="Chi bộ con", org_type="cell")
+        establish_organization(SYSTEM, parent=world.a.cells[0], code="X1", name="Chi bộ con", org_type="cell")
     assert not Organization.objects.filter(code="X1").exists()
 
 
 def test_tree_as_of_a_date_shows_old_names(world):
     org = world.a.grassroots
-    update_organization(None, org, expected_version=org.lock_version, name="Đảng bộ phường Mới",
+    update_organization(SYSTEM, org, expected_version=org.lock_version, name="Đảng bộ phường Mới",
                         effective_on=dt.date(2025, 7, 1), decision="1-QĐ/TU")
     old = OrganizationVersion.objects.as_of(dt.date(2024, 1, 1)).get(organization=org)
     new = OrganizationVersion.objects.as_of(dt.date(2025, 7, 1)).get(organization=org)
@@ -109,9 +109,9 @@ def _assert_counters_true():
 def test_counters_follow_register_transfer_and_status(world):
     _assert_counters_true()
     m = world.a.members[0]
-    transfer_member(None, m, to=world.b.cells[0], effective_on=dt.date(2024, 1, 1), decision="12-CV")
+    transfer_member(SYSTEM, m, to=world.b.cells[0], effective_on=dt.date(2024, 1, 1), decision="12-CV")
     _assert_counters_true()
-    change_member_status(None, Member.objects.get(pk=m.pk), status=MemberStatus.DECEASED,
+    change_member_status(SYSTEM, Member.objects.get(pk=m.pk), status=MemberStatus.DECEASED,
                          effective_on=dt.date(2025, 1, 1))
     _assert_counters_true()
     assert Organization.objects.get(pk=world.central.pk).subtree_members == 5
@@ -120,7 +120,7 @@ def test_counters_follow_register_transfer_and_status(world):
 def test_members_as_of_a_date(world):
     m = world.a.members[0]
     cell_a = m.organization
-    transfer_member(None, m, to=world.a.cells[1], effective_on=dt.date(2024, 6, 1))
+    transfer_member(SYSTEM, m, to=world.a.cells[1], effective_on=dt.date(2024, 6, 1))
     before = MemberHistory.objects.as_of(dt.date(2024, 5, 31)).filter(organization=cell_a)
     after = MemberHistory.objects.as_of(dt.date(2024, 6, 1)).filter(organization=cell_a)
     assert m.pk in set(before.values_list("member_id", flat=True))
@@ -133,7 +133,7 @@ def test_members_as_of_a_date(world):
 def test_transfer_back_in_time_before_last_change_is_refused(world):
     m = world.a.members[0]
     with pytest.raises(ValidationError):
-        transfer_member(None, m, to=world.a.cells[1], effective_on=dt.date(1999, 1, 1))
+        transfer_member(SYSTEM, m, to=world.a.cells[1], effective_on=dt.date(1999, 1, 1))
     assert Member.objects.get(pk=m.pk).organization_id == m.organization_id
 
 
@@ -148,7 +148,7 @@ def test_member_search_is_diacritics_insensitive(world):
 
 def test_bad_citizen_id_is_refused_with_field_error(world):
     with pytest.raises(ValidationError) as err:
-        factories.register_member(None, organization=world.a.cells[0], full_name="Võ Văn Bình", gender="M",
+        factories.register_member(SYSTEM, organization=world.a.cells[0], full_name="Võ Văn Bình", gender="M",
                                   birth_date=dt.date(1990, 1, 1), admission_date=dt.date(2015, 1, 1),
                                   official_date=dt.date(2016, 1, 1), citizen_id="022195000001")
     assert "citizen_id" in err.value.message_dict
@@ -194,7 +194,7 @@ def test_revoked_and_expired_grants_give_no_access(world):
     from accounts.services import revoke_role
 
     grant = world.a_viewer.grants.get()
-    revoke_role(None, grant, on=dt.date(2021, 1, 1))
+    revoke_role(SYSTEM, grant, on=dt.date(2021, 1, 1))
     fresh = type(world.a_viewer).objects.get(pk=world.a_viewer.pk)
     assert not Member.objects.restrict(fresh).exists()
 

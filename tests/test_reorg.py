@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from accounts.models import RoleGrant
+from core.actions import SYSTEM
 from core.scope import OutOfScope
 from core.tree import child_path
 from members.models import Member, MemberHistory
@@ -53,7 +54,7 @@ def assert_consistent():
     assert open_rows == {k: n for k, n in real.items() if n}
 
 
-def make(kind, plan, on=D, decision="99-QĐ/TW", actor=None, **kw):
+def make(kind, plan, on=D, decision="99-QĐ/TW", actor=SYSTEM, **kw):
     return services.create_reorganization(actor, kind=kind, plan=plan, effective_on=on, decision=decision,
                                           decision_date=on, today=kw.pop("today", dt.date(2026, 1, 1)), **kw)
 
@@ -64,7 +65,7 @@ def fresh(obj):
 
 def test_merge_two_provinces_into_a_new_one(world):
     total = fresh(world.central).subtree_members
-    preview = services.preview(None, "merge", {"sources": [world.a.org.pk, world.b.org.pk],
+    preview = services.preview(SYSTEM, "merge", {"sources": [world.a.org.pk, world.b.org.pk],
                                                "new": {"parent": world.central.pk, "code": "T99", "name": "Tỉnh mới",
                                                        "org_type": "level1"}},
                                effective_on=D, decision="759-QĐ/TW")
@@ -227,14 +228,14 @@ def test_scheduled_then_applied_by_the_daily_job_or_cancelled(world):
     r = make("merge", {"sources": [c1.pk], "target": c2.pk}, on=dt.date(2030, 1, 1))
     assert r.state == "scheduled" and fresh(c1).is_active
     other = make("change", {"organization": c2.pk, "name": "Chi bộ X"}, on=dt.date(2030, 1, 1))
-    services.cancel_reorganization(None, other)
+    services.cancel_reorganization(SYSTEM, other)
     assert fresh(other).state == "cancelled"
-    assert services.apply_due_reorganizations(None, today=dt.date(2029, 12, 31)) == {"applied": [], "failed": []}
+    assert services.apply_due_reorganizations(SYSTEM, today=dt.date(2029, 12, 31)) == {"applied": [], "failed": []}
     call_command("apply_reorganizations", "--today", "2030-01-01", stdout=mock.MagicMock())
     assert fresh(r).state == "applied" and not fresh(c1).is_active
     assert fresh(c2).name != "Chi bộ X"
     with pytest.raises(ValidationError):
-        services.cancel_reorganization(None, fresh(r))
+        services.cancel_reorganization(SYSTEM, fresh(r))
     assert_consistent()
 
 
@@ -242,7 +243,7 @@ def test_scheduled_that_became_invalid_is_marked_failed(world):
     c1, c2 = world.a.cells
     r = make("merge", {"sources": [c1.pk], "target": c2.pk}, on=dt.date(2030, 1, 1))
     make("dissolve", {"organization": c1.pk, "move_to": c2.pk}, on=dt.date(2029, 1, 1))
-    result = services.apply_due_reorganizations(None, today=dt.date(2030, 1, 2))
+    result = services.apply_due_reorganizations(SYSTEM, today=dt.date(2030, 1, 2))
     assert result["failed"] == [r.pk] and fresh(r).state == "failed" and fresh(r).error
 
 
@@ -402,7 +403,7 @@ def test_tree_and_org_page_show_pending_and_links(world, client):
     client.force_login(world.a_secretary)
     rows = client.get(reverse("orgs:children", args=[world.a.grassroots.pk])).content.decode()
     assert reverse("reorg:detail", args=[r.pk]) in rows  # the scheduled merge is marked on the tree
-    services.apply_reorganization(None, fresh(r), today=dt.date(2030, 1, 1))
+    services.apply_reorganization(SYSTEM, fresh(r), today=dt.date(2030, 1, 1))
     page = client.get(reverse("orgs:detail", args=[c2.pk])).content.decode()
     assert c1.name in page and "99-QĐ/TW" in page  # predecessor with its deciding document
 

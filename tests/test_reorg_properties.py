@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from core.actions import SYSTEM
 from core.tree import child_path
 from members.models import Member
 from orgs.choices import ALLOWED_CHILDREN, MEMBER_HOLDING_TYPES
@@ -41,16 +42,16 @@ def _build_tree():
     central = factories.central()
     people = iter(f"Người {i}" for i in range(100))
     for p in range(2):
-        prov = services.create_reorganization(None, kind="establish", effective_on=dt.date(2020, 1, 1),
+        prov = services.create_reorganization(SYSTEM, kind="establish", effective_on=dt.date(2020, 1, 1),
                                               decision="1-QĐ/TW", plan={"parent": central.pk, "code": f"P{p}",
                                                                          "name": f"Tỉnh {p}", "org_type": "level1"})
         assert prov.state == "applied"
         prov = Organization.objects.get(code=f"P{p}")
         for g in range(2):
-            grass = establish_organization(None, parent=prov, code=f"P{p}G{g}", name=f"Đảng bộ {p}{g}",
+            grass = establish_organization(SYSTEM, parent=prov, code=f"P{p}G{g}", name=f"Đảng bộ {p}{g}",
                                                      org_type="grassroots_committee", effective_on=dt.date(2020, 1, 1))
             for c in range(2):
-                cell = establish_organization(None, parent=grass, code=f"P{p}G{g}C{c}", name=f"Chi {c}",
+                cell = establish_organization(SYSTEM, parent=grass, code=f"P{p}G{g}C{c}", name=f"Chi {c}",
                                                         org_type="cell", effective_on=dt.date(2020, 1, 1))
                 for k in range(3):
                     factories.member(cell, next(people), official=None if k == 2 else dt.date(2006, 5, 6))
@@ -110,7 +111,7 @@ def _attempt(kind: str, a: int, b: int, on: dt.date) -> None:
         if b % 2 and holding:
             plan["org_type"] = "grassroots_cell" if org.org_type == "cell" else "cell"
     try:
-        services.create_reorganization(None, kind=kind, plan=plan, effective_on=on, decision=f"{code}-QĐ",
+        services.create_reorganization(SYSTEM, kind=kind, plan=plan, effective_on=on, decision=f"{code}-QĐ",
                                        today=dt.date(2030, 1, 1))
     except ValidationError:
         pass  # refused operations must leave nothing behind (checked by the invariants below)
@@ -163,7 +164,7 @@ def test_unaffected_subtree_keeps_its_count():
     p0, p1 = Organization.objects.get(code="P0"), Organization.objects.get(code="P1")
     before = p1.subtree_members
     g = Organization.objects.get(code="P0G0")
-    services.create_reorganization(None, kind="split", effective_on=START, decision="2-QĐ", plan={
+    services.create_reorganization(SYSTEM, kind="split", effective_on=START, decision="2-QĐ", plan={
         "source": g.pk, "rule": "rest_to_first", "parts": [
             {"new": {"code": "X1", "name": "X1", "org_type": "grassroots_committee"}},
             {"new": {"code": "X2", "name": "X2", "org_type": "grassroots_committee"}}]})

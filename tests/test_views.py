@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import Role
 from accounts.services import create_user, ensure_default_roles, grant_role
 from audit.models import AuditRecord
+from core.actions import SYSTEM
 from members.models import Member, MemberHistory
 from members.services import register_member
 from orgs.models import Organization, OrganizationVersion
@@ -37,24 +38,24 @@ def _member(org, name, gender, birth, admission, serial, status="official", prov
                 citizen_id=_cid(province, birth, gender, serial))
     if status == "official":
         data["official_date"] = admission + dt.timedelta(days=366)
-    return register_member(None, organization=org, status=status, **data)
+    return register_member(SYSTEM, organization=org, status=status, **data)
 
 
 @pytest.fixture
 def tree():
-    central = establish_organization(None, parent=None, code="TW", name="Ban Chấp hành Trung ương",
+    central = establish_organization(SYSTEM, parent=None, code="TW", name="Ban Chấp hành Trung ương",
                                      org_type="central", effective_on=dt.date(2000, 1, 1))
-    prov_a = establish_organization(None, parent=central, code="HN", name="Đảng bộ Thành phố Hà Nội",
+    prov_a = establish_organization(SYSTEM, parent=central, code="HN", name="Đảng bộ Thành phố Hà Nội",
                                     org_type="level1", effective_on=dt.date(2000, 1, 1), decision="1-QD/TW")
-    prov_b = establish_organization(None, parent=central, code="HCM", name="Đảng bộ Thành phố Hồ Chí Minh",
+    prov_b = establish_organization(SYSTEM, parent=central, code="HCM", name="Đảng bộ Thành phố Hồ Chí Minh",
                                     org_type="level1", effective_on=dt.date(2000, 1, 1))
-    grass_a = establish_organization(None, parent=prov_a, code="HN-01", name="Đảng bộ Phường Ba Đình",
+    grass_a = establish_organization(SYSTEM, parent=prov_a, code="HN-01", name="Đảng bộ Phường Ba Đình",
                                      org_type="grassroots_committee", effective_on=dt.date(2000, 1, 1))
-    cell_a = establish_organization(None, parent=grass_a, code="HN-01-1", name="Chi bộ Khu phố 1",
+    cell_a = establish_organization(SYSTEM, parent=grass_a, code="HN-01-1", name="Chi bộ Khu phố 1",
                                     org_type="cell", effective_on=dt.date(2000, 1, 1))
-    grass_b = establish_organization(None, parent=prov_b, code="HCM-01", name="Đảng bộ Phường Bến Nghé",
+    grass_b = establish_organization(SYSTEM, parent=prov_b, code="HCM-01", name="Đảng bộ Phường Bến Nghé",
                                      org_type="grassroots_committee", effective_on=dt.date(2000, 1, 1))
-    cell_b = establish_organization(None, parent=grass_b, code="HCM-01-1", name="Chi bộ Khu phố 5",
+    cell_b = establish_organization(SYSTEM, parent=grass_b, code="HCM-01-1", name="Chi bộ Khu phố 5",
                                     org_type="cell", effective_on=dt.date(2000, 1, 1))
     duc = _member(cell_a, "Nguyễn Văn Đức", "M", dt.date(1980, 5, 1), dt.date(2005, 3, 1), 1)
     lan = _member(cell_a, "Trần Thị Lan", "F", dt.date(1990, 7, 9), dt.date(2015, 6, 2), 2)
@@ -67,9 +68,9 @@ def tree():
 
 def _user(username, org, role_code):
     ensure_default_roles()  # normally done after migrate; a flushed test database may lack them
-    user = create_user(None, username=username, password="S3cure-pass-2025", organization=org,
+    user = create_user(SYSTEM, username=username, password="S3cure-pass-2025", organization=org,
                        first_name="Test", last_name=username)
-    grant_role(None, user=user, role=Role.objects.get(code=role_code), organization=org,
+    grant_role(SYSTEM, user=user, role=Role.objects.get(code=role_code), organization=org,
                valid_from=dt.date(2020, 1, 1))
     return user
 
@@ -423,7 +424,7 @@ def test_password_change_goes_through_service(client_a, officer):
 
 
 def test_superuser_changes_own_language_and_password(client, tree):
-    admin = create_user(None, username="root", password="S3cure-pass-2025", organization=None, is_superuser=True)
+    admin = create_user(SYSTEM, username="root", password="S3cure-pass-2025", organization=None, is_superuser=True)
     client.force_login(admin)
     client.post(reverse("accounts:language"), {"language": "ar", "next": "/"})
     admin.refresh_from_db()

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from core.actions import SYSTEM
 from reorg.services import apply_due_reorganizations
 
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
                             help="Apply as if today were this date (YYYY-MM-DD).")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        result = apply_due_reorganizations(None, today=opts["today"])
+        result = apply_due_reorganizations(SYSTEM, today=opts["today"])
         self.stdout.write(f"Applied {len(result['applied'])}: {result['applied']}")
         if result["failed"]:
             self.stderr.write(f"Failed {len(result['failed'])} (see their error): {result['failed']}")

@@ -13,18 +13,33 @@ class RoleCode(models.TextChoices):
 
 _VIEW = ["orgs.view_organization", "members.view_member"]
 _EDIT_MEMBERS = ["members.add_member", "members.change_member", "members.export_member"]
+_CORRECT = ["members.correct_member"]  # correcting personal data, apart from recording status changes
 _EDIT_ORGS = ["orgs.add_organization", "orgs.change_organization"]
+# Decisions of a committee: they count only on the organizations BELOW the one the role is granted on
+# (a committee over its cells), or on the whole province for letters to another province.
+_DECIDE = ["orgs.rename_organization", "lifecycle.decide_admissioncase", "lifecycle.transfer_out_of_province"]
 _GRANTS = ["accounts.view_user", "accounts.add_user", "accounts.change_user", "accounts.view_rolegrant",
            "accounts.add_rolegrant", "accounts.change_rolegrant", "accounts.delete_rolegrant"]
 _AUDIT = ["audit.view_auditrecord"]
 
 # Default permissions of each role; administrators change them in the admin (Role.permissions).
+# Existing installations receive the permissions added here through a data migration (accounts 0002).
 DEFAULT_ROLE_PERMISSIONS = {
-    RoleCode.SECRETARY: _VIEW + _EDIT_MEMBERS + _EDIT_ORGS + _GRANTS + _AUDIT,
-    RoleCode.DEPUTY_SECRETARY: _VIEW + _EDIT_MEMBERS + _EDIT_ORGS + _GRANTS + _AUDIT,
-    RoleCode.ORGANIZATION_OFFICER: _VIEW + _EDIT_MEMBERS + _EDIT_ORGS + ["accounts.view_user",
-                                                                         "accounts.view_rolegrant"] + _AUDIT,
+    RoleCode.SECRETARY: _VIEW + _EDIT_MEMBERS + _CORRECT + _EDIT_ORGS + _DECIDE + _GRANTS + _AUDIT,
+    RoleCode.DEPUTY_SECRETARY: _VIEW + _EDIT_MEMBERS + _CORRECT + _EDIT_ORGS + _DECIDE + _GRANTS + _AUDIT,
+    RoleCode.ORGANIZATION_OFFICER: _VIEW + _EDIT_MEMBERS + _CORRECT + _EDIT_ORGS + _DECIDE
+    + ["accounts.view_user", "accounts.view_rolegrant"] + _AUDIT,
     RoleCode.INSPECTION_OFFICER: _VIEW + ["members.export_member"] + _AUDIT,
-    RoleCode.OFFICE_CLERK: _VIEW + _EDIT_MEMBERS,
+    RoleCode.OFFICE_CLERK: _VIEW + _EDIT_MEMBERS + _CORRECT,
     RoleCode.VIEWER: _VIEW,
+}
+
+# Permissions that split a right roles held before (``members.change_member`` let a role correct personal data
+# and record committee decisions): a role that is not one of the defaults above receives the new ones it
+# already exercised through the old one, so upgrading takes no right away from a custom role.
+SPLIT_FROM = {
+    "members.correct_member": "members.change_member",
+    "lifecycle.decide_admissioncase": "members.change_member",
+    "lifecycle.transfer_out_of_province": "members.change_member",
+    "orgs.rename_organization": "orgs.change_organization",
 }

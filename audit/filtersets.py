@@ -14,7 +14,7 @@ class AuditRecordFilterSet(PartyFilterSet):
     event = django_filters.ChoiceFilter(choices=AuditRecord.Event.choices, label=_("Event"))
     since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("From"))
     until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("To"))
-    organization = ScopedOrganizationFilter(path_field="org_path")
+    organization = ScopedOrganizationFilter(path_field=AuditRecord.scope_sides)
 
     class Meta:
         model = AuditRecord

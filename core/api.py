@@ -9,7 +9,7 @@ from rest_framework.fields import CharField
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.scope import OutOfScope
+from core.scope import NotPermitted, OutOfScope
 
 
 class Conflict(exceptions.APIException):
@@ -18,12 +18,14 @@ class Conflict(exceptions.APIException):
 
 
 def exception_handler(exc, context):
-    """Domain errors become 400/404/409 with messages in the caller's language, never a 500."""
+    """Domain errors become 400/403/404/409 with messages in the caller's language, never a 500."""
     from core.services import EditConflict
 
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, NotPermitted):
+        exc = exceptions.PermissionDenied(str(exc))
     elif isinstance(exc, OutOfScope):
         exc = exceptions.ValidationError({"non_field_errors": [str(exc)]})
     elif isinstance(exc, EditConflict):

@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.tree import prefix_q
+from core.scope import paths_q
 
 
 class ScopedOrganizationFilter(django_filters.NumberFilter):
@@ -15,8 +15,9 @@ class ScopedOrganizationFilter(django_filters.NumberFilter):
     A plain id field rather than a select: a select of 330,000 organizations is not a form field.
     """
 
-    def __init__(self, *args, path_field: str = "organization__path", **kwargs):
-        self.path_field = path_field
+    def __init__(self, *args, path_field: str | tuple[str, ...] = "organization__path", **kwargs):
+        # Several fields for an object of several organizations: a row matches on any of its sides.
+        self.path_fields = (path_field,) if isinstance(path_field, str) else tuple(path_field)
         kwargs.setdefault("label", _("Organization (with everything under it)"))
         kwargs.setdefault("widget", forms.HiddenInput)
         super().__init__(*args, **kwargs)
@@ -35,7 +36,10 @@ class ScopedOrganizationFilter(django_filters.NumberFilter):
         if org is None:
             return qs.none()
         self.parent.selected_organization = org
-        return qs.filter(prefix_q(self.path_field, org.path))
+        q = paths_q(self.path_fields[0], [org.path])
+        for field in self.path_fields[1:]:
+            q |= paths_q(field, [org.path])
+        return qs.filter(q)
 
 
 class PartyFilterSet(django_filters.FilterSet):

@@ -33,6 +33,13 @@ def depth_of(path: str) -> int:
     return len(path) // STEP
 
 
+def province_path(path: str | None) -> str | None:
+    """The path of the province (the party committee directly under the Centre) that ``path`` lies in."""
+    if not path:
+        return None
+    return path[: 2 * STEP]
+
+
 def prefix_q(field: str, prefix: str):
     """``field`` starts with ``prefix``, in the form each database can answer from a btree index.
 

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.scope import OutOfScope, path_in_scope
+from core.scope import NotPermitted, OutOfScope, may, may_decide_over, path_in_scope
 from core.text import clean_person_name
-from core.tree import STEP, prefix_q
+from core.tree import STEP, prefix_q, province_path
 from core.views import add_months
 from lifecycle.choices import (
     LEAVING_STATUS,
@@ -119,6 +119,13 @@ def _check_cell(actor: Any, org: Organization, perm: str = "add", field: str = "
         raise ValidationError({field: _("Members belong to a party cell or a grassroots party cell.")})
 
 
+def _check_committee(actor: Any, org_path: str) -> None:
+    """The committee above the cell decides an admission, a recognition or a striking off, not the cell."""
+    if not may_decide_over(actor, AdmissionCase, "decide", org_path):
+        raise NotPermitted(_("This decision is the committee's: your role does not allow you to record it for "
+                             "this party cell."))
+
+
 # --- Admission ------------------------------------------------------------------------------------------
 
 
@@ -205,6 +212,7 @@ def record_committee_decision(actor: Any, case: AdmissionCase | int, *, number: 
     _check_version(case, expected_version)
     if case.state != CaseState.CELL_RESOLVED:
         raise ValidationError(_("This step has already been recorded or the case is closed."))
+    _check_committee(actor, case.cell.path)
     number = _require_text(number, "number")
     _check_date(on, "on", not_before=case.cell_resolution_date, before_label=_("the cell resolution"))
     if _age_on(case.birth_date, on) < rule("MIN_ADMISSION_AGE"):
@@ -294,6 +302,7 @@ def recognize_official(actor: Any, member: Member | int, *, vote_no: str, vote_d
     member = _locked_member(actor, member)
     if member.status != MemberStatus.PROBATIONARY:
         raise ValidationError(_("Only a probationary member can be recognized as official."))
+    _check_committee(actor, member.organization.path)
     vote_no = _require_text(vote_no, "vote_no")
     decision_no = _require_text(decision_no, "decision_no")
     end = probation_end(member)
@@ -318,6 +327,7 @@ def strike_off(actor: Any, member: Member | int, *, decision_no: str, on: dt.dat
     member = _locked_member(actor, member)
     if member.status != MemberStatus.PROBATIONARY:
         raise ValidationError(_("Only a probationary member can be struck from the list at the end of probation."))
+    _check_committee(actor, member.organization.path)
     decision_no = _require_text(decision_no, "decision_no")
     if vote_date is not None:
         _check_date(vote_date, "vote_date", not_before=member.admission_date, before_label=_("the admission"))
@@ -372,6 +382,18 @@ def _locked_letter(actor: Any, letter: TransferLetter | int, side: str) -> Trans
     return found
 
 
+def may_send_out_of_province(actor: Any, from_path: str) -> bool:
+    """A letter to another province is the province's: the right must cover the whole sending province."""
+    return may(actor, TransferLetter, "transfer_out_of_province", province_path(from_path))
+
+
+def _check_out_of_province(actor: Any, from_path: str, to_path: str | None) -> None:
+    if to_path and province_path(to_path) != province_path(from_path) and not may_send_out_of_province(
+            actor, from_path):
+        raise NotPermitted(_("A transfer letter to another province is issued by the province's committee; your "
+                             "role does not allow it here."))
+
+
 @action
 def issue_transfer_letter(actor: Any, member: Member | int, *, to_org: Organization, number: str,
                           issued_on: dt.date, kind: str = TransferKind.OFFICIAL,
@@ -395,6 +417,7 @@ def issue_transfer_letter(actor: Any, member: Member | int, *, to_org: Organizat
         raise ValidationError({"to_org": _("This organization has been dissolved.")})
     if to_org.org_type not in MEMBER_HOLDING_TYPES:
         raise ValidationError({"to_org": _("Members belong to a party cell or a grassroots party cell.")})
+    _check_out_of_province(actor, member.organization.path, to_org.path)
     number = _require_text(number, "number")
     _check_date(issued_on, "issued_on", not_before=member.status_since or member.admission_date,
                 before_label=_("the member's last change"))

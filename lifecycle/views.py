@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.object_views import ObjectActionView, ObjectListView, run_service
-from core.scope import can, get_scoped_or_404, may
+from core.scope import can, get_scoped_or_404, may, may_decide_over
 from core.views import keyset_list, scope_root
 from lifecycle import badges, services
 from lifecycle.choices import CaseState, LetterState, TransferKind
@@ -157,14 +157,19 @@ class AdmissionDetailView(LoginRequiredMixin, View):
 
     def _context(self, request, case, forms=None):
         can_change = may(request.user, Member, "change", case.cell.path)
+        # The committee's decisions are shown only to those who may record them (the committee above the cell).
+        can_decide = may_decide_over(request.user, AdmissionCase, "decide", case.cell.path)
         forms = forms or {}
         step = case.next_step
+        if step == "committee_decision" and not can_decide and step not in forms:
+            step = None  # (a refused attempt keeps its form, with the refusal on it)
         if step in STEP_FORMS and step not in forms:
             forms[step] = STEP_FORMS[step](prefix=step)
         if case.state in (CaseState.APPLIED, CaseState.CELL_RESOLVED, CaseState.COMMITTEE_DECIDED) \
                 and "withdraw" not in forms:
             forms["withdraw"] = WithdrawForm(prefix="withdraw")
-        return {"case": case, "can_change": can_change, "step": step, "step_form": forms.get(step),
+        return {"case": case, "can_change": can_change, "can_decide": can_decide, "step": step,
+                "step_form": forms.get(step),
                 "withdraw_form": forms.get("withdraw"), "tab": "admissions",
                 "probation_end": services.probation_end(case.member) if case.member_id and
                 case.state == CaseState.PROBATION else None}
@@ -234,6 +239,7 @@ class MemberLifecycleView(LoginRequiredMixin, View):
         return {
             "member": member,
             "can_change": may(user, Member, "change", member.organization.path),
+            "can_decide": may_decide_over(user, AdmissionCase, "decide", member.organization.path),
             "letters": list(TransferLetter.objects.filter(member=member).restrict(user, "view")
                             .select_related("from_org", "to_org").order_by("-issued_on", "-id")[:20]),
             "exemptions": list(Exemption.objects.filter(member=member).order_by("-valid_from")[:20]),

@@ -100,7 +100,10 @@ class Member(PersonRecord, AuditedModel):
             models.Index(fields=["admission_date", "id"], name="member_adm_order_idx"),
             models.Index(fields=["organization", "status"], name="member_org_status_idx"),
         ]
-        permissions = [("export_member", "Can export members")]
+        permissions = [
+            ("export_member", "Can export members"),
+            ("correct_member", "Can correct members' personal data"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

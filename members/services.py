@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.scope import OutOfScope, path_in_scope
+from core.scope import NotPermitted, OutOfScope, may_on, path_in_scope
 from core.services import check_version
 from core.text import clean_person_name
 from core.tree import ancestor_ids
@@ -165,6 +165,8 @@ def register_member(actor: Any, *, organization: Organization, status: str = Mem
 def update_member(actor: Any, member: Member, *, expected_version: int | None, **changes: Any) -> Member:
     """Correct a member's personal record; a concurrent edit by someone else is refused, not overwritten."""
     member = Member.objects.select_for_update(of=("self",)).restrict(actor, "change").get(pk=member.pk)
+    if not may_on(actor, member, "correct"):
+        raise NotPermitted(_("Your role does not allow correcting members' personal data here."))
     check_version(member, expected_version)
     unknown = set(changes) - set(PERSONAL_FIELDS)
     if unknown:

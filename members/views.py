@@ -107,12 +107,13 @@ class MemberDetailView(ObjectDetailView):
             "history": history,
             "audit": audit,
             "show_audit": show_audit,
-            "can_change": may(user, Member, "change", member.organization.path),
+            "can_change": may(user, Member, "correct", member.organization.path),
         }
 
 
 def _require_change(user, member) -> None:
-    if not may(user, Member, "change", member.organization.path):
+    """The edit page corrects personal data: its own right, apart from recording status changes."""
+    if not may(user, Member, "correct", member.organization.path):
         raise PermissionDenied(_("You may see this member's record but not change it."))
 
 

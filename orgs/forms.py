@@ -32,6 +32,15 @@ class OrganizationEditForm(DecisionFields):
     field_order = ["name", "code", "org_type", "term", "establishing_decision", "establishing_decision_date",
                    "effective_on", "decision", "decision_date"]
     change_fields = ("name", "code", "org_type", "term", "establishing_decision", "establishing_decision_date")
+    decided_fields = ("name", "code", "org_type")
+
+    def __init__(self, *args, can_rename: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_rename:
+            # Changed by a decision of the committee above: shown, not editable (the service refuses it anyway).
+            for name in self.decided_fields:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Changed by a decision of the committee above.")
 
 
 class OrganizationCreateForm(DecisionFields):

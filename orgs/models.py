@@ -55,6 +55,9 @@ class Organization(AuditedModel):
         verbose_name_plural = _("party organizations")
         ordering = ["path"]
         indexes = [models.Index(fields=["parent", "name_key"], name="org_parent_name_idx")]
+        permissions = [
+            ("rename_organization", "Can rename, re-code or re-type an organization by decision"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -10,12 +10,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.scope import OutOfScope, path_in_scope
+from core.scope import NotPermitted, OutOfScope, may_decide_over, path_in_scope
 from core.services import check_version
 from orgs.choices import ALLOWED_CHILDREN, OrgType
 from orgs.models import Organization, OrganizationVersion
 
 VERSIONED_FIELDS = ("code", "name", "org_type", "parent_id", "path")
+DECIDED_FIELDS = ("name", "code", "org_type")  # changed only by a decision of the body above
+
+
+def may_rename(actor: Any, org: Organization) -> bool:
+    """Renaming, re-coding or re-typing is decided by the committee above: a cell does not rename itself."""
+    return may_decide_over(actor, Organization, "rename", org.path)
+
+
+def check_rename(actor: Any, org: Organization) -> None:
+    if not may_rename(actor, org):
+        raise NotPermitted(_("The name, code and type of an organization are changed by a decision of the "
+                             "committee above it; your role does not allow it here."))
 
 
 def _open_version(org: Organization, on: dt.date, decision: str, decision_date: dt.date | None, reason: str):
@@ -76,6 +88,11 @@ def update_organization(actor: Any, org: Organization, *, expected_version: int 
     """Rename, re-code or change the type/term of an organization; a dated history row records the change."""
     org = Organization.objects.select_for_update().restrict(actor, "change").get(pk=org.pk)
     check_version(org, expected_version)
+    if any(f in changes and changes[f] != getattr(org, f) for f in DECIDED_FIELDS):
+        check_rename(actor, org)
+        if not (decision or "").strip():
+            raise ValidationError({"decision": _("A change of name, code or type is made by decision: enter the "
+                                                 "deciding document.")})
     allowed = {"name", "code", "org_type", "term", "establishing_decision", "establishing_decision_date"}
     unknown = set(changes) - allowed
     if unknown:

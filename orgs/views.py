@@ -144,13 +144,14 @@ class OrganizationEditView(LoginRequiredMixin, View):
     def get(self, request, pk):
         org = get_scoped_or_404(Organization.objects, request.user, "view", pk=pk)
         _require(request.user, "change", org)
-        form = OrganizationEditForm(initial=self._initial(org))
+        form = OrganizationEditForm(initial=self._initial(org), can_rename=services.may_rename(request.user, org))
         return render(request, self.template_name, {"org": org, "form": form, "mode": "edit"})
 
     def post(self, request, pk):
         org = get_scoped_or_404(Organization.objects, request.user, "view", pk=pk)
         _require(request.user, "change", org)
-        form = OrganizationEditForm(request.POST)
+        form = OrganizationEditForm(request.POST, initial=self._initial(org),
+                                    can_rename=services.may_rename(request.user, org))
         conflict = None
         if form.is_valid():
             data = form.cleaned_data

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import RoleGrant, User
 from core.actions import action
-from core.scope import OutOfScope, path_in_scope, paths_q
+from core.scope import NotPermitted, OutOfScope, may_decide_over, path_in_scope, paths_q
 from core.tree import STEP, ancestor_ids, prefix_q
 from members.choices import ACTIVE_STATUSES, HistoryEvent, MemberStatus
 from members.models import Member, MemberHistory
@@ -314,6 +314,9 @@ def resolve(actor: Any, kind: str, plan: dict, *, effective_on: dt.date, decisio
             steps.add("dissolve", org)
     elif kind == ReorgKind.CHANGE:
         org = _org(actor, plan.get("organization"), "change", "organization")
+        if not may_decide_over(actor, Organization, "rename", org.path):
+            raise NotPermitted(_("The name, code and type of an organization are changed by a decision of the "
+                                 "committee above it; your role does not allow it here."))
         changes = {k: str(plan[k]).strip() for k in ("name", "code", "org_type") if plan.get(k)}
         changes = {k: v for k, v in changes.items() if v != getattr(org, k)}
         if not changes:

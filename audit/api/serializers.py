@@ -11,10 +11,12 @@ from core.api import ChoiceDisplayField
 class AuditRecordSerializer(serializers.ModelSerializer):
     event_display = ChoiceDisplayField(source="event", choices=AuditRecord.Event.choices)
     object_type = serializers.SerializerMethodField()
+    by_system = serializers.BooleanField(read_only=True, help_text="Written by the system (commands, scheduled "
+                                         "work, seeding, migrations), not by a user.")
 
     class Meta:
         model = AuditRecord
-        fields = ["id", "at", "actor", "actor_label", "ip", "user_agent", "request_id", "action", "event",
+        fields = ["id", "at", "actor", "actor_label", "by_system", "ip", "user_agent", "request_id", "action", "event",
                   "event_display", "object_type", "object_id", "object_repr", "changes"]
         read_only_fields = fields
 

@@ -186,7 +186,8 @@ class ScopedActionViewSet(ScopedGenericViewSet):
     ``run_action`` looks the object up (writes need "change": 403 if never allowed, 404 outside scope), validates
     the request body with the action's serializer, passes ``lock_version`` as ``expected_version`` and the other
     fields as keyword arguments to ``service_func(user, obj, ...)``, and maps the service's refusals:
-    ``ValidationError`` -> 400 with field messages, ``EditConflict`` -> 409, ``OutOfScope`` -> 400 with its message.
+    ``ValidationError`` -> 400 with field messages, ``EditConflict`` -> 409, ``NotPermitted`` -> 403,
+    ``OutOfScope`` -> 400 with its message.
     An object outside the caller's scope is already a 404 at the lookup; ``OutOfScope`` raised by the service
     concerns an object the caller does see (a letter's sender confirming its receipt, a change that would move
     the object out of their subtree), so it is a refusal with a reason, not "no such object".
@@ -199,10 +200,11 @@ class ScopedActionViewSet(ScopedGenericViewSet):
     def run_action(self, request, service_func: Any, serializer_class: type[serializers.Serializer] | None = None,
                    *, respond: Any = None, status_code: int = 200, **extra: Any) -> Any:
         from django.core.exceptions import ValidationError as DjangoValidationError
+        from rest_framework.exceptions import PermissionDenied
         from rest_framework.exceptions import ValidationError as DRFValidationError
 
         from core.api import Conflict
-        from core.scope import OutOfScope
+        from core.scope import NotPermitted, OutOfScope
         from core.services import EditConflict
 
         obj = self.get_object()
@@ -218,6 +220,8 @@ class ScopedActionViewSet(ScopedGenericViewSet):
                                      else {"non_field_errors": exc.messages}) from exc
         except EditConflict as exc:
             raise Conflict(str(exc)) from exc
+        except NotPermitted as exc:  # the object is theirs to see; this event needs a right they lack there
+            raise PermissionDenied(str(exc)) from exc
         except OutOfScope as exc:
             raise DRFValidationError({"non_field_errors": [str(exc)]}) from exc
         if respond is not None:

@@ -1,7 +1,7 @@
 """Partywork settings. Everything that differs between installations comes from the environment.
 
-Rule numbers of the party's regulations live in ``PARTYWORK_RULES`` so that a new decision is a
-configuration change, not a code change.
+The party's rule numbers are not settings: they are dated data with the regulation that set them
+(``core/rules.py``), so a new decision is a new version from a date, recorded and audited.
 """
 
 import os
@@ -236,37 +236,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# --- The party's rule numbers (DOMAIN.md). Each can be overridden by PARTYWORK_RULE_<NAME>.
-PARTYWORK_RULES_DEFAULTS = {
-    "MIN_ADMISSION_AGE": 18,
-    "PROBATION_MONTHS": 12,
-    "CELL_MIN_MEMBERS": 3,
-    "CELL_MAX_MEMBERS": 29,
-    "GRASSROOTS_COMMITTEE_MIN_MEMBERS": 30,
-    "ADMISSION_TARGET_PERCENT": 3,
-    "YOUNG_MEMBER_MAX_AGE": 30,
-    "BADGE_YEARS": [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90],
-    "TERM_YEARS": 5,
-    "CITIZEN_ID_STRICT": True,
-    "TRANSFER_DUE_DAYS": 30,
-    "BADGE_EARLY_MONTHS": 12,
-    "STUDENT_OCCUPATIONS": ["Sinh viên", "Học sinh"],
-}
-
-
-def _rule(name: str, default):
-    raw = os.environ.get(f"PARTYWORK_RULE_{name}")
-    if raw is None:
-        return default
-    if isinstance(default, bool):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if isinstance(default, list):
-        items = [x.strip() for x in raw.split(",") if x.strip()]
-        return [int(x) for x in items] if all(isinstance(d, int) for d in default) else items
-    return type(default)(raw)
-
-
-PARTYWORK_RULES = {name: _rule(name, default) for name, default in PARTYWORK_RULES_DEFAULTS.items()}
+# --- The party's rule numbers are dated data (core/rules.py, the ``RuleVersion`` table), not settings: each app
+# declares its rules in its ``rules.py``, ``migrate`` writes the shipped versions, administrators add later ones at
+# /rules/. Each process keeps them in memory and checks this often (seconds) whether another process changed them.
+PARTYWORK_RULES_RECHECK_SECONDS = float(os.environ.get("PARTYWORK_RULES_RECHECK_SECONDS", "5"))
 LIST_PAGE_SIZE = 50
 # Background jobs: inline threads in development; production runs `manage.py run_jobs` as a service.
 JOBS_INLINE = _env_bool("JOBS_RUN_INLINE", True)

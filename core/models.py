@@ -236,3 +236,7 @@ class DatedRecord(models.Model):
         return models.Q(**{f"{prefix}valid_from__lte": on}) & (
             models.Q(**{f"{prefix}valid_to__isnull": True}) | models.Q(**{f"{prefix}valid_to__gt": on})
         )
+
+
+# The rule versions live in their own module; imported here so that Django finds the model in ``core``.
+from core.rule_models import RuleVersion  # noqa: E402,F401

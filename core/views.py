@@ -133,15 +133,17 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context["root"] = root
         if root is None:
             return context
-        rules = settings.PARTYWORK_RULES
+        from core.rules import rule
+
         today = timezone.localdate()
+        probation_months = rule("PROBATION_MONTHS", today)
         from lifecycle.services import target_summary
 
         members = Member.objects.restrict(user, "view").within_path(root.path)
         total = root.subtree_official + root.subtree_probationary
         # Targets and actual admissions come from the lifecycle app: one definition of "the target".
         summary = target_summary(root, today.year)
-        due_date = add_months(today, -rules["PROBATION_MONTHS"])
+        due_date = add_months(today, -probation_months)
         due = members.filter(status=MemberStatus.PROBATIONARY, admission_date__lte=due_date)
         due_first = list(due.select_related("organization").order_by("admission_date", "id")[:10])
         due_count = len(due_first) if len(due_first) < 10 else due.count()
@@ -157,7 +159,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "probationary": root.subtree_probationary,
             "target_summary": summary,
             "year": today.year,
-            "probation_months": rules["PROBATION_MONTHS"],
+            "probation_months": probation_months,
             "due_first": due_first,
             "due_count": due_count,
             "due_date": due_date,

@@ -17,9 +17,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from core.rules import rule
 from core.tree import prefix_q
 from core.views import add_months
-from lifecycle.services import rule
 from members.choices import MemberStatus
 from members.models import Member
 
@@ -31,8 +31,13 @@ def shift_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def badge_years() -> list[int]:
-    return sorted(int(y) for y in rule("BADGE_YEARS"))
+def badge_years(on: dt.date | None = None) -> list[int]:
+    """The badge years of the rule in force on ``on`` (a list's date is the end of its period)."""
+    return sorted(int(y) for y in rule("BADGE_YEARS", on))
+
+
+def early_months(on: dt.date | None = None) -> int:
+    return int(rule("BADGE_EARLY_MONTHS", on))
 
 
 @dataclass
@@ -61,7 +66,7 @@ def badge_groups(user: Any, start: dt.date, end: dt.date, *, organization=None,
                  only: list[int] | None = None) -> list[BadgeGroup]:
     """One queryset per badge year: official members in scope reaching that party age in [start, end]."""
     base = _base(user, organization)
-    chosen = [y for y in badge_years() if not only or y in only]
+    chosen = [y for y in badge_years(end) if not only or y in only]
     return [BadgeGroup(y, base.filter(badge_range_q(y, start, end)).order_by("admission_date", "id"))
             for y in chosen]
 
@@ -69,8 +74,8 @@ def badge_groups(user: Any, start: dt.date, end: dt.date, *, organization=None,
 def early_groups(user: Any, end: dt.date, *, organization=None, only: list[int] | None = None) -> list[BadgeGroup]:
     """Candidates for an early award: members reaching a badge within BADGE_EARLY_MONTHS after ``end``."""
     base = _base(user, organization)
-    window_end = add_months(end, int(rule("BADGE_EARLY_MONTHS")))
-    chosen = [y for y in badge_years() if not only or y in only]
+    window_end = add_months(end, early_months(end))
+    chosen = [y for y in badge_years(end) if not only or y in only]
     return [BadgeGroup(y, base.filter(badge_range_q(y, end + dt.timedelta(days=1), window_end))
                        .order_by("admission_date", "id"), early=True) for y in chosen]
 
@@ -81,9 +86,9 @@ def badge_queryset(user: Any, start: dt.date, end: dt.date, *, organization=None
 
     ``action`` is the right the rows are restricted by: "view" for the page and the API, "export" for the file.
     """
-    chosen = [y for y in badge_years() if not only or y in only]
+    chosen = [y for y in badge_years(end) if not only or y in only]
     if early:
-        window_end = add_months(end, int(rule("BADGE_EARLY_MONTHS")))
+        window_end = add_months(end, early_months(end))
         start, end = end + dt.timedelta(days=1), window_end
     q = Q(pk__in=[])
     for y in chosen:
@@ -94,7 +99,7 @@ def badge_queryset(user: Any, start: dt.date, end: dt.date, *, organization=None
 def badge_reached(member: Member, start: dt.date, end: dt.date) -> tuple[int | None, dt.date | None]:
     """Which badge the member reaches in [start, end] (the largest), and on which day."""
     found = (None, None)
-    for y in badge_years():
+    for y in badge_years(end):
         day = shift_years(member.admission_date, y)
         if start <= day <= end:
             found = (y, day)

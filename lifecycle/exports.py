@@ -33,7 +33,6 @@ class BadgeExportView(ObjectExportView):
     def get_export_queryset(self) -> QuerySet:
         from core.views import add_months
         from lifecycle.forms import BadgeFilterForm
-        from lifecycle.services import rule
         from lifecycle.views import _scoped_org, badge_period
 
         form = BadgeFilterForm(self.request.GET, years=badges.badge_years())
@@ -46,7 +45,7 @@ class BadgeExportView(ObjectExportView):
         early = bool(self.request.GET.get("early"))
         self.period = (start, end)
         if early:
-            self.search = (end + dt.timedelta(days=1), add_months(end, int(rule("BADGE_EARLY_MONTHS"))))
+            self.search = (end + dt.timedelta(days=1), add_months(end, badges.early_months(end)))
         else:
             self.search = (start, end)
         qs = badges.badge_queryset(self.request.user, start, end, organization=self.organization, only=only,

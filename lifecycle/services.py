@@ -12,7 +12,6 @@ import datetime as dt
 import decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Value
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Substr
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
+from core.rules import cite, periods, rule, rule_version
 from core.scope import NotPermitted, OutOfScope, may, may_decide_over, path_in_scope
 from core.text import clean_person_name
 from core.tree import STEP, prefix_q, province_path
@@ -51,14 +51,6 @@ from orgs.models import Organization
 
 APPLICANT_FIELDS = ("full_name", "gender", "birth_date", "ethnicity", "religion", "home_town", "education",
                     "occupation", "citizen_id")
-
-
-def rule(name: str) -> Any:
-    """A rule number from settings.PARTYWORK_RULES, falling back to the shipped default."""
-    rules = getattr(settings, "PARTYWORK_RULES", {})
-    if name in rules:
-        return rules[name]
-    return settings.PARTYWORK_RULES_DEFAULTS[name]
 
 
 def _today() -> dt.date:
@@ -161,9 +153,10 @@ def submit_application(actor: Any, *, cell: Organization, applied_on: dt.date, f
         errors.setdefault("birth_date", []).append(_("This field is required."))
     elif birth >= _today():
         errors.setdefault("birth_date", []).append(_("The date of birth must be in the past."))
-    elif _age_on(birth, applied_on) < rule("MIN_ADMISSION_AGE"):
+    elif _age_on(birth, applied_on) < (min_age := rule_version("MIN_ADMISSION_AGE", applied_on)).value:
         errors.setdefault("birth_date", []).append(
-            _("An applicant must be at least %(age)d years old.") % {"age": rule("MIN_ADMISSION_AGE")})
+            _("An applicant must be at least %(age)d years old (%(regulation)s).")
+            % {"age": min_age.value, "regulation": cite(min_age)})
     citizen_id = (personal.get("citizen_id") or "").strip() or None
     personal["citizen_id"] = citizen_id
     if citizen_id:
@@ -215,9 +208,10 @@ def record_committee_decision(actor: Any, case: AdmissionCase | int, *, number: 
     _check_committee(actor, case.cell.path)
     number = _require_text(number, "number")
     _check_date(on, "on", not_before=case.cell_resolution_date, before_label=_("the cell resolution"))
-    if _age_on(case.birth_date, on) < rule("MIN_ADMISSION_AGE"):
-        raise ValidationError({"on": _("A member must be at least %(age)d years old when admitted.")
-                               % {"age": rule("MIN_ADMISSION_AGE")}})
+    min_age = rule_version("MIN_ADMISSION_AGE", on)
+    if _age_on(case.birth_date, on) < min_age.value:
+        raise ValidationError({"on": _("A member must be at least %(age)d years old when admitted (%(regulation)s).")
+                               % {"age": min_age.value, "regulation": cite(min_age)}})
     case.committee_decision_no, case.committee_decision_date = number, on
     case.state = CaseState.COMMITTEE_DECIDED
     case.save()
@@ -282,7 +276,9 @@ def probation_start(member: Member) -> dt.date:
 
 
 def probation_end(member: Member) -> dt.date:
-    return add_months(probation_start(member), rule("PROBATION_MONTHS"))
+    """The end of probation: the months of the rule in force on the day probation started (the ceremony)."""
+    start = probation_start(member)
+    return add_months(start, rule("PROBATION_MONTHS", start))
 
 
 def _close_case(member: Member, state: str, *, vote_no: str, vote_date: dt.date | None, number: str,
@@ -305,10 +301,13 @@ def recognize_official(actor: Any, member: Member | int, *, vote_no: str, vote_d
     _check_committee(actor, member.organization.path)
     vote_no = _require_text(vote_no, "vote_no")
     decision_no = _require_text(decision_no, "decision_no")
-    end = probation_end(member)
+    start = probation_start(member)
+    months = rule_version("PROBATION_MONTHS", start)
+    end = add_months(start, months.value)
     if vote_date is None or vote_date < end:
-        raise ValidationError({"vote_date": _("The probation ends on %(date)s; the cell votes after that.")
-                               % {"date": end.isoformat()}})
+        raise ValidationError({"vote_date": _("The probation ends on %(date)s (%(months)d months, %(regulation)s); "
+                                              "the cell votes after that.")
+                               % {"date": end.isoformat(), "months": months.value, "regulation": cite(months)}})
     _check_date(vote_date, "vote_date")
     _check_date(on, "on", not_before=vote_date, before_label=_("the cell vote"))
     version = member.lock_version if expected_version is None else expected_version
@@ -361,8 +360,21 @@ def withdraw_case(actor: Any, case: AdmissionCase | int, *, on: dt.date, reason:
 def recognition_worklist(user: Any, on: dt.date | None = None):
     """Probationary members in scope whose probation is due or overdue (index: status, admission_date)."""
     on = on or _today()
-    due = add_months(on, -rule("PROBATION_MONTHS"))
-    return Member.objects.restrict(user, "view").filter(status=MemberStatus.PROBATIONARY, admission_date__lte=due)
+    return Member.objects.restrict(user, "view").filter(status=MemberStatus.PROBATIONARY).filter(probation_due_q(on))
+
+
+def probation_due_q(on: dt.date, field: str = "admission_date") -> Q:
+    """Admitted long enough ago that probation has ended by ``on``: each admission under the months of the rule in
+    force on its own date (one range per version of the rule, so still one index scan)."""
+    q = Q(pk__in=[])
+    for start, stop, months in periods("PROBATION_MONTHS"):
+        part = Q(**{f"{field}__lte": add_months(on, -months)})
+        if start is not None:
+            part &= Q(**{f"{field}__gte": start})
+        if stop is not None:
+            part &= Q(**{f"{field}__lt": stop})
+        q |= part
+    return q
 
 
 # --- Transfers ------------------------------------------------------------------------------------------
@@ -423,7 +435,7 @@ def issue_transfer_letter(actor: Any, member: Member | int, *, to_org: Organizat
                 before_label=_("the member's last change"))
     letter = TransferLetter(member=member, from_org_id=member.organization_id,
                             to_org=to_org, kind=kind, number=number, issued_on=issued_on,
-                            due_on=issued_on + dt.timedelta(days=rule("TRANSFER_DUE_DAYS")))
+                            due_on=issued_on + dt.timedelta(days=rule("TRANSFER_DUE_DAYS", issued_on)))
     letter.save()
     return letter
 
@@ -651,8 +663,8 @@ def admission_counts(org: Organization, year: int, *, by_child: bool = False) ->
     of the year. Grouped counts in the database (one query each), keyed by the child's path (or the org's)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     width = len(org.path) + STEP if by_child else len(org.path)
-    young_years = int(rule("YOUNG_MEMBER_MAX_AGE"))
-    students = list(rule("STUDENT_OCCUPATIONS"))
+    young_years = int(rule("YOUNG_MEMBER_MAX_AGE", start))
+    students = list(rule("STUDENT_OCCUPATIONS", start))
     within = Member.objects.filter(prefix_q("organization__path", org.path))
     admitted = (within.filter(admission_date__gte=start, admission_date__lte=end)
                 .annotate(branch=Substr("organization__path", 1, width),
@@ -675,21 +687,22 @@ def admission_counts(org: Organization, year: int, *, by_child: bool = False) ->
     return result
 
 
-def _target_value(target: DevelopmentTarget | None, base: int) -> tuple[int, decimal.Decimal | None, bool]:
+def _target_value(target: DevelopmentTarget | None, base: int, year: int) -> tuple[int, decimal.Decimal | None, bool]:
     if target is not None and target.target_count is not None:
         return target.target_count, None, False
     if target is not None and target.target_percent is not None:
         percent = target.target_percent
         default = False
     else:
-        percent = decimal.Decimal(str(rule("ADMISSION_TARGET_PERCENT")))
+        # A year's default target is the rule in force on its first day.
+        percent = decimal.Decimal(str(rule("ADMISSION_TARGET_PERCENT", dt.date(year, 1, 1))))
         default = True
     count = int((decimal.Decimal(base) * percent / 100).quantize(decimal.Decimal(1), rounding=decimal.ROUND_HALF_UP))
     return count, percent, default
 
 
 def _row(org: Organization, counts: dict[str, int], target: DevelopmentTarget | None, year: int) -> dict:
-    value, percent, default = _target_value(target, counts["base"])
+    value, percent, default = _target_value(target, counts["base"], year)
     return {"organization": org, "year": year, "target": value, "target_percent": percent, "is_default": default,
             "decision": target.decision if target else "", "actual": counts["actual"], "young": counts["young"],
             "students": counts["students"], "base": counts["base"],

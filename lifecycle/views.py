@@ -218,11 +218,14 @@ class WorklistView(LoginRequiredMixin, View):
             qs = qs.filter(prefix_q("organization__path", org.path))
         listing = keyset_list(request, qs, sorts={"": ["admission_date", "id"]})
         today = timezone.localdate()
+        from core.rules import rule
         from core.views import add_months
-        overdue_before = add_months(today, -services.rule("PROBATION_MONTHS") - 1)
+
+        months = rule("PROBATION_MONTHS", today)
+        overdue_before = add_months(today, -months - 1)
         return render(request, "lifecycle/worklist.html", {
             "listing": listing, "page": listing.page, "members": listing.items, "overdue_before": overdue_before,
-            "probation_months": services.rule("PROBATION_MONTHS"), "organization": org, "tab": "worklist"})
+            "probation_months": months, "organization": org, "tab": "worklist"})
 
 
 class MemberLifecycleView(LoginRequiredMixin, View):
@@ -524,7 +527,7 @@ class BadgeView(LoginRequiredMixin, View):
         query.pop("format", None)
         return render(request, "lifecycle/badges.html", {
             "form": form, "groups": groups, "early": early, "start": start, "end": end, "organization": org,
-            "limit": BADGE_PAGE_ROWS, "early_months": services.rule("BADGE_EARLY_MONTHS"),
+            "limit": BADGE_PAGE_ROWS, "early_months": badges.early_months(end),
             "export_query": query.urlencode(), "can_export": can(user, Member, "export"), "tab": "badges"},
             status=200 if valid else 400)
 

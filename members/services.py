@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
+from core.rules import cite, rule_version
 from core.scope import NotPermitted, OutOfScope, may_on, path_in_scope
 from core.services import check_version
 from core.text import clean_person_name
@@ -66,10 +66,11 @@ def validate_member(data: dict[str, Any], *, instance: Member | None = None,
         errors.setdefault("birth_date", []).append(_("The date of birth must be in the past."))
     if admission and admission > today:
         errors.setdefault("admission_date", []).append(_("The admission date cannot be in the future."))
-    min_age = settings.PARTYWORK_RULES["MIN_ADMISSION_AGE"]
-    if birth and admission and _age_on(birth, admission) < min_age:
+    min_age = rule_version("MIN_ADMISSION_AGE", admission) if birth and admission else None
+    if min_age is not None and _age_on(birth, admission) < min_age.value:
         errors.setdefault("admission_date", []).append(
-            _("A member must be at least %(age)d years old when admitted.") % {"age": min_age})
+            _("A member must be at least %(age)d years old when admitted (%(regulation)s).")
+            % {"age": min_age.value, "regulation": cite(min_age)})
     if official and admission and official < admission:
         errors.setdefault("official_date", []).append(_("The official date cannot be before the admission date."))
     if official and official > today:

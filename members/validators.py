@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from core.rules import rule
 
 # Province codes of the citizen ID (Circular 07/2016/TT-BCA), fixed when the ID was issued.
 PROVINCE_CODES = {
@@ -24,7 +25,7 @@ def century_gender_digit(birth_year: int, gender: str) -> int:
 def validate_citizen_id(value: str, *, birth_date: dt.date | None = None, gender: str | None = None) -> None:
     if not value.isdigit() or len(value) != 12:
         raise ValidationError(_("A citizen ID has exactly 12 digits."), code="citizen_id_format")
-    if not settings.PARTYWORK_RULES["CITIZEN_ID_STRICT"]:
+    if not rule("CITIZEN_ID_STRICT"):  # checked when the ID is entered: the rule of today
         return
     if int(value[:3]) not in PROVINCE_CODES:
         raise ValidationError(_("The first three digits of the citizen ID are not a province code."),

@@ -285,7 +285,7 @@ class BadgeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if query.get("early"):
             from core.views import add_months
 
-            start, end = end + dt.timedelta(days=1), add_months(end, int(services.rule("BADGE_EARLY_MONTHS")))
+            start, end = end + dt.timedelta(days=1), add_months(end, badges.early_months(end))
         context["period"] = (start, end)
         return context
 

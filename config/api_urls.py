@@ -27,6 +27,9 @@ from reorg.api.views import OrganizationLinkViewSet, ReorganizationViewSet  # no
 
 router.register("reorganizations", ReorganizationViewSet, basename="reorganization")
 router.register("organization-links", OrganizationLinkViewSet, basename="organizationlink")
+from core.rule_api import RuleViewSet  # noqa: E402
+
+router.register("rules", RuleViewSet, basename="rule")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

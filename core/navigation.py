@@ -23,6 +23,9 @@ def menu_for(request) -> list[dict]:
         ("reorg:list", _("Reorganization"), Organization, "view"),
         ("audit:list", _("Audit trail"), AuditRecord, "view"),
         ("exchange:home", _("Import and export"), Member, "add"),
+        # Rules (h4): every signed-in user reads them; national administrators change them there. The lead moves
+        # this entry into the menu registry (h1).
+        ("rules:list", _("Rules"), None, "view"),
     ]
     path = request.path
     menu = []

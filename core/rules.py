@@ -275,13 +275,13 @@ def cite(version: RuleValue | Any) -> str:
         return gettext("the installation's default (no regulation recorded)")
     labels = dict(RegulationKind.choices)
     document = " ".join(str(part) for part in (labels.get(kind, ""), number) if part)
+    if on is not None:
+        document = gettext("%(document)s of %(date)s") % {
+            "document": document, "date": formats.date_format(on, "SHORT_DATE_FORMAT")}
     provision = getattr(version, "provision", "") or ""
     if provision:
         document = gettext("%(document)s, %(provision)s") % {"document": document, "provision": provision}
-    if on is None:
-        return document
-    return gettext("%(document)s of %(date)s") % {"document": document,
-                                                   "date": formats.date_format(on, "SHORT_DATE_FORMAT")}
+    return document
 
 
 # --- Lookup and cache -----------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ SKIP_NAMES = {"api-schema", "api-docs", "set_language", "logout", "login"}
 MARKER = re.compile(r"Zeta(province|member)|zetauser")  # in B's names; the query below only says 'zetam'
 
 # Values for URL parameters that are not object ids; a new kind of parameter must be added here.
-SAMPLE_KWARGS = {"format": "json", "fmt": "csv", "which": "result"}
+SAMPLE_KWARGS = {"format": "json", "fmt": "csv", "which": "result", "code": "PROBATION_MONTHS"}
 
 
 def _routes(resolver=None, prefix="", namespace=""):

@@ -224,6 +224,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AuditEventEnum": "audit.models.AuditRecord.Event",
         "MemberHistoryEventEnum": "members.choices.HistoryEvent",
+        "RuleKindEnum": "core.rules.RuleKind",
+        "RegulationKindEnum": "core.rules.RegulationKind",
     },
 }
 

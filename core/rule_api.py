@@ -69,7 +69,7 @@ class RuleVersionCreateSerializer(serializers.Serializer):
 
     value = serializers.JSONField(required=False, help_text=_("A number, a list, true/false, as the rule's kind."))
     valid_from = serializers.DateField(required=False)
-    regulation_kind = serializers.ChoiceField(choices=[("", "—"), *RegulationKind.choices], required=False,
+    regulation_kind = serializers.ChoiceField(choices=RegulationKind.choices, required=False,
                                               allow_blank=True)
     regulation = serializers.CharField(max_length=64, required=False, allow_blank=True)
     regulation_date = serializers.DateField(required=False, allow_null=True)
@@ -107,7 +107,7 @@ class RuleViewSet(viewsets.ViewSet):
     """The party's rule numbers with their dated versions and the regulations that set them."""
 
     lookup_field = "code"
-    lookup_value_converter = "str"
+    lookup_value_converter = "rulecode"
     pagination_class = None
 
     @extend_schema(responses=RuleSerializer(many=True))

@@ -6,5 +6,5 @@ app_name = "rules"
 
 urlpatterns = [
     path("", rule_views.RuleListView.as_view(), name="list"),
-    path("<str:code>/", rule_views.RuleDetailView.as_view(), name="detail"),
+    path("<rulecode:code>/", rule_views.RuleDetailView.as_view(), name="detail"),
 ]

@@ -15,7 +15,6 @@ query (count and largest id of the append-only table) tells whether another proc
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import decimal
 import sys
@@ -25,8 +24,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import models
+from django.core.signals import setting_changed
+from django.db import connection, models
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -293,6 +295,7 @@ class _Cache:
     generation: tuple | None = None
     checked: float = 0.0
     pending: bool = False
+    recheck: float | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -337,6 +340,9 @@ def _build(rows: Iterable[Any]) -> dict[str, list[RuleValue]]:
                 provision=row.provision, note=row.note, pk=row.pk, shipped=row.source == "shipped"))
         if values:
             snapshot[code] = values
+    for code, definition_ in _registry.items():
+        if code not in snapshot:  # not in the database yet (before migrate): the shipped versions hold
+            snapshot[code] = _shipped_values(definition_)
     return snapshot
 
 
@@ -372,34 +378,36 @@ def _load() -> tuple[dict[str, list[RuleValue]], tuple] | None:
     return _query(read)
 
 
-def _recheck_seconds() -> float:
-    from django.conf import settings
+def _recheck_changed(setting: str = "", **kwargs: Any) -> None:
+    if setting == "PARTYWORK_RULES_RECHECK_SECONDS":
+        _cache.recheck = None
 
-    return float(getattr(settings, "PARTYWORK_RULES_RECHECK_SECONDS", 5))
+
+setting_changed.connect(_recheck_changed)
 
 
 def _snapshot() -> dict[str, list[RuleValue]]:
-    from django.apps import apps
-    from django.db import connection
-
     cache = _cache
     now = time.monotonic()
+    if cache.recheck is None:
+        cache.recheck = float(settings.PARTYWORK_RULES_RECHECK_SECONDS)
     snapshot = cache.snapshot
-    if snapshot is not None and not cache.pending and now - cache.checked < _recheck_seconds():
+    if snapshot is not None and not cache.pending and now - cache.checked < cache.recheck:
         return snapshot
     if not apps.ready:
-        return {}
+        return _build([])
     with cache.lock:
         if cache.pending and not connection.in_atomic_block:
             cache.pending = False  # the writing transaction has ended (committed or rolled back)
         if cache.snapshot is not None and not cache.pending:
             generation = _generation()
-            if generation is not None and generation == cache.generation:
+            if generation == cache.generation:
                 cache.checked = now
                 return cache.snapshot
         loaded = _load()
         if loaded is None:
-            return {}
+            # No table yet (before ``migrate``): the shipped versions hold; look again after the interval.
+            loaded = (_build([]), None)
         snapshot, generation = loaded
         if not cache.pending:
             # A copy read while this process has uncommitted rule writes is used once, never kept.
@@ -434,9 +442,15 @@ def written() -> None:
 
 def versions(code: str) -> list[RuleValue]:
     """The versions in force of a rule, oldest first (the shipped ones until the database holds the rule)."""
-    definition_ = definition(code)
-    found = _snapshot().get(code)
-    return found if found else _shipped_values(definition_)
+    cache = _cache
+    snapshot = cache.snapshot
+    if snapshot is None or cache.pending or cache.recheck is None or time.monotonic() - cache.checked >= cache.recheck:
+        snapshot = _snapshot()
+    found = snapshot.get(code)
+    if found is None:
+        definition(code)  # raises UnknownRule
+        found = _shipped_values(_registry[code])  # declared after the copy was made
+    return found
 
 
 def rule_version(code: str, on: dt.date | None = None) -> RuleValue:
@@ -445,13 +459,17 @@ def rule_version(code: str, on: dt.date | None = None) -> RuleValue:
     Before its first version a rule holds its first value: the registry has members admitted decades before the
     oldest regulation on record, and the first value recorded is the best knowledge of the rule then.
     """
+    found = versions(code)
+    if len(found) == 1:
+        return found[0]
     if on is None:
         from django.utils import timezone
 
         on = timezone.localdate()
-    found = versions(code)
-    index = bisect.bisect_right([v.valid_from for v in found], on) - 1
-    return found[max(index, 0)]
+    for version in reversed(found):
+        if version.valid_from <= on:
+            return version
+    return found[0]
 
 
 def rule(code: str, on: dt.date | None = None) -> Any:
@@ -478,3 +496,27 @@ def may_change_rules(user: Any) -> bool:
     from core.tree import STEP
 
     return any(len(path) == STEP for path in granted_paths(user, "core.change_ruleversion"))
+
+
+class RuleCodeConverter:
+    """``<rulecode:code>`` in URLs: a rule's code as declared (UPPER_CASE), so ``PROBATION_MONTHS.json`` still ends
+    at the code and a mistyped suffix is a 404, not a redirect."""
+
+    regex = "[A-Z][A-Z0-9_]{0,63}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+def _register_converter() -> None:
+    from django.urls import register_converter
+    from django.urls.converters import get_converters
+
+    if "rulecode" not in get_converters():
+        register_converter(RuleCodeConverter, "rulecode")
+
+
+_register_converter()

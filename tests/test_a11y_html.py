@@ -49,7 +49,7 @@ def page_paths(w, *, language: str = "vi") -> list[tuple[str, str]]:
     member, org = w.a.members[0], w.a.org
     main = ["dashboard", "orgs:tree", "members:list", "members:create", "audit:list", "password_change",
             "lifecycle:home", "lifecycle:admissions", "lifecycle:worklist", "lifecycle:letters", "reorg:list",
-            "exchange:home", "jobs:list"]
+            "exchange:home", "jobs:list", "rules:list"]
     pages = [(name.replace(":", "-"), reverse(name)) for name in main]
     pages += [
         ("members-search", reverse("members:list") + "?q=nguyen"),
@@ -58,6 +58,7 @@ def page_paths(w, *, language: str = "vi") -> list[tuple[str, str]]:
         ("members-detail", reverse("members:detail", args=[member.pk])),
         ("members-edit", reverse("members:edit", args=[member.pk])),
         ("lifecycle-member", reverse("lifecycle:member", args=[member.pk])),
+        ("rules-detail", reverse("rules:detail", args=["BADGE_YEARS"])),
     ]
     if language == "vi":
         secondary = ["lifecycle:admission_create", "lifecycle:bulk_transfer", "lifecycle:badges", "lifecycle:targets",
@@ -217,6 +218,14 @@ def served_pages(client, w, tmp_path: Path) -> list[Path]:
         save(f"{language}-members-edit-conflict", client.post(edit, {**opened, "occupation": "Bác sĩ"}), status=409)
         save(f"{language}-not-found", client.get(reverse("members:detail", args=[w.b.members[0].pk])), status=404)
         save(f"{language}-orgs-edit-errors", client.post(reverse("orgs:edit", args=[w.a.org.pk]), {"name": ""}))
+        # The rules page with the administrator's forms, and one sent back with errors.
+        client.force_login(w.admin)
+        session = client.session
+        session["_language"] = language
+        session.save()
+        rules_page = reverse("rules:detail", args=["BADGE_YEARS"])
+        save(f"{language}-rules-detail-admin", client.get(rules_page))
+        save(f"{language}-rules-add-errors", client.post(rules_page, {"form": "add", "value": "x"}), status=400)
     return files
 
 

@@ -74,7 +74,8 @@ class RuleDetailView(LoginRequiredMixin, View):
             correction_form = correction_form or RuleCorrectionForm(definition=definition, versions=in_force)
         return {**rule_summary(definition), "rows": rows, "can_change": can_change, "add_form": add_form,
                 "correction_form": correction_form,
-                "shipped": [] if rows else rules.versions(definition.code)}
+                "shipped": [] if rows else [{"version": v, "value": rules.format_value(definition.kind, v.value)}
+                                            for v in rules.versions(definition.code)]}
 
     def get(self, request, code: str):
         definition = _definition_or_404(code)
@@ -105,6 +106,11 @@ class RuleDetailView(LoginRequiredMixin, View):
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, _("The new version has been recorded."))
+                if data["valid_from"] < timezone.localdate():
+                    messages.warning(request, _(
+                        "The version holds from a past date: what is worked out when it is shown (probation ends, "
+                        "badge lists, targets) follows it now; what was stored when an act was recorded (the due "
+                        "date of a transfer letter already issued) keeps the earlier value."))
                 return redirect("rules:detail", code=code)
         return render(request, "core/rule_detail.html", self._context(request, definition, add_form=form),
                       status=400)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import os
 import sys
 import threading
 import time
@@ -296,10 +297,22 @@ class _Cache:
     checked: float = 0.0
     pending: bool = False
     recheck: float | None = None
+    forked: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 _cache = _Cache()
+
+
+def _after_fork_in_child() -> None:
+    # A forked child (the importer's parsing process) shares its parent's database connection: it must never
+    # query, so it keeps the copy it inherited (the parent loads one before forking: :func:`load_before_fork`).
+    _cache.forked = True
+    _cache.lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _shipped_values(definition: RuleDefinition) -> list[RuleValue]:
@@ -394,6 +407,10 @@ def _snapshot() -> dict[str, list[RuleValue]]:
     snapshot = cache.snapshot
     if snapshot is not None and not cache.pending and now - cache.checked < cache.recheck:
         return snapshot
+    if cache.forked:
+        if snapshot is None:
+            cache.snapshot = snapshot = _build([])
+        return snapshot
     if not apps.ready:
         return _build([])
     with cache.lock:
@@ -413,6 +430,12 @@ def _snapshot() -> dict[str, list[RuleValue]]:
             # A copy read while this process has uncommitted rule writes is used once, never kept.
             cache.snapshot, cache.generation, cache.checked = snapshot, generation, now
         return snapshot
+
+
+def load_before_fork() -> None:
+    """Make sure this process holds a copy of the rules, for a child about to be forked (it never queries)."""
+    if _registry:
+        rule_version(next(iter(_registry)))
 
 
 def invalidate() -> None:

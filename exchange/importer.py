@@ -598,6 +598,9 @@ def _parsed_in_child(table: Table, start_after: int, batch_size: int) -> Iterato
     (a cancel, an error here) and never touches the database (it leaves with ``os._exit``).
     A :class:`FileProblem` found by the child is raised here, at the same point of the file.
     """
+    from core.rules import load_before_fork
+
+    load_before_fork()  # the child checks citizen IDs by the rules' copy it inherits
     mp = multiprocessing.get_context("fork")
     queue = mp.Queue(maxsize=PIPELINE_DEPTH)
     process = mp.Process(target=_parse_worker, args=(table, start_after, batch_size, queue, os.getpid()),

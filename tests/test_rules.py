@@ -100,6 +100,20 @@ def test_another_process_write_is_seen_after_the_recheck(settings):
     assert rules.rule("PROBATION_MONTHS", TODAY) == 15
 
 
+def test_a_forked_child_never_queries(settings, django_assert_num_queries):
+    """The importer's parsing process shares its parent's connection: it reads the rules it inherited, never the
+    database, even past the recheck interval."""
+    rules.load_before_fork()
+    settings.PARTYWORK_RULES_RECHECK_SECONDS = 0
+    rules._cache.forked = True
+    try:
+        with django_assert_num_queries(0):
+            assert rules.rule("CITIZEN_ID_STRICT") is True
+            assert rules.rule("PROBATION_MONTHS", TODAY) == 12
+    finally:
+        rules._cache.forked = False
+
+
 def test_rule_versions_are_never_overwritten():
     version = RuleVersion.objects.filter(code="PROBATION_MONTHS").first()
     with system_action("test.overwrite"):

@@ -16,12 +16,11 @@ from core.rules import RegulationKind, RuleKind
 class RuleVersionQuerySet(AuditedQuerySet):
     """Rules are the whole party's: every signed-in user reads them; only national administrators write."""
 
-    def restrict(self, user: Any, action: str = "view") -> RuleVersionQuerySet:
+    def restrict(self, user: Any, action: str = "view", *, sides: tuple[str, ...] | None = None
+                 ) -> RuleVersionQuerySet:
         from core.rules import may_change_rules
 
-        if user is None:
-            return self
-        if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
             return self.none()
         if action == "view" or may_change_rules(user):
             return self
@@ -73,8 +72,9 @@ class RuleVersion(AuditedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.valid_from.isoformat() if self.valid_from else ''}"
 
-    def audit_scope_path(self) -> str:
-        return ""
+    def scope_paths(self) -> list[str]:
+        """The whole party's: no organization places a rule (its audit records are national)."""
+        return []
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

@@ -507,11 +507,10 @@ def periods(code: str) -> list[tuple[dt.date | None, dt.date | None, Any]]:
 
 
 def may_change_rules(user: Any) -> bool:
-    """National administrators only: a superuser, or a role carrying ``core.change_ruleversion`` granted on the
-    Centre itself (rules are the whole party's, so a grant lower in the tree does not reach them)."""
-    if user is None:
-        return True  # the system (migrate seeds the shipped versions)
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+    """National administrators only: a superuser (or SYSTEM: migrate seeds the shipped versions), or a role carrying
+    ``core.change_ruleversion`` granted on the Centre itself (rules are the whole party's, so a grant lower in the tree
+    does not reach them). ``None`` may nothing."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return False
     if user.is_superuser:
         return True

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from core.actions import action
+from core.actions import action, user_of
 
 
 class EditConflict(Exception):
@@ -130,7 +130,7 @@ def add_rule_version(actor: Any, code: str, *, value: Any, valid_from: Any, regu
         raise ValidationError({"valid_from": [_("A version of this rule already holds from this date; record a "
                                                 "correction of it instead.")]})
     version = RuleVersion(code=code, kind=definition.kind, value=stored, source=RuleVersion.Source.RECORDED,
-                          recorded_by=actor if getattr(actor, "pk", None) else None, **meta)
+                          recorded_by=user_of(actor), **meta)
     version.save()
     rules.written()
     return version
@@ -188,7 +188,7 @@ def correct_rule_version(actor: Any, version: Any, *, reason: str, withdraw: boo
         raise ValidationError({"valid_from": [_("Another version of this rule already holds from this date.")]})
     correction = RuleVersion(code=target.code, kind=definition.kind, value=stored, corrects=target,
                              withdrawn=bool(withdraw), reason=reason, source=RuleVersion.Source.RECORDED,
-                             recorded_by=actor if getattr(actor, "pk", None) else None, **meta)
+                             recorded_by=user_of(actor), **meta)
     correction.save()
     rules.written()
     return correction

@@ -98,9 +98,10 @@ def test_steps_in_order_and_rules(world):
 
 
 def test_min_age_is_configuration(world):
+    from core.actions import SYSTEM
     from core.services import add_rule_version
 
-    add_rule_version(None, "MIN_ADMISSION_AGE", value=16, valid_from=days(30),
+    add_rule_version(SYSTEM, "MIN_ADMISSION_AGE", value=16, valid_from=days(30),
                      regulation_kind="regulation", regulation="1-QĐ/TEST")
     young = dt.date(TODAY.year - 17, 1, 1)
     case = services.submit_application(world.a_secretary, cell=world.a.cells[0], applied_on=days(1),
@@ -268,9 +269,10 @@ def test_badges_for_a_period(world):
 
 
 def test_targets_rolled_up(world):
+    from core.actions import SYSTEM
     from core.services import add_rule_version
 
-    add_rule_version(None, "ADMISSION_TARGET_PERCENT", value=50, valid_from=dt.date(TODAY.year, 1, 1))
+    add_rule_version(SYSTEM, "ADMISSION_TARGET_PERCENT", value=50, valid_from=dt.date(TODAY.year, 1, 1))
     y = TODAY.year
     start = (TODAY - dt.date(y, 1, 1)).days
     if start < 20:

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from audit.models import AuditRecord
 from core import rules
-from core.actions import system_action
+from core.actions import SYSTEM, system_action
 from core.models import RuleVersion
 from core.services import add_rule_version, correct_rule_version
 from lifecycle import badges, services
@@ -48,7 +48,7 @@ def _admit(user, cell, name: str, ceremony: dt.date) -> Member:
 
 
 def _probation_18_from_2026():
-    return add_rule_version(None, "PROBATION_MONTHS", value=18, valid_from=NEW_RULE, regulation_kind="regulation",
+    return add_rule_version(SYSTEM, "PROBATION_MONTHS", value=18, valid_from=NEW_RULE, regulation_kind="regulation",
                             regulation="999-QĐ/TW", regulation_date=dt.date(2025, 12, 1), provision="3.2")
 
 
@@ -83,7 +83,7 @@ def test_reads_are_cached_and_a_write_is_seen_at_once(django_assert_num_queries)
         for _ in range(1000):
             rules.rule("PROBATION_MONTHS", TODAY)
             rules.rule("CITIZEN_ID_STRICT")
-    add_rule_version(None, "PROBATION_MONTHS", value=14, valid_from=TODAY)
+    add_rule_version(SYSTEM, "PROBATION_MONTHS", value=14, valid_from=TODAY)
     assert rules.rule("PROBATION_MONTHS", TODAY) == 14
     assert rules.rule("PROBATION_MONTHS", TODAY - dt.timedelta(days=1)) == 12
 
@@ -176,7 +176,7 @@ def test_admission_age_refusal_names_the_regulation(world):
 
 
 def test_transfer_due_date_uses_the_rule_of_the_letter_date(world):
-    add_rule_version(None, "TRANSFER_DUE_DAYS", value=10, valid_from=dt.date(2026, 6, 1))
+    add_rule_version(SYSTEM, "TRANSFER_DUE_DAYS", value=10, valid_from=dt.date(2026, 6, 1))
     member = world.a.members[0]
     letter = services.issue_transfer_letter(world.a_secretary, member, to_org=world.a.cells[1], number="1-GGT",
                                             issued_on=dt.date(2026, 5, 1))
@@ -188,7 +188,7 @@ def test_transfer_due_date_uses_the_rule_of_the_letter_date(world):
 
 
 def test_badge_list_uses_the_rule_at_the_end_of_its_period(world):
-    add_rule_version(None, "BADGE_YEARS", value="30, 40, 50", valid_from=dt.date(2026, 1, 1),
+    add_rule_version(SYSTEM, "BADGE_YEARS", value="30, 40, 50", valid_from=dt.date(2026, 1, 1),
                      regulation_kind="guidance", regulation="99-HD/TW")
     assert badges.badge_years(dt.date(2025, 12, 31))[:3] == [30, 40, 45]
     assert badges.badge_years(dt.date(2026, 12, 31)) == [30, 40, 50]
@@ -238,6 +238,8 @@ def test_only_national_administrators_change_rules(world):
 
     with pytest.raises(PermissionDenied):
         add_rule_version(world.a_secretary, "PROBATION_MONTHS", value=18, valid_from=TODAY)
+    with pytest.raises(PermissionDenied):
+        add_rule_version(None, "PROBATION_MONTHS", value=18, valid_from=TODAY)  # nobody may nothing
     assert not rules.may_change_rules(world.a_secretary)
     assert rules.may_change_rules(world.admin)
     # A role carrying core.change_ruleversion counts on the Centre only, not lower in the tree.
@@ -248,9 +250,9 @@ def test_only_national_administrators_change_rules(world):
         role.save()
         role.permissions.add(Permission.objects.get(codename="change_ruleversion", content_type__app_label="core"))
     provincial = factories.user_with_role("rules_prov", "secretary", world.a.org)
-    grant_role(None, user=provincial, role=role, organization=world.a.org, valid_from=dt.date(2020, 1, 1))
+    grant_role(SYSTEM, user=provincial, role=role, organization=world.a.org, valid_from=dt.date(2020, 1, 1))
     national = factories.user_with_role("rules_nat", "viewer", world.a.org)
-    grant_role(None, user=national, role=role, organization=world.central, valid_from=dt.date(2020, 1, 1))
+    grant_role(SYSTEM, user=national, role=role, organization=world.central, valid_from=dt.date(2020, 1, 1))
     assert not rules.may_change_rules(type(provincial).objects.get(pk=provincial.pk))
     assert rules.may_change_rules(type(national).objects.get(pk=national.pk))
     # No shipped role carries the permission.

@@ -22,6 +22,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.settings import api_settings
 
 from core.scope import can, grants_q
 
@@ -118,7 +119,23 @@ class BoundedFilterBackend(DjangoFilterBackend):
         return filterset.qs
 
 
-class ScopedViewSetMixin:
+class FormatSuffixMixin:
+    """Takes the ``.json`` format suffix out of the view's keyword arguments before any handler sees them.
+
+    The router documents ``/api/x/{id}/action.json`` for every route; DRF passes the suffix to the handler as
+    ``format=...``, which a custom action written as ``def act(self, request, pk=None)`` does not accept (a 500).
+    Content negotiation still sees the suffix through ``get_format_suffix``.
+    """
+
+    def dispatch(self, request, *args: Any, **kwargs: Any):
+        self._format_suffix = kwargs.pop(api_settings.FORMAT_SUFFIX_KWARG, None)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def get_format_suffix(self, **kwargs: Any) -> str | None:
+        return getattr(self, "_format_suffix", None) or kwargs.get(api_settings.FORMAT_SUFFIX_KWARG)
+
+
+class ScopedViewSetMixin(FormatSuffixMixin):
     """``get_queryset`` = ``restrict(user, "view")``; writes look objects up with ``restrict(user, "change")``.
 
     Subclasses set ``queryset`` (the scope-isolation test reads ``queryset.model``), ``select_related``

@@ -57,3 +57,9 @@ def _rules_from_the_database():
     rules.reset()
     yield
     rules.reset()
+
+
+@pytest.fixture
+def busy_world(world) -> factories.World:
+    """The two provinces, with open work of every kind in province B for route walkers to aim at."""
+    return factories.busy_world(world)

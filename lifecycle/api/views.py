@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api_views import ScopedActionViewSet, ScopedGenericViewSet, validated_query
+from core.api_views import FormatSuffixMixin, ScopedActionViewSet, ScopedGenericViewSet, validated_query
 from core.scope import can
 from core.tree import prefix_q
 from core.views import scope_root
@@ -258,7 +258,7 @@ class TransferLetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
         return self._op(request, services.end_temporary_activity)
 
 
-class BadgeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class BadgeViewSet(FormatSuffixMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Official members reaching a party badge in ``start``..``end`` (default: this year), in scope."""
 
     serializer_class = s.BadgeMemberSerializer
@@ -304,7 +304,7 @@ def _target_row(row: dict) -> dict:
             "students": row["students"], "members_at_start": row["base"], "progress_percent": row["progress"]}
 
 
-class TargetViewSet(viewsets.ViewSet):
+class TargetViewSet(FormatSuffixMixin, viewsets.ViewSet):
     """Development targets vs. actual admissions, rolled up the tree (``?organization=&year=``); POST sets one."""
 
     @extend_schema(parameters=[s.TargetQuerySerializer], responses={200: dict})

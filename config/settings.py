@@ -148,6 +148,8 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "core.api.lockout_response"  # the page for people, JSON for /api/
+AXES_CLIENT_IP_CALLABLE = "core.middleware.axes_client_ip"  # the address the audit records, not a forged one
 AXES_ENABLED = _env_bool("AXES_ENABLED", True)
 
 # --- Languages: Vietnamese is the users' own; the seeds arrive in ar, tr, de, ru.
@@ -193,7 +195,11 @@ SESSION_COOKIE_SECURE = _HTTPS
 CSRF_COOKIE_SECURE = _HTTPS
 SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _env_bool("BEHIND_PROXY", False) else None
+# Behind a reverse proxy: trust its X-Forwarded-Proto, and take the client's address from the X-Forwarded-For entry
+# the outermost of TRUSTED_PROXY_COUNT proxies appended (the right-most for one), never the forgeable first one.
+BEHIND_PROXY = _env_bool("BEHIND_PROXY", False)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -8,11 +8,26 @@ from core.actions import RequestInfo, reset_request_info, set_request_info
 
 
 def client_ip(request) -> str | None:
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):  # behind a trusted proxy
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The caller's address as our own proxies saw it, for the audit trail and the login lockout.
+
+    Without ``BEHIND_PROXY`` the only address nobody can forge is the socket's (``REMOTE_ADDR``). Behind
+    ``TRUSTED_PROXY_COUNT`` proxies, each appends the address it received the request from to
+    ``X-Forwarded-For``; the entries on the left were written by the client and can say anything, so the address
+    is the one our outermost proxy appended: the ``TRUSTED_PROXY_COUNT``-th from the right.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    if not getattr(settings, "BEHIND_PROXY", False):
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    count = max(1, int(getattr(settings, "TRUSTED_PROXY_COUNT", 1)))
+    if len(hops) < count:
+        return remote  # the request did not come through all our proxies
+    return hops[-count][:45] or remote
+
+
+def axes_client_ip(request) -> str | None:
+    """django-axes locks out by the same address the audit records (``AXES_CLIENT_IP_CALLABLE``)."""
+    return client_ip(request)
 
 
 class RequestContextMiddleware:

@@ -18,6 +18,20 @@ HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 SKIP_NAMESPACES = {"admin"}  # Django's admin is for national administrators (superusers) only.
 
 
+def view_class_of(callback: Any) -> Any:
+    """The class behind a view function (Django's ``view_class``, DRF's ``cls``), or None."""
+    return getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+
+
+def model_of(callback: Any) -> Any:
+    """The model a view serves (its ``model`` or ``queryset.model``), or None."""
+    view_class = view_class_of(callback)
+    model = getattr(view_class, "model", None)
+    if model is None:
+        model = getattr(getattr(view_class, "queryset", None), "model", None)
+    return model
+
+
 @dataclass
 class Route:
     """One URL pattern with its full route, namespace and the converters of all its parameters."""
@@ -37,8 +51,7 @@ class Route:
 
     @property
     def view_class(self) -> Any:
-        callback = self.pattern.callback
-        return getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+        return view_class_of(self.pattern.callback)
 
     @property
     def is_api(self) -> bool:
@@ -49,12 +62,7 @@ class Route:
         return "format" in self.params
 
     def model(self) -> Any:
-        """The model a view serves (``model`` or ``queryset.model``), or None."""
-        view_class = self.view_class
-        model = getattr(view_class, "model", None)
-        if model is None:
-            model = getattr(getattr(view_class, "queryset", None), "model", None)
-        return model
+        return model_of(self.pattern.callback)
 
     def methods(self) -> list[str]:
         """The HTTP methods the view answers (a viewset's action map, a class view's handlers)."""

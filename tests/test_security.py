@@ -80,3 +80,80 @@ def test_no_secrets_in_the_repository():
                 offenders.append(name)
     assert not offenders, offenders
     assert "var/" in (root / ".gitignore").read_text()
+
+
+# --- client address and lockout of API clients ------------------------------------------------------------------
+
+
+def _audited_ip(world, **meta) -> str | None:
+    """Change a member through the API with these request headers; the IP its audit record carries."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.a_secretary)
+    member = world.a.members[1]
+    member.refresh_from_db()
+    response = client.patch(f"/api/members/{member.pk}/", {"lock_version": member.lock_version,
+                                                           "home_town": f"Hạ Long {member.lock_version}"},
+                            format="json", **meta)
+    assert response.status_code == 200, response.content
+    return AuditRecord.objects.filter(object_id=str(member.pk), event="update").latest("pk").ip
+
+
+def test_without_a_proxy_the_forwarded_header_is_ignored(world, settings):
+    settings.BEHIND_PROXY = False
+    ip = _audited_ip(world, REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    assert ip == "198.51.100.9"
+
+
+def test_behind_the_proxy_the_address_it_appended_is_recorded_not_the_forged_one(world, settings):
+    settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The client forged "6.6.6.6"; our proxy (10.0.0.2) appended the address it really saw.
+    ip = _audited_ip(world, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert ip == "203.0.113.7"
+    settings.TRUSTED_PROXY_COUNT = 2  # two proxies of ours: the outer one appended the client's address
+    ip = _audited_ip(world, REMOTE_ADDR="10.0.0.3", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.8, 10.0.0.2")
+    assert ip == "203.0.113.8"
+    # Fewer entries than proxies: the request did not come through them all; the socket's address it is.
+    assert _audited_ip(world, REMOTE_ADDR="10.0.0.4", HTTP_X_FORWARDED_FOR="6.6.6.6") == "10.0.0.4"
+
+
+def test_a_forged_forwarded_header_does_not_escape_the_login_lockout(world, settings):
+    """Rotating the first X-Forwarded-For value must not give a password guesser a fresh address each time."""
+    from axes.models import AccessAttempt
+
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.BEHIND_PROXY = True
+    client = Client()
+    url = reverse("login")
+    for i in range(3):
+        client.post(url, {"username": "a_secretary", "password": "wrong-password"},
+                    REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"6.6.6.{i}, 203.0.113.7")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+    locked = client.post(url, {"username": "a_secretary", "password": factories.PASSWORD},
+                         REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.99, 203.0.113.7")
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_locked_out_api_client_gets_json(world, settings):
+    from rest_framework.test import APIClient
+
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    client = APIClient()
+    codes = [client.post("/api/auth/token/", {"username": "a_secretary", "password": "wrong-password"},
+                         format="json").status_code for _ in range(3)]
+    assert codes[0] == 400
+    locked = client.post("/api/auth/token/", {"username": "a_secretary", "password": factories.PASSWORD},
+                         format="json")
+    assert locked.status_code == 429
+    assert locked["Content-Type"].startswith("application/json")
+    assert "Too many failed attempts" in locked.json()["detail"]
+    assert int(locked["Retry-After"]) > 0
+    # People still get the page.
+    page = Client().post(reverse("login"), {"username": "a_secretary", "password": factories.PASSWORD})
+    assert page.status_code == 429 and page["Content-Type"].startswith("text/html")
+    assert b"Account temporarily locked" in page.content

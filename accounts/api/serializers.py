@@ -9,13 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Role, RoleGrant, User
+from core.api import OptionalEmailField
 from core.api_views import BoundedPrimaryKeyRelatedField, ScopedOrganizationField
 
 LANGUAGE_CHOICES = [("", "-")] + [(code, str(name)) for code, name in settings.LANGUAGES]
 
 
 class UserSerializer(serializers.ModelSerializer):
-    organization_name = serializers.CharField(source="organization.name", read_only=True, default=None)
+    organization_name = serializers.CharField(source="organization.name", read_only=True, default=None,
+                                              allow_null=True)
+    email = OptionalEmailField(read_only=True)
 
     class Meta:
         model = User
@@ -34,7 +37,7 @@ class UserCreateSerializer(serializers.Serializer):
     organization = ScopedOrganizationField(scope_model="accounts.User", scope_action="add")
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = OptionalEmailField(required=False, default="")
     language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False, default="")
 
     def validate(self, attrs: dict) -> dict:

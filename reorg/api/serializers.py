@@ -8,8 +8,8 @@ from reorg.models import OrganizationLink, Reorganization
 
 
 class ReorganizationSerializer(serializers.ModelSerializer):
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    applied_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    applied_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     organizations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -47,7 +47,7 @@ class AsOfQuerySerializer(serializers.Serializer):
 
 class LinkSerializer(serializers.ModelSerializer):
     decision = serializers.CharField(source="reorganization.decision", read_only=True)
-    decision_date = serializers.DateField(source="reorganization.decision_date", read_only=True)
+    decision_date = serializers.DateField(source="reorganization.decision_date", read_only=True, allow_null=True)
 
     class Meta:
         model = OrganizationLink

@@ -94,6 +94,8 @@ def test_token_endpoint_is_throttled(world):
              for _ in range(12)]
     assert codes[0] == 400
     assert codes[-1] == 429
+    throttled = client.post("/api/auth/token/", {"username": "nobody", "password": "x"})
+    assert throttled["Content-Type"].startswith("application/json") and "detail" in throttled.json()
 
 
 # --- scope -----------------------------------------------------------------------------------------------

@@ -100,15 +100,15 @@ def busy_world(world: World) -> World:
     from reorg.services import create_reorganization
 
     b = world.b
-    spare = establish_organization(None, parent=b.grassroots, code="T45.G1.C9", name="Chi bộ Zetaprovince tạm",
+    spare = establish_organization(SYSTEM, parent=b.grassroots, code="T45.G1.C9", name="Chi bộ Zetaprovince tạm",
                                    org_type="cell", effective_on=dt.date(2020, 1, 1))
-    create_reorganization(None, kind="merge", plan={"sources": [spare.pk], "target": b.cells[1].pk},
+    create_reorganization(SYSTEM, kind="merge", plan={"sources": [spare.pk], "target": b.cells[1].pk},
                           effective_on=dt.date(2026, 1, 1), decision="8-QĐ/TU")  # applied: leaves a link
-    submit_application(None, cell=b.cells[0], applied_on=dt.date(2026, 1, 5), full_name="Zetamember Lê Văn",
+    submit_application(SYSTEM, cell=b.cells[0], applied_on=dt.date(2026, 1, 5), full_name="Zetamember Lê Văn",
                        gender="M", birth_date=dt.date(2000, 1, 1))
-    issue_transfer_letter(None, b.members[0], to_org=b.cells[1], number="1-GGT", issued_on=dt.date(2026, 1, 10))
-    create_reorganization(None, kind="change", plan={"organization": b.cells[1].pk, "name": "Chi bộ Zetaprovince 9"},
+    issue_transfer_letter(SYSTEM, b.members[0], to_org=b.cells[1], number="1-GGT", issued_on=dt.date(2026, 1, 10))
+    create_reorganization(SYSTEM, kind="change", plan={"organization": b.cells[1].pk, "name": "Chi bộ Zetaprovince 9"},
                           effective_on=dt.date(2030, 1, 1), decision="9-QĐ/TU")
-    enqueue_job(None, kind="members.import", params={"file": "/nonexistent", "mode": "all"}, org_path=b.org.path,
+    enqueue_job(SYSTEM, kind="members.import", params={"file": "/nonexistent", "mode": "all"}, org_path=b.org.path,
                 label="Zetaprovince import", start_inline=False)
     return world

@@ -16,6 +16,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 SKIP_NAMESPACES = {"admin"}  # Django's admin is for national administrators (superusers) only.
+# Values for URL parameters that are not object ids (the first of each is the usual one); a route with a new kind of
+# parameter makes the walkers fail until its values are added here.
+SAMPLE_KWARGS: dict[str, list[str]] = {"format": ["json"], "fmt": ["csv", "xlsx"], "which": ["result", "errors"],
+                                       "code": ["PROBATION_MONTHS"]}
 
 
 def view_class_of(callback: Any) -> Any:

@@ -29,6 +29,7 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from core.actions import acting
+from core.scope import scope_sides
 from tests.routes import model_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
@@ -69,7 +70,7 @@ def _real_id(model, user, world) -> int | None:
         province = world.a.org.path
     qs = model._base_manager.order_by("-pk")
     try:
-        qs = qs.filter(**{f"{model.scope_path_field}__startswith": province})
+        qs = qs.filter(**{f"{scope_sides(model)[0]}__startswith": province})
     except (AttributeError, FieldError):  # a shared catalogue (roles): any of its rows
         pass
     return qs.values_list("pk", flat=True).first()

@@ -11,7 +11,7 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from tests.routes import routes
+from tests.routes import SAMPLE_KWARGS, routes
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,11 @@ def test_every_api_route_answers_the_same_with_a_format_suffix(busy_world):
     assert len(suffixed) >= 50, "the route walker found suspiciously few API routes"
     failures = []
     for route in suffixed:
-        values = {"format": "json"}
+        values: dict = {}
+        for name in route.params:
+            if name != "pk":
+                assert name in SAMPLE_KWARGS, f"route {route.route}: add sample values for {name!r} to SAMPLE_KWARGS"
+                values[name] = SAMPLE_KWARGS[name][0]
         if "pk" in route.params:
             values["pk"] = _any_pk(route.model())
             assert values["pk"] is not None, f"{route.route}: no {route.model().__name__} in the busy world"

@@ -34,15 +34,13 @@ from django.db import models, transaction
 from django.test import Client, override_settings
 from django.urls import Resolver404, get_resolver, resolve
 
+from core.scope import scope_sides
 from tests import factories
-from tests.routes import Route, model_of, routes
+from tests.routes import SAMPLE_KWARGS, Route, model_of, routes
 
 pytestmark = pytest.mark.django_db
 
 SKIP_NAMES = {"api-schema", "api-docs", "set_language", "logout", "login"}  # no data of anyone; or ends the session
-# Values for URL parameters that are not object ids; a new kind of parameter must be added here.
-SAMPLE_KWARGS: dict[str, list[str]] = {"format": ["json"], "fmt": ["csv", "xlsx"], "which": ["result", "errors"],
-                                      "code": ["PROBATION_MONTHS"]}
 MISSING_ID = 2**31 - 7  # an id no object has
 # Models whose objects are not data of a province (a shared catalogue), so there is nothing to hide.
 UNSCOPED_MODELS = {"accounts.Role"}
@@ -61,13 +59,9 @@ HREF = re.compile(r"""(?:href|action|hx-get|hx-post|data-url)=["']([^"'#?]+)""")
 # --- what belongs to province B ------------------------------------------------------------------------------
 
 
-def _sides(model) -> tuple[str, ...]:
-    return tuple(getattr(model, "scope_sides", ()) or ()) or (model.scope_path_field,)
-
-
 def in_province(model, path: str) -> models.QuerySet:
     """Objects of ``model`` that belong to the province at ``path`` only (every side of theirs inside it)."""
-    first, *others = _sides(model)
+    first, *others = scope_sides(model)
     qs = model._base_manager.filter(**{f"{first}__startswith": path})
     for side in others:
         qs = qs.filter(models.Q(**{f"{side}__startswith": path}) | models.Q(**{f"{side}__isnull": True}))
@@ -77,7 +71,7 @@ def in_province(model, path: str) -> models.QuerySet:
 def _scoped_models() -> list:
     found = []
     for model in apps.get_models():
-        if getattr(model, "scope_path_field", None) is None:
+        if not (getattr(model, "scope_sides", None) or getattr(model, "scope_path_field", None)):
             continue
         try:
             in_province(model, "x").exists()

@@ -81,7 +81,7 @@ class AuditRecord(models.Model):
         return self.actor_id is None and self.actor_label == SYSTEM_LABEL
 
     @classmethod
-    def _context_fields(cls) -> dict[str, Any]:
+    def context_fields(cls) -> dict[str, Any]:
         ctx = current_action()
         actor = ctx.actor
         if is_system(actor):
@@ -112,7 +112,7 @@ class AuditRecord(models.Model):
     def build(cls, model: type[models.Model], pk: Any, repr_: str, event: str, changes: dict,
               paths: list[str] | str | None) -> AuditRecord:
         return cls(
-            **cls._context_fields(),
+            **cls.context_fields(),
             event=event,
             content_type=ContentType.objects.get_for_model(model),
             object_id=str(pk),

@@ -16,7 +16,7 @@ def record_export(actor: Any, model: type[models.Model], *, scope_path: str, des
     """Exports of personal data are recorded like changes: who took what, filtered how, how many rows."""
     with acting(actor, "audit.record_export"):
         return AuditRecord.objects.create(
-            **AuditRecord._context_fields(),
+            **AuditRecord.context_fields(),
             event=AuditRecord.Event.EXPORT,
             content_type=ContentType.objects.get_for_model(model),
             object_repr=description[:200],
@@ -28,7 +28,7 @@ def record_export(actor: Any, model: type[models.Model], *, scope_path: str, des
 def record_event(actor: Any, event: str, *, label: str = "", scope_path: str = "", details: dict | None = None,
                  model: type[models.Model] | None = None) -> AuditRecord:
     with acting(actor, f"audit.{event}", check_scope=False):
-        fields = AuditRecord._context_fields()
+        fields = AuditRecord.context_fields()
         if actor is None and label:
             fields["actor_label"] = label[:150]
         return AuditRecord.objects.create(

@@ -56,7 +56,7 @@ def _paths(*values: Any) -> list[str]:
     return result
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -91,7 +91,7 @@ class AuditedQuerySet(ScopedQuerySet):
             records = []
             for row in rows:
                 new = after.get(row["pk"], {})
-                changes = {f: [_jsonable(row[f]), _jsonable(new.get(f))] for f in fields if row[f] != new.get(f)}
+                changes = {f: [jsonable(row[f]), jsonable(new.get(f))] for f in fields if row[f] != new.get(f)}
                 if changes:
                     paths = _paths(*(row.get(side) for side in sides))
                     records.append(writer.build(self.model, row["pk"], "", UPDATE, changes, paths))
@@ -158,11 +158,11 @@ class AuditedModel(models.Model):
         if raw is None:
             return {}
         names, values = raw
-        return {name: _jsonable(value) for name, value in zip(names, values) if name not in self.audit_exclude}
+        return {name: jsonable(value) for name, value in zip(names, values) if name not in self.audit_exclude}
 
     def audit_values(self) -> dict[str, Any]:
         return {
-            f.attname: _jsonable(getattr(self, f.attname))
+            f.attname: jsonable(getattr(self, f.attname))
             for f in self._meta.concrete_fields
             if f.attname not in self.audit_exclude and f.attname in self.__dict__
         }

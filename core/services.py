@@ -222,3 +222,16 @@ def seed_shipped_rules(**kwargs: Any) -> int:
                         provision=version.provision, source=RuleVersion.Source.SHIPPED).save()
         rules.written()
     return len(missing)
+
+
+class StateConflict(EditConflict):
+    """The object is no longer in the state the action acts on (someone else acted first): 409, not 400.
+
+    Actions lock their object and re-check its state; the loser of two simultaneous calls gets this, with the
+    action's own sentence saying what changed.
+    """
+
+    def __init__(self, message: Any = None) -> None:
+        super().__init__(message)
+        if message is not None:
+            self.message = message

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from core.dates import add_months
 from core.pagination import BadCursor, Page, keyset_page
 
 
@@ -104,18 +105,6 @@ def scope_root(user):
     if grant is not None:
         return grant.organization
     return None
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(month_index, 12)
-    month += 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=d)
-        except ValueError:
-            continue
-    raise ValueError("unreachable")
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):

@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from audit.models import AuditRecord
 from core.actions import WriteOutsideAction, in_action
-from core.models import _jsonable
+from core.models import jsonable
 
 _PLAIN = {"CharField", "TextField", "ForeignKey", "OneToOneField", "IntegerField", "BigIntegerField",
           "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField",
@@ -200,7 +200,7 @@ _AUDIT_VARYING = ("object_id", "object_repr", "org_path", "changes")
 def _audit_columns(model: type[models.Model]) -> tuple[list[str], tuple[Any, ...]]:
     """The audit table's columns (the varying ones first) and the prepared values of the others, for one
     call: the action's context, the time, the event and the content type, prepared once."""
-    context = AuditRecord._context_fields()
+    context = AuditRecord.context_fields()
     by_attname = {
         "at": timezone.now(),
         "actor_id": context["actor"].pk if context["actor"] is not None else None,
@@ -223,14 +223,14 @@ def _audit_columns(model: type[models.Model]) -> tuple[list[str], tuple[Any, ...
 
 
 def _audit_default(value: Any) -> Any:
-    """What ``_jsonable`` (the model's ``audit_values``) makes of a value JSON has no type for."""
+    """What ``jsonable`` (the model's ``audit_values``) makes of a value JSON has no type for."""
     if type(value) is dt.date:
         return value.isoformat()
-    return _jsonable(value)
+    return jsonable(value)
 
 
 def _json_encoder() -> Callable[[Any], str]:
-    """``json.dumps(changes, cls=DjangoJSONEncoder)`` of the ``_jsonable`` values (what the JSONField stores for
+    """``json.dumps(changes, cls=DjangoJSONEncoder)`` of the ``jsonable`` values (what the JSONField stores for
     ``AuditedModel.audit_values()``), in one pass: ``_audit_default`` is asked only for the values JSON has
     no type for (dates), as the C encoder meets them. Same separators and escaping as ``json.dumps``; the
     C encoder is made once, not once per record (no circular check: the values are flat)."""

@@ -41,19 +41,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.actions import WriteOutsideAction, acting, in_action
+from core.actions import acting
 from core.exports import FORMULA_PREFIXES
 from core.lookups import rows_by_unique_key
 from core.scope import path_in_scope
 from core.text import given_name_key, search_key
-from core.tree import ancestor_ids
 from exchange.bulk import Draft, Drafter, audited_insert
 from exchange.readers import FileProblem, Table, parse_date, parse_date_text
 from exchange.template import BY_KEY, choice_aliases, header_label
+from members import counters
 from members.choices import HistoryEvent, MemberStatus
 from members.models import Member, MemberHistory
 from members.services import validate_member
@@ -449,7 +448,7 @@ class MemberImporter:
             deltas[(org_id, path, r.data["status"])] += 1
         audited_insert(history_drafter, drafts, late, reprs, history_paths)
         if self._pending is None:
-            apply_counter_deltas(deltas)
+            counters.apply_deltas(deltas)
         else:
             for key, n in deltas.items():
                 self._pending[key] += n
@@ -488,7 +487,7 @@ class MemberImporter:
                 if self.stats.error_rows:
                     raise Rollback()
                 # The counters once for the whole file (one UPDATE per organization, not one per batch).
-                apply_counter_deltas(self._pending)
+                counters.apply_deltas(self._pending)
         except Rollback:
             self.stats.created = 0
         finally:
@@ -633,44 +632,3 @@ def _parsed_in_child(table: Table, start_after: int, batch_size: int) -> Iterato
                 process.kill()
         process.join()
         queue.close()
-
-
-def apply_counter_deltas(deltas: dict[tuple[int, str, str], int]) -> None:
-    """Counters of each organization and its ancestors: one statement per counter column (``executemany``)."""
-    by_field: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for (org_id, path, status), n in deltas.items():
-        if status not in (MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY) or not n:
-            continue
-        kind = "official" if status == MemberStatus.OFFICIAL else "probationary"
-        by_field[f"direct_{kind}"][org_id] += n
-        for ancestor in ancestor_ids(path):
-            by_field[f"subtree_{kind}"][ancestor] += n
-    if not by_field:
-        return
-    if not in_action():
-        raise WriteOutsideAction("apply_counter_deltas() outside an action")
-    qn = connection.ops.quote_name
-    meta = Organization._meta
-    table, pk = qn(meta.db_table), qn(meta.pk.column)
-    if connection.vendor == "postgresql":
-        # One statement for every counter of every organization: one new row version per organization
-        # instead of one per counter column, and one round trip. Rows are locked in key order first, as
-        # the sorted executemany below does, so that concurrent imports cannot deadlock.
-        names = sorted(by_field)
-        org_ids = sorted({org_id for per_org in by_field.values() for org_id in per_org})
-        columns = [[by_field[name].get(org_id, 0) for org_id in org_ids] for name in names]
-        sets = ", ".join(f"{qn(meta.get_field(name).column)} = {table}.{qn(meta.get_field(name).column)} + d.n{i}"
-                         for i, name in enumerate(names))
-        unnest = ", ".join(["%s::bigint[]"] + ["%s::integer[]"] * len(names))
-        alias = ", ".join(["id"] + [f"n{i}" for i in range(len(names))])
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {pk} FROM {table} WHERE {pk} = ANY(%s::bigint[]) ORDER BY {pk} FOR NO KEY UPDATE",
-                           [org_ids])
-            cursor.execute(f"UPDATE {table} SET {sets} FROM unnest({unnest}) AS d({alias}) WHERE {table}.{pk} = d.id",
-                           [org_ids, *columns])
-        return
-    with connection.cursor() as cursor:
-        for name, per_org in by_field.items():
-            column = qn(meta.get_field(name).column)
-            cursor.executemany(f"UPDATE {table} SET {column} = {column} + %s WHERE {pk} = %s",
-                               [(n, org_id) for org_id, n in sorted(per_org.items()) if n])

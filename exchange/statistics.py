@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from core.exports import SafeSheet
 from core.tree import STEP, prefix_q
 from members.choices import ACTIVE_STATUSES, Gender
-from members.filtersets import _years_ago
+from members.filtersets import years_ago
 from members.models import Member
 from orgs.models import Organization
 
@@ -43,7 +43,7 @@ def _grouped(org: Organization, column, values_key: str) -> dict[tuple[str, str]
 
 def age_band_expression(today: dt.date):
     bands = [("u30", 30), ("30-45", 46), ("46-60", 61)]
-    whens = [When(birth_date__gt=_years_ago(limit, today), then=Value(code)) for code, limit in bands]
+    whens = [When(birth_date__gt=years_ago(limit, today), then=Value(code)) for code, limit in bands]
     return Case(*whens, default=Value("o60"), output_field=CharField())
 
 

@@ -17,18 +17,15 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from core.dates import add_days, add_months, add_years
 from core.rules import rule
 from core.tree import prefix_q
-from core.views import add_months
 from members.choices import MemberStatus
 from members.models import Member
 
 
 def shift_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+    return add_years(day, years)
 
 
 def badge_years(on: dt.date | None = None) -> list[int]:
@@ -76,7 +73,7 @@ def early_groups(user: Any, end: dt.date, *, organization=None, only: list[int] 
     base = _base(user, organization)
     window_end = add_months(end, early_months(end))
     chosen = [y for y in badge_years(end) if not only or y in only]
-    return [BadgeGroup(y, base.filter(badge_range_q(y, end + dt.timedelta(days=1), window_end))
+    return [BadgeGroup(y, base.filter(badge_range_q(y, add_days(end, 1), window_end))
                        .order_by("admission_date", "id"), early=True) for y in chosen]
 
 
@@ -89,7 +86,7 @@ def badge_queryset(user: Any, start: dt.date, end: dt.date, *, organization=None
     chosen = [y for y in badge_years(end) if not only or y in only]
     if early:
         window_end = add_months(end, early_months(end))
-        start, end = end + dt.timedelta(days=1), window_end
+        start, end = add_days(end, 1), window_end
     q = Q(pk__in=[])
     for y in chosen:
         q |= badge_range_q(y, start, end)

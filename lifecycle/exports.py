@@ -7,7 +7,6 @@ before the file leaves and neutralizes every text cell; this module only says wh
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -31,7 +30,7 @@ class BadgeExportView(ObjectExportView):
     permission_denied_message = gettext_lazy("Your roles do not allow exporting members.")
 
     def get_export_queryset(self) -> QuerySet:
-        from core.views import add_months
+        from core.dates import add_days, add_months
         from lifecycle.forms import BadgeFilterForm
         from lifecycle.views import _scoped_org, badge_period
 
@@ -45,7 +44,7 @@ class BadgeExportView(ObjectExportView):
         early = bool(self.request.GET.get("early"))
         self.period = (start, end)
         if early:
-            self.search = (end + dt.timedelta(days=1), add_months(end, badges.early_months(end)))
+            self.search = (add_days(end, 1), add_months(end, badges.early_months(end)))
         else:
             self.search = (start, end)
         qs = badges.badge_queryset(self.request.user, start, end, organization=self.organization, only=only,

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import FormDateField
 from lifecycle.choices import LeavingKind, TransferKind
 from members.choices import Gender
 from orgs.forms import DateInput
@@ -18,10 +19,10 @@ def _today():
 class ApplicationForm(forms.Form):
     cell = forms.IntegerField(label=_("Party cell (organization number)"), min_value=1, max_value=2**53,
                               help_text=_("The number shown on the party cell's page."))
-    applied_on = forms.DateField(label=_("Application date"), widget=DateInput, initial=_today)
+    applied_on = FormDateField(label=_("Application date"), widget=DateInput, initial=_today)
     full_name = forms.CharField(label=_("Full name"), max_length=120)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
-    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput)
+    birth_date = FormDateField(label=_("Date of birth"), widget=DateInput)
     ethnicity = forms.CharField(label=_("Ethnicity"), max_length=40, required=False)
     religion = forms.CharField(label=_("Religion"), max_length=40, required=False)
     home_town = forms.CharField(label=_("Home town"), max_length=120, required=False)
@@ -36,20 +37,20 @@ class ApplicationForm(forms.Form):
 
 class ReadmissionForm(forms.Form):
     cell = forms.IntegerField(label=_("Party cell (organization number)"), min_value=1, max_value=2**53)
-    applied_on = forms.DateField(label=_("Application date"), widget=DateInput, initial=_today)
+    applied_on = FormDateField(label=_("Application date"), widget=DateInput, initial=_today)
 
 
 class StepForm(forms.Form):
     number = forms.CharField(label=_("Document number"), max_length=64)
-    on = forms.DateField(label=_("Date"), widget=DateInput, initial=_today)
+    on = FormDateField(label=_("Date"), widget=DateInput, initial=_today)
 
 
 class CeremonyForm(forms.Form):
-    on = forms.DateField(label=_("Ceremony date"), widget=DateInput, initial=_today)
+    on = FormDateField(label=_("Ceremony date"), widget=DateInput, initial=_today)
 
 
 class WithdrawForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=DateInput, initial=_today)
+    on = FormDateField(label=_("Date"), widget=DateInput, initial=_today)
     reason = forms.CharField(label=_("Reason"), max_length=255)
     number = forms.CharField(label=_("Document number"), max_length=64, required=False)
 
@@ -58,17 +59,41 @@ class RecognitionForm(forms.Form):
     OUTCOMES = [("recognize", _("Recognize as official member")), ("strike_off", _("Strike from the list"))]
     outcome = forms.ChoiceField(label=_("Decision"), choices=OUTCOMES, widget=forms.RadioSelect, initial="recognize")
     vote_no = forms.CharField(label=_("Cell vote resolution number"), max_length=64)
-    vote_date = forms.DateField(label=_("Cell vote date"), widget=DateInput)
+    vote_date = FormDateField(label=_("Cell vote date"), widget=DateInput)
     decision_no = forms.CharField(label=_("Committee decision number"), max_length=64)
-    on = forms.DateField(label=_("Committee decision date"), widget=DateInput, initial=_today)
+    on = FormDateField(label=_("Committee decision date"), widget=DateInput, initial=_today)
     reason = forms.CharField(label=_("Reason (when striking off)"), max_length=255, required=False)
 
 
+def committee_choices() -> list[tuple[str, str]]:
+    """The receiving committees (provinces, central blocs): public names and codes."""
+    from lifecycle.services import receiving_committees
+
+    return [("", "---------")] + [(str(pk), f"{code} · {name}")
+                                  for pk, code, name in receiving_committees().values_list("id", "code", "name")]
+
+
 class LetterForm(forms.Form):
-    to_org = forms.CharField(label=_("Receiving organization (code or number)"), max_length=32)
+    """A letter goes to a party cell the sender works on, or to the receiving province's committee, which
+    assigns the cell on receipt (the sender does not see another province's cells)."""
+
+    to_org = forms.CharField(label=_("Receiving party cell among those you work on (code or number)"),
+                             max_length=32, required=False)
+    to_province = forms.TypedChoiceField(label=_("Or: the receiving province's committee"), coerce=int,
+                                         required=False, empty_value=None, choices=[])
     kind = forms.ChoiceField(label=_("Kind"), choices=TransferKind.choices)
     number = forms.CharField(label=_("Letter number"), max_length=64)
-    issued_on = forms.DateField(label=_("Letter date"), widget=DateInput, initial=_today)
+    issued_on = FormDateField(label=_("Letter date"), widget=DateInput, initial=_today)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_province"].choices = committee_choices()
+
+    def clean(self):
+        data = super().clean()
+        if bool((data.get("to_org") or "").strip()) == bool(data.get("to_province")):
+            self.add_error("to_org", _("Give either a party cell or a receiving province."))
+        return data
 
 
 class BulkLetterForm(LetterForm):
@@ -81,29 +106,31 @@ class BulkLetterForm(LetterForm):
 
 
 class ReceiptForm(forms.Form):
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput, initial=_today)
+    received_on = FormDateField(label=_("Received on"), widget=DateInput, initial=_today)
+    cell = forms.CharField(label=_("Receiving party cell (code or number), for a letter addressed to the committee"),
+                           max_length=32, required=False)
     decision = forms.CharField(label=_("Receiving decision"), max_length=64, required=False)
 
 
 class CloseLetterForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=DateInput, initial=_today)
+    on = FormDateField(label=_("Date"), widget=DateInput, initial=_today)
     reason = forms.CharField(label=_("Reason"), max_length=255)
 
 
 class EndTemporaryForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=DateInput, initial=_today)
+    on = FormDateField(label=_("Date"), widget=DateInput, initial=_today)
 
 
 class LeavingForm(forms.Form):
     kind = forms.ChoiceField(label=_("How the member leaves"), choices=LeavingKind.choices)
-    on = forms.DateField(label=_("Effective date"), widget=DateInput, initial=_today)
+    on = FormDateField(label=_("Effective date"), widget=DateInput, initial=_today)
     decision = forms.CharField(label=_("Deciding document"), max_length=64)
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
 
 class ExemptionForm(forms.Form):
-    valid_from = forms.DateField(label=_("From"), widget=DateInput, initial=_today)
-    valid_to = forms.DateField(label=_("Until"), widget=DateInput, required=False,
+    valid_from = FormDateField(label=_("From"), widget=DateInput, initial=_today)
+    valid_to = FormDateField(label=_("Until"), widget=DateInput, required=False,
                                help_text=_("Empty: until further notice."))
     reason = forms.CharField(label=_("Reason"), max_length=255)
     decision = forms.CharField(label=_("Deciding document"), max_length=64, required=False)
@@ -111,8 +138,8 @@ class ExemptionForm(forms.Form):
 
 class BadgeFilterForm(forms.Form):
     organization = forms.IntegerField(label=_("Organization number"), min_value=1, max_value=2**53, required=False)
-    start = forms.DateField(label=_("From"), widget=DateInput, required=False)
-    end = forms.DateField(label=_("Until"), widget=DateInput, required=False)
+    start = FormDateField(label=_("From"), widget=DateInput, required=False)
+    end = FormDateField(label=_("Until"), widget=DateInput, required=False)
     badge = forms.TypedChoiceField(label=_("Badge"), coerce=int, required=False, empty_value=None, choices=[])
 
     def __init__(self, *args, years=(), **kwargs):

@@ -19,11 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
+from core.dates import add_days, add_months
 from core.rules import cite, periods, rule, rule_version
 from core.scope import NotPermitted, OutOfScope, may, may_decide_over, path_in_scope
+from core.services import EditConflict, StateConflict, check_version
 from core.text import clean_person_name
 from core.tree import STEP, prefix_q, province_path
-from core.views import add_months
 from lifecycle.choices import (
     LEAVING_STATUS,
     OPEN_CASE_STATES,
@@ -42,11 +43,12 @@ from lifecycle.models import (
     TransferLetter,
     open_letter_q,
 )
+from members import registry
 from members import services as member_services
 from members.choices import ACTIVE_STATUSES, HistoryEvent, MemberStatus
 from members.models import Member, MemberHistory
 from members.validators import validate_citizen_id
-from orgs.choices import MEMBER_HOLDING_TYPES
+from orgs.choices import MEMBER_HOLDING_TYPES, OrgType
 from orgs.models import Organization
 
 APPLICANT_FIELDS = ("full_name", "gender", "birth_date", "ethnicity", "religion", "home_town", "education",
@@ -81,8 +83,10 @@ def _check_date(on: dt.date | None, field: str, *, not_before: dt.date | None = 
 
 
 def _locked_case(actor: Any, case: AdmissionCase | int) -> AdmissionCase:
+    """The case row locked alone, then re-read in scope (see ``members.registry.lock_member`` for why)."""
     pk = case.pk if isinstance(case, AdmissionCase) else case
-    found = AdmissionCase.objects.select_for_update(of=("self",)).restrict(actor, "change").filter(pk=pk).first()
+    list(AdmissionCase.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+    found = AdmissionCase.objects.restrict(actor, "change").filter(pk=pk).first()
     if found is None:
         raise OutOfScope()
     return found
@@ -90,15 +94,13 @@ def _locked_case(actor: Any, case: AdmissionCase | int) -> AdmissionCase:
 
 def _locked_member(actor: Any, member: Member | int, action_name: str = "change") -> Member:
     pk = member.pk if isinstance(member, Member) else member
-    found = Member.objects.select_for_update(of=("self",)).restrict(actor, action_name).filter(pk=pk).first()
+    found = registry.lock_member(actor, pk, action_name)
     if found is None:
         raise OutOfScope()
     return found
 
 
 def _check_version(obj: Any, expected: int | None) -> None:
-    from core.services import check_version
-
     check_version(obj, expected)
 
 
@@ -189,7 +191,7 @@ def record_cell_resolution(actor: Any, case: AdmissionCase | int, *, number: str
     case = _locked_case(actor, case)
     _check_version(case, expected_version)
     if case.state != CaseState.APPLIED:
-        raise ValidationError(_("This step has already been recorded or the case is closed."))
+        raise StateConflict(_("This step has already been recorded or the case is closed."))
     case.cell_resolution_no = _require_text(number, "number")
     case.cell_resolution_date = _check_date(on, "on", not_before=case.applied_on, before_label=_("the application"))
     case.state = CaseState.CELL_RESOLVED
@@ -204,7 +206,7 @@ def record_committee_decision(actor: Any, case: AdmissionCase | int, *, number: 
     case = _locked_case(actor, case)
     _check_version(case, expected_version)
     if case.state != CaseState.CELL_RESOLVED:
-        raise ValidationError(_("This step has already been recorded or the case is closed."))
+        raise StateConflict(_("This step has already been recorded or the case is closed."))
     _check_committee(actor, case.cell.path)
     number = _require_text(number, "number")
     _check_date(on, "on", not_before=case.cell_resolution_date, before_label=_("the cell resolution"))
@@ -225,7 +227,7 @@ def hold_ceremony(actor: Any, case: AdmissionCase | int, *, on: dt.date,
     case = _locked_case(actor, case)
     _check_version(case, expected_version)
     if case.state != CaseState.COMMITTEE_DECIDED:
-        raise ValidationError(_("This step has already been recorded or the case is closed."))
+        raise StateConflict(_("This step has already been recorded or the case is closed."))
     _check_date(on, "on", not_before=case.committee_decision_date, before_label=_("the committee decision"))
     cell = Organization.objects.get(pk=case.cell_id)
     _check_cell(actor, cell)
@@ -251,21 +253,14 @@ def hold_ceremony(actor: Any, case: AdmissionCase | int, *, on: dt.date,
 
 def _readmit(actor: Any, case: AdmissionCase, cell: Organization) -> Member:
     """The former member's own record returns to the register as probationary in the admitting cell."""
-    member = Member.objects.select_for_update().get(pk=case.member_id)
+    list(Member.objects.select_for_update().filter(pk=case.member_id).values_list("pk", flat=True))
+    member = Member.objects.get(pk=case.member_id)
     if member.status not in READMITTABLE_STATUSES:
-        raise ValidationError(_("The former member's record is no longer that of a former member."))
-    on = case.committee_decision_date
-    member_services._close_history(member, on)
-    member.organization = cell
-    member.status, member.status_since = MemberStatus.PROBATIONARY, on
-    member.admission_date, member.official_date = on, None
-    member.lock_version += 1
-    member.save()
-    MemberHistory.objects.create(member=member, organization=cell, status=member.status, event=HistoryEvent.ADMITTED,
-                                 decision=case.committee_decision_no, valid_from=on,
-                                 note=_("Re-admission; ceremony on %(date)s") % {"date": case.ceremony_date or ""})
-    member_services.adjust_counters(member.organization.path, member.status, +1)
-    return member
+        raise StateConflict(_("The former member's record is no longer that of a former member."))
+    _check_version(member, None)
+    return registry.return_to_register(
+        member, cell, case.committee_decision_date, decision=case.committee_decision_no,
+        note=_("Re-admission; ceremony on %(date)s") % {"date": case.ceremony_date or ""})
 
 
 def probation_start(member: Member) -> dt.date:
@@ -297,7 +292,7 @@ def recognize_official(actor: Any, member: Member | int, *, vote_no: str, vote_d
     """After probation the cell votes and the committee recognizes the member as official."""
     member = _locked_member(actor, member)
     if member.status != MemberStatus.PROBATIONARY:
-        raise ValidationError(_("Only a probationary member can be recognized as official."))
+        raise StateConflict(_("Only a probationary member can be recognized as official."))
     _check_committee(actor, member.organization.path)
     vote_no = _require_text(vote_no, "vote_no")
     decision_no = _require_text(decision_no, "decision_no")
@@ -310,11 +305,9 @@ def recognize_official(actor: Any, member: Member | int, *, vote_no: str, vote_d
                                % {"date": end.isoformat(), "months": months.value, "regulation": cite(months)}})
     _check_date(vote_date, "vote_date")
     _check_date(on, "on", not_before=vote_date, before_label=_("the cell vote"))
-    version = member.lock_version if expected_version is None else expected_version
-    member = member_services.change_member_status(actor, member, status=MemberStatus.OFFICIAL, effective_on=on,
-                                                  decision=decision_no, expected_version=version,
-                                                  note=_("Cell vote %(no)s of %(date)s")
-                                                  % {"no": vote_no, "date": vote_date.isoformat()})
+    _check_version(member, expected_version)
+    note = _("Cell vote %(no)s of %(date)s") % {"no": vote_no, "date": vote_date.isoformat()}
+    member = registry.set_status(member, MemberStatus.OFFICIAL, on, decision=decision_no, note=note)
     _close_case(member, CaseState.OFFICIAL, vote_no=vote_no, vote_date=vote_date, number=decision_no, on=on)
     return member
 
@@ -325,7 +318,7 @@ def strike_off(actor: Any, member: Member | int, *, decision_no: str, on: dt.dat
     """The committee strikes a probationary member from the list (not recognized)."""
     member = _locked_member(actor, member)
     if member.status != MemberStatus.PROBATIONARY:
-        raise ValidationError(_("Only a probationary member can be struck from the list at the end of probation."))
+        raise StateConflict(_("Only a probationary member can be struck from the list at the end of probation."))
     _check_committee(actor, member.organization.path)
     decision_no = _require_text(decision_no, "decision_no")
     if vote_date is not None:
@@ -333,9 +326,8 @@ def strike_off(actor: Any, member: Member | int, *, decision_no: str, on: dt.dat
     _check_date(on, "on", not_before=vote_date or member.admission_date, before_label=_("the cell vote"))
     if _open_letter(member) is not None:
         raise ValidationError(_("The member has an open transfer letter; cancel it first."))
-    version = member.lock_version if expected_version is None else expected_version
-    member = member_services.change_member_status(actor, member, status=MemberStatus.STRUCK_OFF, effective_on=on,
-                                                  decision=decision_no, note=reason[:255], expected_version=version)
+    _check_version(member, expected_version)
+    member = registry.set_status(member, MemberStatus.STRUCK_OFF, on, decision=decision_no, note=reason)
     _close_case(member, CaseState.STRUCK_OFF, vote_no=vote_no, vote_date=vote_date, number=decision_no, on=on,
                 reason=reason)
     return member
@@ -348,7 +340,7 @@ def withdraw_case(actor: Any, case: AdmissionCase | int, *, on: dt.date, reason:
     case = _locked_case(actor, case)
     _check_version(case, expected_version)
     if case.state not in (CaseState.APPLIED, CaseState.CELL_RESOLVED, CaseState.COMMITTEE_DECIDED):
-        raise ValidationError(_("Only a case before its ceremony can be withdrawn."))
+        raise StateConflict(_("Only a case before its ceremony can be withdrawn."))
     case.closed_reason = _require_text(reason, "reason")
     case.final_decision_no = (number or "").strip()
     case.final_decision_date = _check_date(on, "on", not_before=case.applied_on, before_label=_("the application"))
@@ -386,9 +378,10 @@ def _open_letter(member: Member) -> TransferLetter | None:
 
 def _locked_letter(actor: Any, letter: TransferLetter | int, side: str) -> TransferLetter:
     pk = letter.pk if isinstance(letter, TransferLetter) else letter
+    # Locked alone, then read in scope (see members.registry.lock_member for why).
+    list(TransferLetter.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
     sides = {"from": (SENDING_SIDE,), "to": (RECEIVING_SIDE,)}.get(side)  # "either": all the letter's sides
-    found = TransferLetter.objects.select_for_update(of=("self",)).restrict(actor, "change", sides=sides).filter(
-        pk=pk).first()
+    found = TransferLetter.objects.restrict(actor, "change", sides=sides).filter(pk=pk).first()
     if found is None:
         raise OutOfScope()
     return found
@@ -406,6 +399,63 @@ def _check_out_of_province(actor: Any, from_path: str, to_path: str | None) -> N
                              "role does not allow it here."))
 
 
+NOT_AN_ADDRESSEE = _("Choose a party cell among those you work on, or the receiving province's committee.")
+
+
+def is_committee_address(org: Organization) -> bool:
+    """A letter addressed to a committee directly under the Centre (a province, a central bloc): the committee
+    assigns the party cell on receipt. The list of these committees is public, their cells are not."""
+    return org.org_type == OrgType.LEVEL1
+
+
+def receiving_committees() -> Any:
+    """The committees a letter may be addressed to outside the sender's scope (names and codes are public)."""
+    return Organization.objects.filter(org_type=OrgType.LEVEL1, dissolved_on__isnull=True).order_by("code", "id")
+
+
+def _check_addressee(actor: Any, to_org: Organization | None, member: Member) -> None:
+    """A letter goes to a party cell the sender works on, or to a receiving committee; nothing in between.
+
+    Why the one sentence for every refusal outside the sender's scope: a different answer for a missing, a
+    dissolved or a foreign cell would tell the sender which ids exist in another province.
+    """
+    if to_org is None:
+        raise ValidationError({"to_org": _("This field is required.")})
+    if is_committee_address(to_org):
+        if not to_org.is_active:
+            raise ValidationError({"to_org": NOT_AN_ADDRESSEE})
+        return
+    if not path_in_scope(actor, Member, "view", to_org.path):
+        raise ValidationError({"to_org": NOT_AN_ADDRESSEE})
+    if to_org.pk == member.organization_id:
+        raise ValidationError({"to_org": _("The member already belongs to this organization.")})
+    if not to_org.is_active:
+        raise ValidationError({"to_org": _("This organization has been dissolved.")})
+    if to_org.org_type not in MEMBER_HOLDING_TYPES:
+        raise ValidationError({"to_org": _("Members belong to a party cell or a grassroots party cell.")})
+
+
+def _receiving_cell(actor: Any, letter: TransferLetter, cell: Organization | None) -> Organization:
+    """The cell the member joins: the letter's own, or for a letter to a committee the cell the committee assigns
+    (one it works on, under the addressed committee)."""
+    to = Organization.objects.get(pk=letter.to_org_id)
+    if not to.is_active:
+        raise ValidationError(_("The receiving organization has been dissolved; return the letter."))
+    if not is_committee_address(to):
+        if cell is not None and cell.pk != to.pk:
+            raise ValidationError({"cell": _("This letter names its party cell already.")})
+        return to
+    if cell is None:
+        raise ValidationError({"cell": _("Choose the party cell that receives the member.")})
+    if not (path_in_scope(actor, Member, "change", cell.path) and cell.path.startswith(to.path)):
+        raise ValidationError({"cell": _("Choose a party cell of the receiving committee among those you work on.")})
+    if not cell.is_active:
+        raise ValidationError({"cell": _("This organization has been dissolved.")})
+    if cell.org_type not in MEMBER_HOLDING_TYPES:
+        raise ValidationError({"cell": _("Members belong to a party cell or a grassroots party cell.")})
+    return cell
+
+
 @action
 def issue_transfer_letter(actor: Any, member: Member | int, *, to_org: Organization, number: str,
                           issued_on: dt.date, kind: str = TransferKind.OFFICIAL,
@@ -416,26 +466,19 @@ def issue_transfer_letter(actor: Any, member: Member | int, *, to_org: Organizat
     if expected_version is not None:
         member.save()
     if not member.is_active:
-        raise ValidationError(_("Only probationary and official members can be transferred."))
+        raise StateConflict(_("Only probationary and official members can be transferred."))
     if kind not in TransferKind.values:
         raise ValidationError({"kind": _("Choose an official transfer or temporary activity.")})
     if _open_letter(member) is not None:
-        raise ValidationError(_("The member already has an open transfer letter."))
-    if to_org is None:
-        raise ValidationError({"to_org": _("This field is required.")})
-    if to_org.pk == member.organization_id:
-        raise ValidationError({"to_org": _("The member already belongs to this organization.")})
-    if not to_org.is_active:
-        raise ValidationError({"to_org": _("This organization has been dissolved.")})
-    if to_org.org_type not in MEMBER_HOLDING_TYPES:
-        raise ValidationError({"to_org": _("Members belong to a party cell or a grassroots party cell.")})
+        raise StateConflict(_("The member already has an open transfer letter."))
+    _check_addressee(actor, to_org, member)
     _check_out_of_province(actor, member.organization.path, to_org.path)
     number = _require_text(number, "number")
     _check_date(issued_on, "issued_on", not_before=member.status_since or member.admission_date,
                 before_label=_("the member's last change"))
     letter = TransferLetter(member=member, from_org_id=member.organization_id,
                             to_org=to_org, kind=kind, number=number, issued_on=issued_on,
-                            due_on=issued_on + dt.timedelta(days=rule("TRANSFER_DUE_DAYS", issued_on)))
+                            due_on=add_days(issued_on, rule("TRANSFER_DUE_DAYS", issued_on)))
     letter.save()
     return letter
 
@@ -459,7 +502,7 @@ def bulk_issue_transfer_letters(actor: Any, member_ids: list[int], *, to_org: Or
         try:
             letters.append(issue_transfer_letter(actor, pk, to_org=to_org, number=number, issued_on=issued_on,
                                                  kind=kind))
-        except (ValidationError, OutOfScope) as exc:
+        except (ValidationError, OutOfScope, EditConflict) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             errors.append(_("%(name)s (No. %(id)s): %(error)s") % {"name": names[pk], "id": pk,
                                                                     "error": " ".join(messages)})
@@ -469,40 +512,36 @@ def bulk_issue_transfer_letters(actor: Any, member_ids: list[int], *, to_org: Or
 
 
 def _move_member(member: Member, to: Organization, on: dt.date, letter: TransferLetter, note: str) -> Member:
-    """members.services.transfer_member semantics, done for the receiving side (which cannot see the sender)."""
-    member_services._close_history(member, on)
-    member_services.adjust_counters(member.organization.path, member.status, -1)
-    member.organization = to
-    member.lock_version += 1
-    member.save()
-    MemberHistory.objects.create(member=member, organization=to, status=member.status,
-                                 event=HistoryEvent.TRANSFERRED, decision=letter.number[:64], note=note[:255],
-                                 valid_from=on)
-    member_services.adjust_counters(member.organization.path, member.status, +1)
-    return member
+    """The member moves on receipt, done for the receiving side (which cannot see the sender)."""
+    _check_version(member, None)
+    return registry.move(member, to, on, decision=letter.number, note=note)
 
 
 @action
 def confirm_receipt(actor: Any, letter: TransferLetter | int, *, received_on: dt.date, decision: str = "",
-                    expected_version: int | None = None) -> TransferLetter:
-    """The receiving side confirms: an official transfer moves the member, effective on the receipt date."""
+                    cell: Organization | None = None, expected_version: int | None = None) -> TransferLetter:
+    """The receiving side confirms: an official transfer moves the member, effective on the receipt date.
+
+    A letter addressed to a committee names no cell: the committee assigns one (``cell``) on receipt, and the
+    letter's receiving organization becomes that cell (the audit keeps the address it came with).
+    """
     letter = _locked_letter(actor, letter, "to")
     _check_version(letter, expected_version)
     if letter.state != LetterState.ISSUED:
-        raise ValidationError(_("This letter is no longer in transit."))
+        raise StateConflict(_("This letter is no longer in transit."))
     _check_date(received_on, "received_on", not_before=letter.issued_on, before_label=_("the letter date"))
-    member = Member.objects.select_for_update().get(pk=letter.member_id)
+    list(Member.objects.select_for_update().filter(pk=letter.member_id).values_list("pk", flat=True))
+    member = Member.objects.get(pk=letter.member_id)
     if not member.is_active or member.organization_id != letter.from_org_id:
         raise ValidationError(_("The member is no longer with the sending organization; return the letter."))
-    to = Organization.objects.get(pk=letter.to_org_id)
-    if not to.is_active:
-        raise ValidationError(_("The receiving organization has been dissolved; return the letter."))
+    to = _receiving_cell(actor, letter, cell)
     decision = (decision or "").strip()
     if letter.kind == TransferKind.OFFICIAL:
         note = _("Transfer letter %(no)s of %(date)s") % {"no": letter.number, "date": letter.issued_on.isoformat()}
         if decision:
             note = f"{note}; {decision}"
         _move_member(member, to, received_on, letter, note)
+    letter.to_org = to
     letter.state, letter.received_on, letter.receiving_decision = LetterState.RECEIVED, received_on, decision[:64]
     letter.save()
     return letter
@@ -515,7 +554,7 @@ def return_letter(actor: Any, letter: TransferLetter | int, *, on: dt.date, reas
     letter = _locked_letter(actor, letter, "to")
     _check_version(letter, expected_version)
     if letter.state != LetterState.ISSUED:
-        raise ValidationError(_("This letter is no longer in transit."))
+        raise StateConflict(_("This letter is no longer in transit."))
     letter.reason = _require_text(reason, "reason")[:255]
     letter.closed_on = _check_date(on, "on", not_before=letter.issued_on, before_label=_("the letter date"))
     letter.state = LetterState.RETURNED
@@ -530,7 +569,7 @@ def cancel_letter(actor: Any, letter: TransferLetter | int, *, on: dt.date, reas
     letter = _locked_letter(actor, letter, "from")
     _check_version(letter, expected_version)
     if letter.state != LetterState.ISSUED:
-        raise ValidationError(_("This letter is no longer in transit."))
+        raise StateConflict(_("This letter is no longer in transit."))
     letter.reason = _require_text(reason, "reason")[:255]
     letter.closed_on = _check_date(on, "on", not_before=letter.issued_on, before_label=_("the letter date"))
     letter.state = LetterState.CANCELLED
@@ -544,8 +583,10 @@ def end_temporary_activity(actor: Any, letter: TransferLetter | int, *, on: dt.d
     """Temporary activity elsewhere ends (either side records it)."""
     letter = _locked_letter(actor, letter, "either")
     _check_version(letter, expected_version)
-    if not (letter.state == LetterState.RECEIVED and letter.kind == TransferKind.TEMPORARY):
+    if letter.kind != TransferKind.TEMPORARY:
         raise ValidationError(_("Only a received temporary-activity letter can be ended."))
+    if letter.state != LetterState.RECEIVED:
+        raise StateConflict(_("Only a received temporary-activity letter can be ended."))
     letter.closed_on = _check_date(on, "on", not_before=letter.received_on, before_label=_("the receipt"))
     letter.state = LetterState.ENDED
     letter.save()
@@ -563,7 +604,7 @@ def record_leaving(actor: Any, member: Member | int, *, kind: str, on: dt.date, 
     if kind not in LEAVING_STATUS:
         raise ValidationError({"kind": _("Choose how the member leaves.")})
     if not member.is_active:
-        raise ValidationError(_("This member is no longer on the active register."))
+        raise StateConflict(_("This member is no longer on the active register."))
     decision = _require_text(decision, "decision")
     _check_date(on, "on", not_before=member.admission_date, before_label=_("the admission"))
     if _open_letter(member) is not None and kind != LeavingKind.DEATH:
@@ -572,10 +613,8 @@ def record_leaving(actor: Any, member: Member | int, *, kind: str, on: dt.date, 
         for letter in TransferLetter.objects.filter(open_letter_q(), member=member):
             letter.state, letter.closed_on, letter.reason = LetterState.CANCELLED, on, _("The member died.")
             letter.save()
-    version = member.lock_version if expected_version is None else expected_version
-    member = member_services.change_member_status(actor, member, status=LEAVING_STATUS[kind], effective_on=on,
-                                                  decision=decision, note=(note or "")[:255],
-                                                  expected_version=version)
+    _check_version(member, expected_version)
+    member = registry.set_status(member, LEAVING_STATUS[kind], on, decision=decision, note=note or "")
     for exemption in Exemption.objects.filter(member=member, valid_to__isnull=True):
         exemption.valid_to = max(on, exemption.valid_from)
         exemption.save()
@@ -590,7 +629,7 @@ def grant_exemption(actor: Any, member: Member | int, *, valid_from: dt.date, re
     """Exempt a member from activities (old age, illness) for a period, or until further notice."""
     member = _locked_member(actor, member)
     if not member.is_active:
-        raise ValidationError(_("This member is no longer on the active register."))
+        raise StateConflict(_("This member is no longer on the active register."))
     reason = _require_text(reason, "reason")
     if valid_from is None:
         raise ValidationError({"valid_from": _("Enter a date.")})

@@ -60,17 +60,35 @@ def _scoped_org(user, pk, action: str = "view"):
     return Organization.objects.restrict(user, action).filter(pk=pk).first()
 
 
-def find_receiving_org(value: str) -> Organization | None:
-    """The receiving side may be anywhere in the party: found by its code, or by its number."""
+NO_CELL = _("There is no active party cell with this code or number among those you work on.")
+
+
+def find_cell(user, value: str, action: str = "view") -> Organization | None:
+    """A party cell the user works on, by its code or its number; anything else is None (one answer for a
+    missing and a foreign cell, so the form tells nobody which ids exist elsewhere)."""
     value = (value or "").strip()
     if not value:
         return None
-    org = Organization.objects.filter(code=value).first()
+    scoped = Organization.objects.restrict(user, action)
+    org = scoped.filter(code=value).first()
     if org is None and value.isdigit() and int(value) < 2**53:
-        org = Organization.objects.filter(pk=int(value)).first()
+        org = scoped.filter(pk=int(value)).first()
     if org is None or not org.is_active or org.org_type not in MEMBER_HOLDING_TYPES:
         return None
     return org
+
+
+def letter_addressee(user, data: dict) -> Organization:
+    """The organization a letter form addresses: a cell in scope, or the chosen receiving committee."""
+    if data.get("to_province"):
+        committee = services.receiving_committees().filter(pk=data["to_province"]).first()
+        if committee is None:
+            raise ValidationError({"to_province": _("Choose a receiving province from the list.")})
+        return committee
+    to = find_cell(user, data.get("to_org") or "")
+    if to is None:
+        raise ValidationError({"to_org": NO_CELL})
+    return to
 
 
 class LifecycleHomeView(LoginRequiredMixin, View):
@@ -218,8 +236,8 @@ class WorklistView(LoginRequiredMixin, View):
             qs = qs.filter(prefix_q("organization__path", org.path))
         listing = keyset_list(request, qs, sorts={"": ["admission_date", "id"]})
         today = timezone.localdate()
+        from core.dates import add_months
         from core.rules import rule
-        from core.views import add_months
 
         months = rule("PROBATION_MONTHS", today)
         overdue_before = add_months(today, -months - 1)
@@ -337,9 +355,7 @@ class TransferView(_MemberFormView):
         return _("Issue a transfer letter")
 
     def perform(self, user, member, data):
-        to = find_receiving_org(data["to_org"])
-        if to is None:
-            raise ValidationError({"to_org": _("There is no active party cell with this code or number.")})
+        to = letter_addressee(user, data)
         return services.issue_transfer_letter(user, member, to_org=to, number=data["number"],
                                               issued_on=data["issued_on"], kind=data["kind"])
 
@@ -411,10 +427,8 @@ class BulkTransferView(LoginRequiredMixin, View):
             form.add_error(None, _("Choose the sending party cell first."))
         elif form.is_valid():
             data = form.cleaned_data
-            to = find_receiving_org(data["to_org"])
-            if to is None:
-                form.add_error("to_org", _("There is no active party cell with this code or number."))
-            else:
+            to = _run(form, letter_addressee, request.user, data)
+            if to is not None:
                 letters = _run(form, services.bulk_issue_transfer_letters, request.user, data["members"], to_org=to,
                                number=data["number"], issued_on=data["issued_on"], kind=data["kind"])
                 if letters is not None:
@@ -469,8 +483,14 @@ class LetterDetailView(LoginRequiredMixin, View):
             data = form.cleaned_data
             user = request.user
             if op == "confirm":
-                result = _run(form, services.confirm_receipt, user, letter, received_on=data["received_on"],
-                              decision=data["decision"])
+                cell = None
+                if data.get("cell"):
+                    cell = find_cell(user, data["cell"], "change")
+                    if cell is None:
+                        form.add_error("cell", NO_CELL)
+                if not form.errors:
+                    result = _run(form, services.confirm_receipt, user, letter, received_on=data["received_on"],
+                                  decision=data["decision"], cell=cell)
             elif op == "return":
                 result = _run(form, services.return_letter, user, letter, on=data["on"], reason=data["reason"])
             elif op == "cancel":

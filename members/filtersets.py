@@ -6,16 +6,15 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import add_years
 from core.filtersets import PartyFilterSet, ScopedOrganizationFilter
 from members.choices import Gender, MemberStatus
 from members.models import Member, MemberHistory
 
 
-def _years_ago(years: int, today: dt.date) -> dt.date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
+def years_ago(years: int, today: dt.date) -> dt.date:
+    """The day ``years`` years before ``today`` (for age bands)."""
+    return add_years(today, -years)
 
 
 class AgeBand(django_filters.ChoiceFilter):
@@ -33,9 +32,9 @@ class AgeBand(django_filters.ChoiceFilter):
         low, high = self.BANDS[value]
         today = timezone.localdate()
         if low is not None:  # at least `low` years old: born on or before today - low years
-            qs = qs.filter(birth_date__lte=_years_ago(low, today))
+            qs = qs.filter(birth_date__lte=years_ago(low, today))
         if high is not None:  # younger than `high`: born after today - high years
-            qs = qs.filter(birth_date__gt=_years_ago(high, today))
+            qs = qs.filter(birth_date__gt=years_ago(high, today))
         return qs
 
 

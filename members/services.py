@@ -1,4 +1,8 @@
-"""Actions on the member registry: each keeps the dated history and the organization counters."""
+"""Actions on the member registry: entering a member and correcting the personal record.
+
+A member's status and organization change only through the lifecycle actions (``lifecycle.services``), which
+carry the party's rules and use the low-level steps of ``members.registry``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,9 +18,9 @@ from core.rules import cite, rule_version
 from core.scope import NotPermitted, OutOfScope, may_on, path_in_scope
 from core.services import check_version
 from core.text import clean_person_name
-from core.tree import ancestor_ids
+from members import counters, registry
 from members.choices import ACTIVE_STATUSES, HistoryEvent, MemberStatus
-from members.models import Member, MemberHistory
+from members.models import Member
 from members.validators import validate_citizen_id, validate_party_card_no
 from orgs.choices import MEMBER_HOLDING_TYPES
 from orgs.models import Organization
@@ -26,16 +29,6 @@ PERSONAL_FIELDS = (
     "full_name", "gender", "birth_date", "ethnicity", "religion", "home_town", "education", "occupation",
     "citizen_id", "party_card_no", "admission_date", "official_date",
 )
-
-
-def adjust_counters(org_path: str, status: str, delta: int) -> None:
-    """Keep the member counters of the organization and all its ancestors in step (one UPDATE)."""
-    if status not in ACTIVE_STATUSES or delta == 0:
-        return
-    kind = "official" if status == MemberStatus.OFFICIAL else "probationary"
-    ids = ancestor_ids(org_path)
-    Organization.objects.filter(pk__in=ids).derived_update(**{f"subtree_{kind}": F(f"subtree_{kind}") + delta})
-    Organization.objects.filter(pk=ids[-1]).derived_update(**{f"direct_{kind}": F(f"direct_{kind}") + delta})
 
 
 def _age_on(birth: dt.date, on: dt.date) -> int:
@@ -111,22 +104,6 @@ def _check_holding_org(actor: Any, org: Organization, perm: str) -> None:
         raise ValidationError({"organization": _("Members belong to a party cell or a grassroots party cell.")})
 
 
-def _open_history(member: Member, on: dt.date, event: str, decision: str = "", note: str = "") -> None:
-    MemberHistory.objects.create(member=member, organization_id=member.organization_id, status=member.status,
-                                 event=event, decision=decision, note=note, valid_from=on)
-
-
-def _close_history(member: Member, on: dt.date) -> None:
-    current = MemberHistory.objects.filter(member=member, valid_to__isnull=True).order_by("-valid_from").first()
-    if current is None:
-        return
-    if on < current.valid_from:
-        raise ValidationError({"effective_on": _("The date is before the member's last recorded change (%(date)s).")
-                               % {"date": current.valid_from.isoformat()}})
-    current.valid_to = on
-    current.save()
-
-
 @action
 def register_member(actor: Any, *, organization: Organization, status: str = MemberStatus.OFFICIAL,
                     decision: str = "", **data: Any) -> Member:
@@ -149,7 +126,7 @@ def register_member(actor: Any, *, organization: Organization, status: str = Mem
                     status_since=cleaned.get("official_date") or cleaned["admission_date"], **cleaned)
     member.full_clean(exclude=["name_key", "given_key"], validate_unique=False)
     member.save()
-    _open_history(member, cleaned["admission_date"], HistoryEvent.REGISTERED, decision)
+    registry.open_history(member, cleaned["admission_date"], HistoryEvent.REGISTERED, decision)
     official = cleaned.get("official_date")
     if status == MemberStatus.OFFICIAL and official and official > cleaned["admission_date"]:
         # Probation is part of the history: admitted as probationary, recognized later.
@@ -157,15 +134,17 @@ def register_member(actor: Any, *, organization: Organization, status: str = Mem
         first.status = MemberStatus.PROBATIONARY
         first.valid_to = cleaned["official_date"]
         first.save()
-        _open_history(member, cleaned["official_date"], HistoryEvent.RECOGNIZED, decision)
-    adjust_counters(organization.path, status, +1)
+        registry.open_history(member, cleaned["official_date"], HistoryEvent.RECOGNIZED, decision)
+    counters.adjust(organization.path, status, +1)
     return member
 
 
 @action
 def update_member(actor: Any, member: Member, *, expected_version: int | None, **changes: Any) -> Member:
     """Correct a member's personal record; a concurrent edit by someone else is refused, not overwritten."""
-    member = Member.objects.select_for_update(of=("self",)).restrict(actor, "change").get(pk=member.pk)
+    member = registry.lock_member(actor, member.pk)
+    if member is None:
+        raise Member.DoesNotExist()
     if not may_on(actor, member, "correct"):
         raise NotPermitted(_("Your role does not allow correcting members' personal data here."))
     check_version(member, expected_version)
@@ -181,50 +160,4 @@ def update_member(actor: Any, member: Member, *, expected_version: int | None, *
         setattr(member, field, value)
     member.full_clean(exclude=["name_key", "given_key"], validate_unique=False)
     member.save()
-    return member
-
-
-@action
-def transfer_member(actor: Any, member: Member, *, to: Organization, effective_on: dt.date | None = None,
-                    decision: str = "", expected_version: int | None = None) -> Member:
-    """Move a member to another organization at once (the letter-and-confirm workflow builds on this)."""
-    member = Member.objects.select_for_update(of=("self",)).restrict(actor, "change").get(pk=member.pk)
-    check_version(member, expected_version)
-    if not member.is_active:
-        raise ValidationError(_("Only probationary and official members can be transferred."))
-    if to.pk == member.organization_id:
-        raise ValidationError({"to": _("The member already belongs to this organization.")})
-    _check_holding_org(actor, to, "change")
-    on = effective_on or timezone.localdate()
-    _close_history(member, on)
-    adjust_counters(member.organization.path, member.status, -1)
-    member.organization = to
-    member.save()
-    _open_history(member, on, HistoryEvent.TRANSFERRED, decision)
-    adjust_counters(member.organization.path, member.status, +1)
-    return member
-
-
-@action
-def change_member_status(actor: Any, member: Member, *, status: str, effective_on: dt.date | None = None,
-                         decision: str = "", note: str = "", expected_version: int | None = None) -> Member:
-    """Recognize, or record leaving, striking off, expulsion or death, as a dated history row."""
-    member = Member.objects.select_for_update(of=("self",)).restrict(actor, "change").get(pk=member.pk)
-    check_version(member, expected_version)
-    if status not in MemberStatus.values or status == member.status:
-        raise ValidationError({"status": _("Choose a different status.")})
-    if not member.is_active:
-        raise ValidationError({"status": _("This member is no longer on the active register.")})
-    if status == MemberStatus.PROBATIONARY:
-        raise ValidationError({"status": _("An official member cannot become probationary again.")})
-    on = effective_on or timezone.localdate()
-    _close_history(member, on)
-    adjust_counters(member.organization.path, member.status, -1)
-    member.status, member.status_since = status, on
-    if status == MemberStatus.OFFICIAL:
-        member.official_date = on
-    member.save()
-    event = HistoryEvent.RECOGNIZED if status == MemberStatus.OFFICIAL else HistoryEvent.STATUS_CHANGED
-    _open_history(member, on, event, decision, note)
-    adjust_counters(member.organization.path, member.status, +1)
     return member

@@ -488,31 +488,10 @@ def clear_seeded_data(using: str = "default") -> None:
 
 
 def recompute_counters(using: str = "default") -> None:
-    """Direct counts per holding organization, then subtree sums rolled up from the deepest level (portable SQL)."""
-    w = BulkWriter(using)
-    with transaction.atomic(using=using):
-        w.execute(f"UPDATE {ORG_TABLE} SET direct_official = 0, direct_probationary = 0")
-        w.execute(
-            f"UPDATE {ORG_TABLE} SET "
-            f"direct_official = (SELECT COUNT(*) FROM {MEMBER_TABLE} m WHERE m.organization_id = {ORG_TABLE}.id "
-            f"AND m.status = 'official'), "
-            f"direct_probationary = (SELECT COUNT(*) FROM {MEMBER_TABLE} m WHERE m.organization_id = {ORG_TABLE}.id "
-            f"AND m.status = 'probationary') "
-            f"WHERE org_type IN ('cell', 'grassroots_cell')"
-        )
-        w.execute(f"UPDATE {ORG_TABLE} SET subtree_official = direct_official, "
-                  f"subtree_probationary = direct_probationary")
-        max_depth = int(w.scalar(f"SELECT COALESCE(MAX(depth), 0) FROM {ORG_TABLE}") or 0)
-        for depth in range(max_depth - 1, 0, -1):
-            w.execute(
-                f"UPDATE {ORG_TABLE} SET "
-                f"subtree_official = direct_official + (SELECT COALESCE(SUM(c.subtree_official), 0) "
-                f"FROM {ORG_TABLE} c WHERE c.parent_id = {ORG_TABLE}.id), "
-                f"subtree_probationary = direct_probationary + (SELECT COALESCE(SUM(c.subtree_probationary), 0) "
-                f"FROM {ORG_TABLE} c WHERE c.parent_id = {ORG_TABLE}.id) "
-                f"WHERE depth = %s",
-                (depth,),
-            )
+    """The member counters from the loaded registry (the rule lives in ``members.counters``, with every writer's)."""
+    from members.counters import recompute
+
+    recompute(using)
 
 
 def _drop_foreign_keys(w: BulkWriter) -> list[tuple[str, str, str]]:

@@ -37,7 +37,7 @@ def _open_version(org: Organization, on: dt.date, decision: str, decision_date: 
     )
 
 
-def _close_version(org: Organization, on: dt.date) -> None:
+def close_version(org: Organization, on: dt.date) -> None:
     current = OrganizationVersion.objects.filter(organization=org, valid_to__isnull=True).first()
     if current is None:
         return
@@ -113,6 +113,6 @@ def update_organization(actor: Any, org: Organization, *, expected_version: int 
     org.save()
     if any(getattr(org, f) != before[f] for f in VERSIONED_FIELDS):
         on = effective_on or timezone.localdate()
-        _close_version(org, on)
+        close_version(org, on)
         _open_version(org, on, decision, decision_date, "changed")
     return org

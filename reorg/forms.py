@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import FormDateField
 from orgs.choices import OrgType
 from orgs.forms import DateInput
 from reorg.choices import ReorgKind, SplitRule
@@ -62,8 +63,8 @@ class OrgNumberField(forms.IntegerField):
 
 class DecisionForm(forms.Form):
     decision = forms.CharField(label=_("Deciding document"), max_length=64, help_text=_("For example 242-QD/TW."))
-    decision_date = forms.DateField(label=_("Date of the deciding document"), required=False, widget=DateInput)
-    effective_on = forms.DateField(label=_("Effective on"), widget=DateInput,
+    decision_date = FormDateField(label=_("Date of the deciding document"), required=False, widget=DateInput)
+    effective_on = FormDateField(label=_("Effective on"), widget=DateInput,
                                    help_text=_("A later date schedules the change; an earlier one records it late."))
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
@@ -221,4 +222,4 @@ PREFILL = {ReorgKind.ESTABLISH: "parent", ReorgKind.MERGE: "sources", ReorgKind.
 
 class AsOfForm(forms.Form):
     organization = OrgNumberField(label=_("Organization (number)"))
-    on = forms.DateField(label=_("As of date"), widget=DateInput)
+    on = FormDateField(label=_("As of date"), widget=DateInput)

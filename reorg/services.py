@@ -28,8 +28,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import RoleGrant, User
 from core.actions import action
+from core.dates import add_days
 from core.scope import NotPermitted, OutOfScope, may_decide_over, path_in_scope, paths_q
-from core.tree import STEP, ancestor_ids, prefix_q
+from core.tree import STEP, prefix_q
+from members import counters
 from members.choices import ACTIVE_STATUSES, HistoryEvent, MemberStatus
 from members.models import Member, MemberHistory
 from orgs.choices import ALLOWED_CHILDREN, MEMBER_HOLDING_TYPES, OrgType
@@ -234,7 +236,7 @@ def resolve(actor: Any, kind: str, plan: dict, *, effective_on: dt.date, decisio
         raise _error("decision", _("A reorganization needs the number of its deciding document."))
     if not isinstance(effective_on, dt.date):
         raise _error("effective_on", _("Enter the date the decision takes effect."))
-    if decision_date and decision_date > effective_on + dt.timedelta(days=3660):
+    if decision_date and decision_date > add_days(effective_on, 3660):
         raise _error("decision_date", _("The decision date is too far from the effective date."))
     steps = Steps(kind=kind, on=effective_on, decision=decision, decision_date=decision_date)
     on, codes = effective_on, set()
@@ -503,18 +505,6 @@ def preview(actor: Any, kind: str, plan: dict, *, effective_on: dt.date, decisio
 
 
 # --- the set-based primitives --------------------------------------------------------------------------------
-def _shift_counters(path: str, official: int, probationary: int, *, direct: bool) -> None:
-    """Add (or with negative numbers remove) members to the organization at ``path`` and all its ancestors."""
-    if not official and not probationary:
-        return
-    ids = ancestor_ids(path)
-    Organization.objects.filter(pk__in=ids).derived_update(
-        subtree_official=F("subtree_official") + official,
-        subtree_probationary=F("subtree_probationary") + probationary)
-    if direct:
-        Organization.objects.filter(pk=ids[-1]).derived_update(
-            direct_official=F("direct_official") + official,
-            direct_probationary=F("direct_probationary") + probationary)
 
 
 ROOTS_PER_STATEMENT = 200  # subtrees rewritten by one UPDATE (an OR of that many index ranges)
@@ -595,8 +585,8 @@ def _move_group(steps: Steps, roots: list[Organization], old_parent_path: str, n
     # 4. Counters: the old ancestors lose the subtrees, the new ones gain them (one shift each for the group).
     official = sum(org.subtree_official for org in roots)
     probationary = sum(org.subtree_probationary for org in roots)
-    _shift_counters(old_parent_path, -official, -probationary, direct=False)
-    _shift_counters(new_parent.path, official, probationary, direct=False)
+    counters.shift(old_parent_path, -official, -probationary, direct=False)
+    counters.shift(new_parent.path, official, probationary, direct=False)
     summary["organizations"] += moved
     summary["members"] += official + probationary
     for org in roots:
@@ -632,8 +622,8 @@ def _move_members(steps: Steps, source: Organization, target: Organization, ids:
         row.member = members[pk]
         rows.append(row)
     MemberHistory.objects.bulk_create(rows, batch_size=2000)
-    _shift_counters(source.path, -official, -probationary, direct=True)
-    _shift_counters(target.path, official, probationary, direct=True)
+    counters.shift(source.path, -official, -probationary, direct=True)
+    counters.shift(target.path, official, probationary, direct=True)
     summary["members"] += official + probationary
     summary["member_moves"].append({"from": source.pk, "to": target.pk, "count": official + probationary})
 
@@ -667,10 +657,10 @@ def _move_grants(steps: Steps, source: Organization, target: Organization | None
 
 
 def _dissolve(steps: Steps, org: Organization) -> None:
-    from orgs.services import _close_version
+    from orgs.services import close_version
 
     org = Organization.objects.get(pk=org.pk)
-    _close_version(org, steps.on)
+    close_version(org, steps.on)
     Organization.objects.filter(pk=org.pk).update(dissolved_on=steps.on, dissolving_decision=steps.decision[:64],
                                                   dissolving_decision_date=steps.decision_date)
 

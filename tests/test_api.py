@@ -270,9 +270,11 @@ def test_bad_input_is_never_a_500(world):
     for body in ({"lock_version": "x"}, {"lock_version": 10**40}, {"lock_version": -1},
                  {"lock_version": 0, "birth_date": "31/12/1980"}, {}):
         assert client.patch(f"/api/members/{member.pk}/", body, format="json").status_code == 400, body
-    for body in ({"to": "x"}, {"to": 10**30}, {"to": world.a.cells[1].pk, "effective_on": "2020-02-30"}):
-        assert client.post(f"/api/members/{member.pk}/transfer/", body, format="json").status_code == 400, body
-    assert client.post(f"/api/members/{member.pk}/status/", {"status": "king"}, format="json").status_code == 400
+    for body in ({"to_org": "x"}, {"to_org": 10**30}, {"member": member.pk, "to_org": world.a.cells[1].pk,
+                                                      "number": "1", "issued_on": "2020-02-30"}):
+        assert client.post("/api/lifecycle/transfers/", body, format="json").status_code == 400, body
+    leave = f"/api/lifecycle/members/{member.pk}/leave/"
+    assert client.post(leave, {"kind": "king"}, format="json").status_code == 400
     assert client.post("/api/auth/token/", "not json", content_type="application/json").status_code == 400
 
 
@@ -359,7 +361,8 @@ def test_transfer_out_of_scope_is_refused(world):
     member = world.a.members[0]
     before = (member.organization_id, Organization.objects.get(pk=world.b.cells[0].pk).subtree_official,
               member.history.count())
-    response = client.post(f"/api/members/{member.pk}/transfer/", {"to": world.b.cells[0].pk}, format="json")
+    response = client.post("/api/lifecycle/transfers/", {"member": member.pk, "to_org": world.b.cells[0].pk,
+                                                         "number": "1", "issued_on": "2024-01-01"}, format="json")
     assert response.status_code in (400, 404)
     member.refresh_from_db()
     assert (member.organization_id, Organization.objects.get(pk=world.b.cells[0].pk).subtree_official,
@@ -444,10 +447,13 @@ def test_members_as_of_follow_a_transfer(world):
     member = world.a.members[0]
     source, target = world.a.cells[0], world.a.cells[1]
     assert member.organization_id == source.pk
-    moved = client.post(f"/api/members/{member.pk}/transfer/", {
-        "to": target.pk, "effective_on": "2025-06-01", "decision": "5-QĐ/ĐU"}, format="json")
+    letter = client.post("/api/lifecycle/transfers/", {
+        "member": member.pk, "to_org": target.pk, "number": "5-GGT", "issued_on": "2025-06-01"}, format="json")
+    assert letter.status_code == 201, letter.content
+    moved = client.post(f"/api/lifecycle/transfers/{letter.data['id']}/confirm/", {
+        "received_on": "2025-06-01", "decision": "5-QĐ/ĐU"}, format="json")
     assert moved.status_code == 200, moved.content
-    assert moved.data["organization"] == target.pk
+    assert Member.objects.get(pk=member.pk).organization_id == target.pk
 
     def ids(org: Organization, as_of: str, subtree: bool = False) -> list[int]:
         params = {"as_of": as_of, **({"subtree": "1"} if subtree else {})}
@@ -469,14 +475,15 @@ def test_members_as_of_follow_a_transfer(world):
 def test_status_change(world):
     client = api(world.a_secretary)
     member = world.a.members[2]
-    response = client.post(f"/api/members/{member.pk}/status/", {"status": "deceased", "effective_on": "2025-03-01",
-                                                                 "note": "Từ trần"}, format="json")
+    leave = f"/api/lifecycle/members/{member.pk}/leave/"
+    response = client.post(leave, {"kind": "death", "on": "2025-03-01", "decision": "12-TB",
+                                   "note": "Từ trần"}, format="json")
     assert response.status_code == 200, response.content
     assert response.data["status"] == "deceased"
     stats = client.get(f"/api/organizations/{world.a.org.pk}/stats/").data
     assert stats["subtree_total"] == len(world.a.members) - 1
-    again = client.post(f"/api/members/{member.pk}/status/", {"status": "left"}, format="json")
-    assert again.status_code == 400
+    again = client.post(leave, {"kind": "voluntary", "on": "2025-04-01", "decision": "13-TB"}, format="json")
+    assert again.status_code == 409
 
 
 # --- audit, schema --------------------------------------------------------------------------------------

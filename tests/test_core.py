@@ -20,9 +20,11 @@ from core.models import AuditedModel
 from core.scope import OutOfScope
 from core.services import EditConflict
 from core.text import given_name_key, search_key
+from lifecycle.services import confirm_receipt, issue_transfer_letter, record_leaving
+from members import registry
 from members.choices import MemberStatus
 from members.models import Member, MemberHistory
-from members.services import change_member_status, transfer_member, update_member
+from members.services import update_member
 from orgs.models import Organization, OrganizationVersion
 from orgs.services import establish_organization, update_organization
 from tests import factories
@@ -106,21 +108,27 @@ def _assert_counters_true():
         assert org.direct_probationary == real.get((org.pk, "probationary"), 0), org.code
 
 
+def _transfer(member, to, on):
+    """A transfer the party's way: the letter, then the receipt (the system actor does both sides)."""
+    letter = issue_transfer_letter(SYSTEM, member.pk, to_org=to, number=f"T-{member.pk}", issued_on=on)
+    return confirm_receipt(SYSTEM, letter, received_on=on)
+
+
 def test_counters_follow_register_transfer_and_status(world):
     _assert_counters_true()
     m = world.a.members[0]
-    transfer_member(SYSTEM, m, to=world.b.cells[0], effective_on=dt.date(2024, 1, 1), decision="12-CV")
+    _transfer(m, world.b.cells[0], dt.date(2024, 1, 1))
     _assert_counters_true()
-    change_member_status(SYSTEM, Member.objects.get(pk=m.pk), status=MemberStatus.DECEASED,
-                         effective_on=dt.date(2025, 1, 1))
+    record_leaving(SYSTEM, m.pk, kind="death", on=dt.date(2025, 1, 1), decision="12-QĐ")
     _assert_counters_true()
+    assert Member.objects.get(pk=m.pk).status == MemberStatus.DECEASED
     assert Organization.objects.get(pk=world.central.pk).subtree_members == 5
 
 
 def test_members_as_of_a_date(world):
     m = world.a.members[0]
     cell_a = m.organization
-    transfer_member(SYSTEM, m, to=world.a.cells[1], effective_on=dt.date(2024, 6, 1))
+    _transfer(m, world.a.cells[1], dt.date(2024, 6, 1))
     before = MemberHistory.objects.as_of(dt.date(2024, 5, 31)).filter(organization=cell_a)
     after = MemberHistory.objects.as_of(dt.date(2024, 6, 1)).filter(organization=cell_a)
     assert m.pk in set(before.values_list("member_id", flat=True))
@@ -133,7 +141,9 @@ def test_members_as_of_a_date(world):
 def test_transfer_back_in_time_before_last_change_is_refused(world):
     m = world.a.members[0]
     with pytest.raises(ValidationError):
-        transfer_member(SYSTEM, m, to=world.a.cells[1], effective_on=dt.date(1999, 1, 1))
+        _transfer(m, world.a.cells[1], dt.date(1999, 1, 1))
+    with pytest.raises(ValidationError), acting(SYSTEM, "test.move"):
+        registry.move(Member.objects.get(pk=m.pk), world.a.cells[1], dt.date(1999, 1, 1))
     assert Member.objects.get(pk=m.pk).organization_id == m.organization_id
 
 
@@ -178,8 +188,8 @@ def test_restrict_limits_every_read_to_the_granted_subtree(world):
 
 def test_write_that_leaves_the_scope_is_rolled_back(world):
     m = world.a.members[0]
-    with pytest.raises(OutOfScope):
-        transfer_member(world.a_secretary, m, to=world.b.cells[0])
+    with pytest.raises(OutOfScope), acting(world.a_secretary, "test.move"):
+        registry.move(Member.objects.get(pk=m.pk), world.b.cells[0], dt.date(2024, 1, 1))
     fresh = Member.objects.get(pk=m.pk)
     assert fresh.organization_id == m.organization_id
     assert MemberHistory.objects.filter(member=m, valid_to__isnull=True).count() == 1
@@ -281,8 +291,8 @@ def test_audit_records_actor_before_after_in_the_same_transaction(world):
 
 def test_failed_action_leaves_no_audit_and_no_change(world):
     count = AuditRecord.objects.count()
-    with pytest.raises(OutOfScope):
-        transfer_member(world.a_secretary, world.a.members[0], to=world.b.cells[0])
+    with pytest.raises(OutOfScope), acting(world.a_secretary, "test.move"):
+        registry.move(Member.objects.get(pk=world.a.members[0].pk), world.b.cells[0], dt.date(2024, 1, 1))
     assert AuditRecord.objects.count() == count
 
 

@@ -383,13 +383,13 @@ def test_parse_date_fast_path_agrees_with_the_patterns():
 
 def test_audit_json_text_is_what_the_json_field_writes():
     """exchange.bulk writes each audit record's ``changes`` as text itself; it must be json.dumps(cls=DjangoJSONEncoder)
-    of the ``_jsonable`` values, byte for byte, whatever the values."""
+    of the ``jsonable`` values, byte for byte, whatever the values."""
     import decimal
     import json
 
     from django.core.serializers.json import DjangoJSONEncoder
 
-    from core.models import _jsonable
+    from core.models import jsonable
     from exchange.bulk import _AUDIT_JSON, Drafter
     from members.choices import MemberStatus
 
@@ -397,14 +397,14 @@ def test_audit_json_text_is_what_the_json_field_writes():
               dt.datetime(2020, 1, 2, 3, 4, 5, 678901), dt.datetime(2020, 1, 2, tzinfo=dt.UTC),
               decimal.Decimal("1.10"), MemberStatus.OFFICIAL, "\u2028\x00", ["a", 1], {"k": None}]
     for value in values:
-        expected = json.dumps({"id": [None, 1], "v": [None, _jsonable(value)]}, cls=DjangoJSONEncoder)
+        expected = json.dumps({"id": [None, 1], "v": [None, jsonable(value)]}, cls=DjangoJSONEncoder)
         assert _AUDIT_JSON({"id": (None, 1), "v": (None, value)}) == expected
     fields = [f.attname for f in Member._meta.concrete_fields if not f.primary_key]
     audited = [f.attname for f in Member._meta.concrete_fields if f.attname not in Member.audit_exclude]
     rows = [{f: value for f in fields} for value in values]
     drafter = Drafter(Member, late=("organization_id",))
     for pk, row_ in enumerate(rows, start=1):
-        expected = json.dumps({a: [None, _jsonable(pk if a == "id" else 7 if a == "organization_id" else row_[a])]
+        expected = json.dumps({a: [None, jsonable(pk if a == "id" else 7 if a == "organization_id" else row_[a])]
                                for a in audited}, cls=DjangoJSONEncoder)
         assert drafter.draft(row_)[1] % (pk, 7) == expected
     # Only key columns can wait for their value, and only audited ones (their slot is in the record).

@@ -11,6 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core.scope import OutOfScope
+from core.services import StateConflict
 from lifecycle import badges, services
 from lifecycle.choices import CaseState, LetterState
 from lifecycle.models import AdmissionCase, TransferLetter
@@ -84,7 +85,7 @@ def test_full_admission_path_to_official(world):
 def test_steps_in_order_and_rules(world):
     user, cell = world.a_secretary, world.a.cells[0]
     case = services.submit_application(user, cell=cell, applied_on=days(30), **applicant())
-    with pytest.raises(ValidationError):
+    with pytest.raises(StateConflict):
         services.hold_ceremony(user, case, on=days(1))  # skips steps
     with pytest.raises(ValidationError) as err:
         services.record_cell_resolution(user, case, number="1", on=days(40))  # before the application
@@ -138,20 +139,25 @@ def test_transfer_across_provinces(world):
     member = world.a.members[0]
     src, dst = member.organization, world.b.cells[1]
     src0, dst0, a0, b0 = counters(src), counters(dst), counters(world.a.org), counters(world.b.org)
-    letter = services.issue_transfer_letter(sender, member, to_org=dst, number="15-GGT/TU", issued_on=days(3))
+    # Addressed to the receiving province's committee, which assigns the cell on receipt.
+    letter = services.issue_transfer_letter(sender, member, to_org=world.b.org, number="15-GGT/TU",
+                                            issued_on=days(3))
     assert letter.due_on == days(3) + dt.timedelta(days=30)
     # In transit: still with the sender, counted there, open in one place only.
     assert counters(src) == src0 and counters(dst) == dst0
     assert where(member) == [src.pk]
-    with pytest.raises(ValidationError):
-        services.issue_transfer_letter(sender, member, to_org=dst, number="16", issued_on=days(2))
+    with pytest.raises(StateConflict):
+        services.issue_transfer_letter(sender, member, to_org=world.b.org, number="16", issued_on=days(2))
     # Both sides see the letter; the receiver cannot see the member yet.
     assert TransferLetter.objects.restrict(receiver).incoming(receiver).filter(pk=letter.pk).exists()
     assert TransferLetter.objects.restrict(sender).outgoing(sender).filter(pk=letter.pk).exists()
     assert not Member.objects.restrict(receiver).filter(pk=member.pk).exists()
     with pytest.raises(OutOfScope):
         services.confirm_receipt(sender, letter, received_on=days(1))  # the sender cannot confirm
-    services.confirm_receipt(receiver, letter, received_on=days(1), decision="3-QĐ/ĐU")
+    with pytest.raises(ValidationError):  # the committee must assign a cell
+        services.confirm_receipt(receiver, letter, received_on=days(1), decision="3-QĐ/ĐU")
+    services.confirm_receipt(receiver, letter, received_on=days(1), decision="3-QĐ/ĐU", cell=dst)
+    assert TransferLetter.objects.get(pk=letter.pk).to_org_id == dst.pk
     member.refresh_from_db()
     assert member.organization_id == dst.pk and where(member) == [dst.pk]
     assert counters(src)[0] == src0[0] - 1 and counters(dst)[0] == dst0[0] + 1
@@ -164,7 +170,7 @@ def test_transfer_across_provinces(world):
 
 def test_overdue_letters_on_both_sides_and_return(world):
     member = world.a.members[1]
-    letter = services.issue_transfer_letter(world.a_secretary, member, to_org=world.b.cells[0], number="9",
+    letter = services.issue_transfer_letter(world.a_secretary, member, to_org=world.b.org, number="9",
                                             issued_on=days(45))
     assert letter.is_overdue()
     for user in (world.a_secretary, world.b_secretary):
@@ -183,12 +189,12 @@ def test_overdue_letters_on_both_sides_and_return(world):
 
 def test_temporary_activity_keeps_the_member_home(world):
     member = world.a.members[2]
-    letter = services.issue_transfer_letter(world.a_secretary, member, to_org=world.b.cells[0], number="T1",
+    letter = services.issue_transfer_letter(world.a_secretary, member, to_org=world.b.org, number="T1",
                                             issued_on=days(5), kind="temporary")
-    services.confirm_receipt(world.b_secretary, letter, received_on=days(4))
+    services.confirm_receipt(world.b_secretary, letter, received_on=days(4), cell=world.b.cells[0])
     member.refresh_from_db()
     assert member.organization_id == world.a.cells[0].pk
-    with pytest.raises(ValidationError):  # temporary activity is open: no second letter
+    with pytest.raises(StateConflict):  # temporary activity is open: no second letter
         services.issue_transfer_letter(world.a_secretary, member, to_org=world.a.cells[1], number="X",
                                        issued_on=days(1))
     services.end_temporary_activity(world.b_secretary, letter, on=days(1))
@@ -198,16 +204,16 @@ def test_temporary_activity_keeps_the_member_home(world):
 def test_bulk_transfer_is_all_or_nothing(world):
     user = world.a_secretary
     members = world.a.members
-    services.issue_transfer_letter(user, members[3], to_org=world.b.cells[0], number="X", issued_on=days(1))
+    services.issue_transfer_letter(user, members[3], to_org=world.b.org, number="X", issued_on=days(1))
     ids = [members[0].pk, members[1].pk, members[3].pk, world.b.members[0].pk]
     with pytest.raises(ValidationError) as err:
-        services.bulk_issue_transfer_letters(user, ids, to_org=world.b.cells[1], number="20-GGT", issued_on=days(0))
+        services.bulk_issue_transfer_letters(user, ids, to_org=world.b.org, number="20-GGT", issued_on=days(0))
     errors = err.value.message_dict["members"]
     assert len(errors) == 2
     assert any(members[3].full_name in e for e in errors)
     assert any(str(world.b.members[0].pk) in e and "Zeta" not in e for e in errors)
     assert TransferLetter.objects.filter(number="20-GGT").count() == 0
-    letters = services.bulk_issue_transfer_letters(user, ids[:2], to_org=world.b.cells[1], number="21-GGT",
+    letters = services.bulk_issue_transfer_letters(user, ids[:2], to_org=world.b.org, number="21-GGT",
                                                    issued_on=days(0))
     assert len(letters) == 2
 
@@ -330,17 +336,19 @@ def test_api_admission_path(world):
 def test_api_transfer_and_scope(world):
     a, b = api(world.a_secretary), api(world.b_secretary)
     member = world.a.members[0]
-    response = a.post("/api/lifecycle/transfers/", {"member": member.pk, "to_org": world.b.cells[0].pk,
+    response = a.post("/api/lifecycle/transfers/", {"member": member.pk, "to_province": world.b.org.pk,
                                                     "number": "1-GGT", "issued_on": days(2).isoformat()},
                       format="json")
     assert response.status_code == 201, response.json()
+    committees = a.get("/api/lifecycle/transfers/committees/").json()
+    assert {c["id"] for c in committees} == {world.a.org.pk, world.b.org.pk}
     pk = response.json()["id"]
     assert [x["id"] for x in b.get("/api/lifecycle/transfers/?side=in").json()["results"]] == [pk]
     assert b.get("/api/lifecycle/transfers/?side=out").json()["results"] == []
     assert a.post(f"/api/lifecycle/transfers/{pk}/confirm/", {"received_on": days(1).isoformat()},
                   format="json").status_code == 400
-    response = b.post(f"/api/lifecycle/transfers/{pk}/confirm/", {"received_on": days(1).isoformat()},
-                      format="json")
+    response = b.post(f"/api/lifecycle/transfers/{pk}/confirm/", {"received_on": days(1).isoformat(),
+                                                                  "cell": world.b.cells[0].pk}, format="json")
     assert response.status_code == 200 and response.json()["state"] == "received"
     assert a.get(f"/api/members/{member.pk}/").status_code == 404
     assert b.get(f"/api/members/{member.pk}/").status_code == 200
@@ -412,6 +420,9 @@ def test_pages_admission_and_transfer(world, client):
     member = world.a.members[0]
     response = client.post(f"/lifecycle/members/{member.pk}/transfer/", {
         "to_org": world.b.cells[0].code, "kind": "official", "number": "7-GGT", "issued_on": days(1).isoformat()})
+    assert response.status_code == 400  # another province's cell: not among those the sender works on
+    response = client.post(f"/lifecycle/members/{member.pk}/transfer/", {
+        "to_province": world.b.org.pk, "kind": "official", "number": "7-GGT", "issued_on": days(1).isoformat()})
     assert response.status_code == 302
     letter = TransferLetter.objects.get(number="7-GGT")
     assert client.get(f"/lifecycle/transfers/{letter.pk}/").status_code == 200
@@ -420,7 +431,8 @@ def test_pages_admission_and_transfer(world, client):
     assert response.status_code == 400 and "open transfer letter" in response.content.decode()
     client.force_login(world.b_secretary)
     response = client.post(f"/lifecycle/transfers/{letter.pk}/", {"op": "confirm",
-                                                                  "confirm-received_on": days(0).isoformat()})
+                                                                  "confirm-received_on": days(0).isoformat(),
+                                                                  "confirm-cell": world.b.cells[0].code})
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.organization_id == world.b.cells[0].pk

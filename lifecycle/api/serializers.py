@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api_views import MAX_ID, ScopedOrganizationField
+from core.dates import ApiDateField
 from lifecycle.choices import LeavingKind, TransferKind
 from lifecycle.models import AdmissionCase, DevelopmentTarget, Exemption, TransferLetter
 from members.choices import Gender
@@ -23,7 +24,7 @@ class AdmissionCaseSerializer(serializers.ModelSerializer):
                                              max_value=MAX_ID, help_text=_("Re-admission: the former member."))
     full_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
     gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True)
-    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_date = ApiDateField(required=False, allow_null=True)
 
     class Meta:
         model = AdmissionCase
@@ -40,17 +41,17 @@ class AdmissionCaseSerializer(serializers.ModelSerializer):
 
 class StepSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=64, help_text=_("Number of the deciding document."))
-    on = serializers.DateField(help_text=_("Date of the document."))
+    on = ApiDateField(help_text=_("Date of the document."))
     lock_version = serializers.IntegerField(**VERSION)
 
 
 class CeremonySerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = ApiDateField()
     lock_version = serializers.IntegerField(**VERSION)
 
 
 class WithdrawSerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = ApiDateField()
     reason = serializers.CharField(max_length=255)
     number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     lock_version = serializers.IntegerField(**VERSION)
@@ -68,24 +69,24 @@ class WorklistSerializer(serializers.ModelSerializer):
 
 class RecognitionSerializer(serializers.Serializer):
     vote_no = serializers.CharField(max_length=64)
-    vote_date = serializers.DateField()
+    vote_date = ApiDateField()
     decision_no = serializers.CharField(max_length=64)
-    on = serializers.DateField()
+    on = ApiDateField()
     lock_version = serializers.IntegerField(**VERSION)
 
 
 class StrikeOffSerializer(serializers.Serializer):
     decision_no = serializers.CharField(max_length=64)
-    on = serializers.DateField()
+    on = ApiDateField()
     vote_no = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    vote_date = serializers.DateField(required=False, allow_null=True, default=None)
+    vote_date = ApiDateField(required=False, allow_null=True, default=None)
     reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     lock_version = serializers.IntegerField(**VERSION)
 
 
 class LeavingSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LeavingKind.choices)
-    on = serializers.DateField()
+    on = ApiDateField()
     decision = serializers.CharField(max_length=64)
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     lock_version = serializers.IntegerField(**VERSION)
@@ -99,23 +100,49 @@ class ExemptionSerializer(serializers.ModelSerializer):
 
 
 class EndExemptionSerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = ApiDateField()
 
 
-class ReceivingOrgField(serializers.PrimaryKeyRelatedField):
-    """Any active party cell of the party: a letter may go to another province or a central bloc."""
+class CommitteeField(serializers.PrimaryKeyRelatedField):
+    """A receiving committee directly under the Centre (a province, a central bloc): the public list."""
 
     def get_queryset(self):
-        from orgs.choices import MEMBER_HOLDING_TYPES
-        from orgs.models import Organization
+        from lifecycle.services import receiving_committees
 
-        return Organization.objects.filter(dissolved_on__isnull=True, org_type__in=MEMBER_HOLDING_TYPES)
+        return receiving_committees()
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or (isinstance(data, int) and not 0 < data <= MAX_ID) or (
                 isinstance(data, str) and data.isdigit() and int(data) > MAX_ID):
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(data)
+
+
+class AddressMixin(serializers.Serializer):
+    """Where a letter goes: a party cell the sender works on (``to_org``), or a receiving committee
+    (``to_province``) which assigns the cell on receipt. An id outside the sender's scope gets the same answer
+    whether it exists or not."""
+
+    to_org = ScopedOrganizationField(scope_model="members.Member", scope_action="view", required=False,
+                                     allow_null=True, default=None,
+                                     help_text=_("A party cell among those you work on."))
+    to_province = CommitteeField(required=False, allow_null=True, default=None,
+                                 help_text=_("Or: the receiving province's committee (see transfers/committees/); "
+                                             "it assigns the party cell on receipt."))
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if (attrs.get("to_org") is None) == (attrs.get("to_province") is None):
+            raise serializers.ValidationError({"to_org": [_("Give either a party cell or a receiving province.")]})
+        attrs["to_org"] = attrs.pop("to_org", None) or attrs.pop("to_province")
+        attrs.pop("to_province", None)
+        return attrs
+
+
+class CommitteeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
 
 
 class LetterSerializer(serializers.ModelSerializer):
@@ -136,38 +163,39 @@ class LetterSerializer(serializers.ModelSerializer):
         return obj.is_overdue()
 
 
-class IssueLetterSerializer(serializers.Serializer):
+class IssueLetterSerializer(AddressMixin, serializers.Serializer):
     member = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    to_org = ReceivingOrgField()
     kind = serializers.ChoiceField(choices=TransferKind.choices, default=TransferKind.OFFICIAL)
     number = serializers.CharField(max_length=64)
-    issued_on = serializers.DateField()
+    issued_on = ApiDateField()
     lock_version = serializers.IntegerField(**VERSION)
 
 
-class BulkLetterSerializer(serializers.Serializer):
+class BulkLetterSerializer(AddressMixin, serializers.Serializer):
     members = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1,
                                     max_length=1000)
-    to_org = ReceivingOrgField()
     kind = serializers.ChoiceField(choices=TransferKind.choices, default=TransferKind.OFFICIAL)
     number = serializers.CharField(max_length=64)
-    issued_on = serializers.DateField()
+    issued_on = ApiDateField()
 
 
 class ReceiptSerializer(serializers.Serializer):
-    received_on = serializers.DateField()
+    received_on = ApiDateField()
+    cell = ScopedOrganizationField(scope_model="members.Member", scope_action="change", required=False,
+                                   allow_null=True, default=None,
+                                   help_text=_("For a letter addressed to a committee: the party cell it assigns."))
     decision = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     lock_version = serializers.IntegerField(**VERSION)
 
 
 class CloseLetterSerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = ApiDateField()
     reason = serializers.CharField(max_length=255)
     lock_version = serializers.IntegerField(**VERSION)
 
 
 class EndTemporarySerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = ApiDateField()
     lock_version = serializers.IntegerField(**VERSION)
 
 
@@ -178,8 +206,8 @@ class LetterQuerySerializer(serializers.Serializer):
 
 
 class BadgeQuerySerializer(serializers.Serializer):
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    start = ApiDateField(required=False)
+    end = ApiDateField(required=False)
     badge = serializers.IntegerField(required=False, min_value=1, max_value=200)
     organization = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     early = serializers.BooleanField(required=False, default=False)

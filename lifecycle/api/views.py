@@ -206,7 +206,7 @@ class TransferLetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     def create(self, request, *args, **kwargs):
         """The sending side issues a letter; the member is in transit until the receiver confirms."""
         self.require("change")
-        serializer = s.IssueLetterSerializer(data=request.data)
+        serializer = s.IssueLetterSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         member = Member.objects.restrict(request.user, "change").filter(pk=data["member"]).first()
@@ -224,7 +224,7 @@ class TransferLetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     def bulk(self, request):
         """Letters for many members at once: all issued, or none (400 lists each member's problem)."""
         self.require("change")
-        serializer = s.BulkLetterSerializer(data=request.data)
+        serializer = s.BulkLetterSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         letters = services.bulk_issue_transfer_letters(request.user, data["members"], to_org=data["to_org"],
@@ -232,6 +232,13 @@ class TransferLetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
                                                        kind=data["kind"])
         rows = TransferLetter.objects.filter(pk__in=[x.pk for x in letters]).select_related(*self.select_related)
         return Response(s.LetterSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.CommitteeSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def committees(self, request):
+        """The committees a letter may be addressed to outside your scope (public: ids, codes, names)."""
+        rows = services.receiving_committees().values("id", "code", "name")
+        return Response(s.CommitteeSerializer(rows, many=True).data)
 
     def _op(self, request, func):
         return self.run_action(request, func, respond=self._out)
@@ -283,9 +290,9 @@ class BadgeViewSet(FormatSuffixMixin, mixins.ListModelMixin, viewsets.GenericVie
         context = super().get_serializer_context()
         query, start, end = self._period()
         if query.get("early"):
-            from core.views import add_months
+            from core.dates import add_days, add_months
 
-            start, end = end + dt.timedelta(days=1), add_months(end, badges.early_months(end))
+            start, end = add_days(end, 1), add_months(end, badges.early_months(end))
         context["period"] = (start, end)
         return context
 

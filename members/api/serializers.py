@@ -55,24 +55,6 @@ class MemberUpdateSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class TransferSerializer(serializers.Serializer):
-    to = ScopedOrganizationField(scope_model="members.Member", scope_action="change",
-                                 help_text=_("The party cell the member moves to."))
-    effective_on = serializers.DateField(required=False, allow_null=True, default=None)
-    decision = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    lock_version = serializers.IntegerField(min_value=0, max_value=MAX_ID, required=False, allow_null=True,
-                                            default=None)
-
-
-class StatusChangeSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=MemberStatus.choices)
-    effective_on = serializers.DateField(required=False, allow_null=True, default=None)
-    decision = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-    lock_version = serializers.IntegerField(min_value=0, max_value=MAX_ID, required=False, allow_null=True,
-                                            default=None)
-
-
 def event_field() -> serializers.CharField:
     """A plain string: an enum named ``event`` would collide with the audit trail's in the schema."""
     return serializers.CharField(read_only=True, help_text="One of: " + ", ".join(HistoryEvent.values))

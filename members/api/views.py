@@ -1,4 +1,9 @@
-"""The member registry over the API: scoped, keyset-paginated reads; writes through members.services."""
+"""The member registry over the API: scoped, keyset-paginated reads; writes through members.services.
+
+A member's status and organization change only through the lifecycle actions (``/api/lifecycle/members/{id}/
+recognize|strike-off|leave/`` and transfer letters ``/api/lifecycle/transfers/``), which carry the party's rules:
+there is no second door here.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +24,6 @@ from members.api.serializers import (
     MemberHistorySerializer,
     MemberSerializer,
     MemberUpdateSerializer,
-    StatusChangeSerializer,
-    TransferSerializer,
 )
 from members.filtersets import MemberFilterSet
 from members.models import Member, MemberHistory
@@ -91,19 +94,6 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         expected = data.pop("lock_version")
         member = services.update_member(request.user, member, expected_version=expected, **data)
         return Response(MemberSerializer(member, context=self.get_serializer_context()).data)
-
-    @extend_schema(request=TransferSerializer, responses={200: MemberSerializer, 409: CONFLICT}, filters=False)
-    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def transfer(self, request: Request, pk: str | None = None) -> Response:
-        """Move the member to another party cell inside the caller's scope, from a date, by a decision."""
-        return self.run_action(request, services.transfer_member, TransferSerializer)
-
-    @extend_schema(request=StatusChangeSerializer, responses={200: MemberSerializer, 409: CONFLICT}, filters=False)
-    @action(detail=True, methods=["post"], url_path="status", url_name="status", filter_backends=[],
-            pagination_class=None)
-    def change_status(self, request: Request, pk: str | None = None) -> Response:
-        """Recognize the member as official, or record leaving, striking off, expulsion or death."""
-        return self.run_action(request, services.change_member_status, StatusChangeSerializer)
 
     @extend_schema(responses=MemberHistorySerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], filter_backends=[])

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.dates import ApiDateField
 from reorg.choices import ReorgKind
 from reorg.models import OrganizationLink, Reorganization
 
@@ -29,8 +30,8 @@ class ReorganizationRequestSerializer(serializers.Serializer):
         "transfer: {organizations: [ids], to}; dissolve: {organization, move_to?}; "
         "change: {organization, name?, code?, org_type?}"))
     decision = serializers.CharField(max_length=64)
-    decision_date = serializers.DateField(required=False, allow_null=True)
-    effective_on = serializers.DateField()
+    decision_date = ApiDateField(required=False, allow_null=True)
+    effective_on = ApiDateField()
     note = serializers.CharField(max_length=255, required=False, allow_blank=True)
 
     def validate_plan(self, value):
@@ -41,7 +42,7 @@ class ReorganizationRequestSerializer(serializers.Serializer):
 
 class AsOfQuerySerializer(serializers.Serializer):
     organization = serializers.IntegerField(min_value=1, max_value=2**53)
-    on = serializers.DateField()
+    on = ApiDateField()
     depth = serializers.IntegerField(min_value=0, max_value=6, required=False, default=2)
 
 

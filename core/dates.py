@@ -1,0 +1,82 @@
+"""Date arithmetic on dates that may come from a user, and the range of dates a record can hold.
+
+Why: ``date(9999, 12, 31) + 1 day`` or ``add_months`` past year 9999 raise ``OverflowError``/``ValueError``, which
+became 500s (``/lifecycle/badges/?end=9999-12-31``). Input dates are checked against ``EARLIEST``..``LATEST``
+(a clear field error), and the arithmetic here answers a ``ValidationError`` rather than crashing if a date
+still gets through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+# The dates the registry's records can carry: no party record predates 1900 and no plan reaches past 2199.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2199, 12, 31)
+
+OUT_OF_RANGE = _("Enter a date between %(start)s and %(end)s.")
+
+
+def validate_record_date(value: dt.date | None) -> None:
+    """Validator for form and API date fields: refuse dates the arithmetic behind them cannot use."""
+    if value is not None and not EARLIEST <= value <= LATEST:
+        raise ValidationError(OUT_OF_RANGE, code="date_range",
+                              params={"start": EARLIEST.isoformat(), "end": LATEST.isoformat()})
+
+
+def _out_of_range() -> ValidationError:
+    return ValidationError(OUT_OF_RANGE, code="date_range",
+                           params={"start": EARLIEST.isoformat(), "end": LATEST.isoformat()})
+
+
+def add_days(day: dt.date, days: int) -> dt.date:
+    """``day`` plus ``days``; a result outside the calendar is a ValidationError, not an OverflowError."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        raise _out_of_range() from None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months, the day clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise _out_of_range()
+    for d in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=d)
+        except ValueError:
+            continue
+    raise ValueError("unreachable")
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """``day`` plus ``years`` (29 February becomes 28 February in a common year)."""
+    year = day.year + years
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise _out_of_range()
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return day.replace(year=year, day=28)
+
+
+class FormDateField(forms.DateField):
+    """A form's date that date arithmetic can use: between ``EARLIEST`` and ``LATEST``."""
+
+    default_validators = [validate_record_date]
+
+
+class ApiDateField(serializers.DateField):
+    """An API date that date arithmetic can use: between ``EARLIEST`` and ``LATEST``."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(validate_record_date)

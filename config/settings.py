@@ -251,6 +251,15 @@ PARTYWORK_RULES_RECHECK_SECONDS = float(os.environ.get("PARTYWORK_RULES_RECHECK_
 LIST_PAGE_SIZE = 50
 # Background jobs: inline threads in development; production runs `manage.py run_jobs` as a service.
 JOBS_INLINE = _env_bool("JOBS_RUN_INLINE", True)
+# Files of finished jobs (uploads, results, error reports) are deleted after this many days, by
+# `manage.py purge_job_files` and by `run_jobs` every PARTYWORK_JOB_FILES_PURGE_EVERY_SECONDS.
+PARTYWORK_JOB_FILES_RETENTION_DAYS = int(os.environ.get("PARTYWORK_JOB_FILES_RETENTION_DAYS", "30"))
+PARTYWORK_JOB_FILES_PURGE_EVERY_SECONDS = int(os.environ.get("PARTYWORK_JOB_FILES_PURGE_EVERY_SECONDS", "3600"))
+# What one import file may hold (read through exchange.limits.import_limit): data rows, unpacked size of the
+# workbook or size of the CSV, and how far a workbook may inflate (a zip bomb inflates by hundreds to one).
+PARTYWORK_IMPORT_MAX_ROWS = int(os.environ.get("PARTYWORK_IMPORT_MAX_ROWS", "1000000"))
+PARTYWORK_IMPORT_MAX_UNCOMPRESSED_MB = int(os.environ.get("PARTYWORK_IMPORT_MAX_UNCOMPRESSED_MB", "1024"))
+PARTYWORK_IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("PARTYWORK_IMPORT_MAX_COMPRESSION_RATIO", "100"))
 # Imports read and parse the file in a forked second process, pipelined with the writes ("auto": with more than
 # one CPU, from the main thread of `run_jobs` or the CLI, for files of more than two batches; "on"; "off").
 EXCHANGE_PARSE_PROCESS = os.environ.get("EXCHANGE_PARSE_PROCESS", "auto")

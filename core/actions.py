@@ -102,6 +102,12 @@ def reset_request_info(token) -> None:
     _request.reset(token)
 
 
+def current_request_info() -> RequestInfo | None:
+    """The request being served (IP, user agent, id), or None outside a request: for work that outlives the
+    request (a background job) to carry it on."""
+    return _request.get()
+
+
 def current_action() -> ActionContext:
     ctx = _action.get()
     if ctx is None:

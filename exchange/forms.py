@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.scope import path_in_scope
+from exchange.limits import LimitExceeded, check_archive, check_text_size
 from members.models import Member
 from orgs.models import Organization
 
@@ -54,6 +55,13 @@ class ImportForm(forms.Form):
         if not name.endswith((".xlsx", ".csv", ".txt", ".xlsm", ".xls")):
             raise forms.ValidationError(_("This file type cannot be imported. Use the Excel template (.xlsx) or a "
                                           "CSV file (UTF-8)."))
+        try:  # refused at once, before a job is queued (the job checks again: the CLI has no form)
+            if name.endswith((".xlsx", ".xlsm")):
+                check_archive(upload)
+            else:
+                check_text_size(upload.size)
+        except LimitExceeded as exc:
+            raise forms.ValidationError(exc.message) from None
         return upload
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from exchange.limits import LimitExceeded, check_archive, check_rows, check_text_size, import_limit, too_many_rows
 from exchange.template import BY_KEY, COLUMNS, REQUIRED_KEYS, _norm, header_aliases, header_label
 
 EMPTY_ROWS_STOP = 1000
@@ -53,6 +54,7 @@ class Table:
         names = [k for _i, k in keyed]
         width = max((i for i, _k in keyed), default=-1) + 1
         pick = itemgetter(*[i for i, _k in keyed]) if len(keyed) > 1 else None
+        max_rows, seen = import_limit("MAX_ROWS"), 0
         for values in self._rows:
             number += 1
             if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
@@ -61,6 +63,9 @@ class Table:
                     return
                 continue
             empty = 0
+            seen += 1
+            if seen > max_rows:  # a file whose declared size understated its rows
+                raise FileProblem(too_many_rows(seen).message)
             if number <= start_after:
                 continue
             if pick is not None and len(values) >= width:
@@ -127,6 +132,14 @@ def _check_keys(keys: list[str | None]) -> None:
 XLSX_READER = "stream"
 
 
+def _limited(check: Callable[..., None], *args: Any) -> None:
+    """Run a limit check of exchange.limits; a file over a limit is a FileProblem like any other."""
+    try:
+        check(*args)
+    except LimitExceeded as exc:
+        raise FileProblem(exc.message) from None
+
+
 def _broken_xlsx() -> FileProblem:
     return FileProblem(_("The file is not a readable Excel workbook: it may be damaged or incomplete. "
                          "Save it again as .xlsx and import again."))
@@ -160,6 +173,7 @@ def _table(kind: str, rows: Iterator[tuple[Any, ...]], total_rows: Callable[[], 
     except Exception:
         total = None
     estimated = max(0, total - header_rows) if total is not None else None
+    _limited(check_rows, estimated)
     return Table(kind, keys, header_rows + 1, estimated, data())
 
 
@@ -187,6 +201,7 @@ def open_xlsx_stream(path: str | Path):
     except Exception:
         raise _broken_xlsx() from None
     try:
+        _limited(check_archive, archive)  # before anything is inflated (testzip inflates everything)
         try:
             if archive.testzip() is not None:
                 raise zipfile.BadZipFile("crc")
@@ -206,6 +221,7 @@ def open_xlsx_openpyxl(path: str | Path):
 
     try:
         with zipfile.ZipFile(path) as archive:
+            _limited(check_archive, archive)
             if archive.testzip() is not None:
                 raise zipfile.BadZipFile("crc")
             names = set(archive.namelist())
@@ -262,6 +278,7 @@ def open_csv(path: str | Path):
         raise FileProblem(_("The file is UTF-16 text (Excel's \"Unicode text\"). Save it as \"CSV UTF-8\" "
                             "and import again."))
     encoding = "utf-8-sig"
+    _limited(check_text_size, Path(path).stat().st_size)
     estimated = _prescan_csv(path, encoding)
     handle = open(path, encoding=encoding, newline="")
     try:

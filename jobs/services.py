@@ -13,12 +13,16 @@ whose worker died resumes after the last committed batch.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
+import shutil
 import socket
 import threading
 import time
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +33,17 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.actions import SYSTEM, acting, action, system_action, user_of
+from core.actions import (
+    SYSTEM,
+    RequestInfo,
+    acting,
+    action,
+    current_request_info,
+    reset_request_info,
+    set_request_info,
+    system_action,
+    user_of,
+)
 from core.scope import OutOfScope, path_in_scope
 from jobs.models import FINISHED_STATES, Job, JobState
 from jobs.registry import get_handler
@@ -84,6 +98,10 @@ def enqueue_job(actor: Any, *, kind: str, params: dict[str, Any], org_path: str,
         raise OutOfScope()
     params = dict(params)
     params.setdefault("language", translation.get_language() or settings.LANGUAGE_CODE)
+    info = current_request_info()
+    if info is not None and "request" not in params:
+        # The job's writes are audited with the IP and user agent of the request that started it.
+        params["request"] = {"ip": info.ip, "user_agent": info.user_agent[:255], "request_id": info.request_id}
     job = Job(kind=kind, params=params, org_path=org_path, label=label[:200], created_by=user_of(actor), total=total)
     job.save()
     inline = getattr(settings, "JOBS_INLINE", True) if start_inline is None else start_inline
@@ -134,9 +152,7 @@ def _claimable_q(job_id: int | None) -> Q:
     return q
 
 
-def dt_seconds(seconds: float):
-    import datetime as dt
-
+def dt_seconds(seconds: float) -> dt.timedelta:
     return dt.timedelta(seconds=seconds)
 
 
@@ -265,7 +281,7 @@ def run_job(job: Job, *, on_progress=None) -> Job:
     handler = get_handler(job.kind)
     ctx = JobContext(job, on_progress)
     language = job.params.get("language") or settings.LANGUAGE_CODE
-    with translation.override(language):
+    with translation.override(language), _request_of(job):
         try:
             outcome = handler(job, ctx)
         except Cancelled:
@@ -283,11 +299,102 @@ def run_job(job: Job, *, on_progress=None) -> Job:
         return _finish(job, outcome)
 
 
+@contextmanager
+def _request_of(job: Job):
+    """The request that started the job, for the audit records the job writes (IP, user agent, request id)."""
+    saved = job.params.get("request") if isinstance(job.params.get("request"), dict) else None
+    if not saved:
+        yield
+        return
+    info = RequestInfo(ip=saved.get("ip") or None, user_agent=str(saved.get("user_agent") or "")[:255],
+                       request_id=str(saved.get("request_id") or "")[:32] or uuid.uuid4().hex)
+    token = set_request_info(info)
+    try:
+        yield
+    finally:
+        reset_request_info(token)
+
+
+# --- retention of job files ----------------------------------------------------------------------
+
+def retention_days() -> int:
+    """Days an upload, a result file or an error report is kept after its job finished."""
+    return int(getattr(settings, "PARTYWORK_JOB_FILES_RETENTION_DAYS", 30))
+
+
+def purge_job_files(now: dt.datetime | None = None) -> dict[str, int]:
+    """Delete the files of jobs finished more than ``retention_days()`` ago: their folder (result, error
+    report, progress) and their upload, and uploads or folders that no job claims any more. Only files inside
+    ``jobs_dir()`` are touched (a CLI import's own source file is not ours to delete). The job rows stay, with
+    their file names cleared, so the trail keeps what was done."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=retention_days())
+    root = jobs_dir().resolve()
+    uploads = root / "uploads"
+    out = {"jobs": 0, "files": 0}
+    old = list(Job.objects.filter(state__in=FINISHED_STATES, finished_at__lt=cutoff)
+               .values_list("pk", "params", "result_file", "error_report"))
+    cleared = []
+    for pk, params, result_file, error_report in old:
+        folder = root / str(pk)
+        if folder.is_dir():
+            out["files"] += _remove_tree(folder)
+        upload = _inside(root, (params or {}).get("file"))
+        if upload is not None and upload.is_file():
+            upload.unlink(missing_ok=True)
+            out["files"] += 1
+        if result_file or error_report:
+            cleared.append(pk)
+        out["jobs"] += 1
+    if cleared:
+        with system_action("jobs.purge_files"):
+            for start in range(0, len(cleared), 1000):
+                Job.objects.filter(pk__in=cleared[start:start + 1000]).update(result_file="", error_report="")
+    # Leftovers nobody claims: a folder of a deleted job, an upload whose job was never created.
+    known = set(Job.objects.values_list("pk", flat=True))
+    claimed = {str(p.get("file")) for p in Job.objects.exclude(state__in=FINISHED_STATES)
+               .values_list("params", flat=True) if isinstance(p, dict) and p.get("file")}
+    stamp = cutoff.timestamp()
+    for entry in root.iterdir() if root.is_dir() else ():
+        if entry.is_dir() and entry.name.isdigit() and int(entry.name) not in known \
+                and entry.stat().st_mtime < stamp:
+            out["files"] += _remove_tree(entry)
+    for entry in uploads.iterdir() if uploads.is_dir() else ():
+        if entry.is_file() and str(entry) not in claimed and entry.stat().st_mtime < stamp:
+            entry.unlink(missing_ok=True)
+            out["files"] += 1
+    return out
+
+
+def _inside(root: Path, name: Any) -> Path | None:
+    if not name:
+        return None
+    path = Path(str(name)).resolve()
+    return path if root in path.parents else None
+
+
+def _remove_tree(folder: Path) -> int:
+    count = sum(1 for p in folder.rglob("*") if p.is_file())
+    shutil.rmtree(folder, ignore_errors=True)
+    return count
+
+
+def purge_every_seconds() -> float:
+    return float(getattr(settings, "PARTYWORK_JOB_FILES_PURGE_EVERY_SECONDS", 3600))
+
+
 def run_pending(worker: str = "", *, job_id: int | None = None, once: bool = True, poll: float = 1.0,
                 stop: threading.Event | None = None, on_progress=None) -> int:
     """The worker loop of ``manage.py run_jobs``: claim, run, repeat; returns the number of jobs run."""
     count = 0
+    last_purge = None
     while stop is None or not stop.is_set():
+        if job_id is None and (last_purge is None or time.monotonic() - last_purge >= purge_every_seconds()):
+            last_purge = time.monotonic()
+            try:
+                purge_job_files()
+            except Exception:  # housekeeping never stops the worker
+                log.exception("purging old job files failed")
         job = claim_job(worker, job_id)
         if job is None:
             if once:

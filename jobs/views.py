@@ -6,24 +6,28 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.scope import get_scoped_or_404
+from audit.services import record_export
+from core.scope import get_scoped_or_404, path_in_scope
 from jobs.models import Job
 from jobs.services import jobs_dir, live_progress, request_cancel
 from members.exports import EXPORT_KIND
+from members.models import Member
 
 LIST_SIZE = 30
 
 
-def job_context(job: Job) -> dict:
+def job_context(job: Job, user=None) -> dict:
     done, total = live_progress(job)
     percent = min(100, int(done * 100 / total)) if total else None
-    return {"job": job, "done": done, "total": total, "percent": percent}
+    may_read_errors = user is not None and path_in_scope(user, Job, "add", job.org_path)
+    return {"job": job, "done": done, "total": total, "percent": percent, "may_read_errors": may_read_errors}
 
 
 class JobListView(LoginRequiredMixin, View):
@@ -37,7 +41,7 @@ class JobDetailView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         job = get_scoped_or_404(Job.objects.all(), request.user, "view", pk=pk)
-        return render(request, "jobs/detail.html", job_context(job))
+        return render(request, "jobs/detail.html", job_context(job, request.user))
 
 
 class JobStatusView(LoginRequiredMixin, View):
@@ -47,7 +51,7 @@ class JobStatusView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         job = get_scoped_or_404(Job.objects.all(), request.user, "view", pk=pk)
-        return render(request, "jobs/_status.html", job_context(job))
+        return render(request, "jobs/_status.html", job_context(job, request.user))
 
 
 class JobCancelView(LoginRequiredMixin, View):
@@ -70,10 +74,18 @@ class JobDownloadView(LoginRequiredMixin, View):
         job = get_scoped_or_404(Job.objects.all(), request.user, "view", pk=pk)
         if job.kind == EXPORT_KIND and job.created_by_id != request.user.pk and not request.user.is_superuser:
             raise Http404  # an export holds personal data chosen by its author: it is theirs alone
+        if which == "errors" and not path_in_scope(request.user, Job, "add", job.org_path):
+            # An error report holds the raw rows of the file: the right to import, not to view, reads it.
+            raise PermissionDenied(_("Only those who may import members may download an error report."))
         name = {"result": job.result_file, "errors": job.error_report}.get(which)
         if not name:
             raise Http404
         path = (jobs_dir() / str(job.pk) / Path(name).name).resolve()
         if not path.is_file() or jobs_dir().resolve() not in path.parents:
             raise Http404
+        what = _("error report") if which == "errors" else _("result file")
+        record_export(request.user, Member, scope_path=job.org_path,
+                      description=_("Download of the %(what)s of job %(id)s") % {"what": what, "id": job.pk},
+                      count=int(job.result.get("error_rows" if which == "errors" else "rows", 0) or 0),
+                      filters={"job": job.pk, "kind": job.kind, "file": which})
         return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

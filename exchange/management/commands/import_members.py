@@ -8,6 +8,7 @@ mode resumes from its last committed batch with ``manage.py run_jobs --job ID``.
 from __future__ import annotations
 
 import json
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from core.actions import RequestInfo, reset_request_info, set_request_info
 from core.memory import children_peak_rss_mb, peak_rss_mb
+from core.scope import OutOfScope
 from exchange.job_handlers import IMPORT_KIND
 from jobs.models import JobState
 from jobs.services import claim_job, enqueue_job, run_job
@@ -46,11 +49,19 @@ class Command(BaseCommand):
         if root is None:
             raise CommandError(f"no organization with code {opts['org_root']!r}")
         language = opts["language"] or translation.get_language()
-        with translation.override(language):
-            job = enqueue_job(user, kind=IMPORT_KIND, org_path=root.path, start_inline=False,
-                              label=f"CLI import of {path.name} into {root.code}",
-                              params={"file": str(path), "filename": path.name, "mode": opts["mode"],
-                                      "root_id": root.pk, "language": language})
+        info = RequestInfo(user_agent=f"manage.py import_members ({socket.gethostname()})"[:255])
+        token = set_request_info(info)  # the job and its audit records name where the import came from
+        try:
+            with translation.override(language):
+                job = enqueue_job(user, kind=IMPORT_KIND, org_path=root.path, start_inline=False,
+                                  label=f"CLI import of {path.name} into {root.code}",
+                                  params={"file": str(path), "filename": path.name, "mode": opts["mode"],
+                                          "root_id": root.pk, "language": language})
+        except OutOfScope:
+            raise CommandError(f"user {user.username!r} may not import members into {root.code} "
+                               f"(no role granting the import there)") from None
+        finally:
+            reset_request_info(token)
         job = claim_job(f"cli:{opts['user']}", job.pk)
         bar = None
         if not opts["no_progress"]:

@@ -47,12 +47,6 @@ def too_many_rows(rows: int) -> LimitExceeded:
                          % {"limit": f"{limit:,}", "rows": f"{rows:,}"})
 
 
-def check_rows(rows: int | None) -> None:
-    """Refuse a file whose data rows (declared or counted) exceed ``MAX_ROWS``."""
-    if rows is not None and rows > import_limit("MAX_ROWS"):
-        raise too_many_rows(rows)
-
-
 def check_text_size(size: int) -> None:
     """Refuse a CSV file larger than ``MAX_UNCOMPRESSED_MB`` (text is its own uncompressed size)."""
     limit_mb = import_limit("MAX_UNCOMPRESSED_MB")

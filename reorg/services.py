@@ -811,12 +811,18 @@ TREE_FIELDS = ("organization_id", "parent_id", "path", "depth", "code", "name", 
                "decision_date")
 
 
-def tree_as_of(org: Organization, on: dt.date, *, max_depth: int | None = None, limit: int = 5000) -> list[dict]:
-    """The versions of ``org``'s subtree as they stood on ``on``, in tree order (plain rows: no model overhead)."""
+def tree_as_of(org: Organization, on: dt.date, *, max_depth: int | None = None, limit: int = 5000,
+               user: Any = None) -> list[dict]:
+    """The versions of ``org``'s subtree as they stood on ``on``, in tree order (plain rows: no model overhead).
+
+    The rule for past places (README, "Reading the past"): ``user`` sees the past of the organizations in their
+    scope today, as they were then, and nothing of an organization outside their scope today (a subtree that
+    has since moved to another province is not shown, as the tree and member as-of reads do). ``None``: all.
+    """
     path = path_on(org, on)
     if path is None:
         return []
-    qs = OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path))
+    qs = OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path)).restrict(user, "view")
     if max_depth is not None:
         qs = qs.filter(depth__lte=len(path) // STEP + max_depth)
     labels = dict(OrgType.choices)
@@ -826,10 +832,21 @@ def tree_as_of(org: Organization, on: dt.date, *, max_depth: int | None = None, 
     return rows
 
 
-def _holders_on(path: str, on: dt.date):
-    """Ids of the member-holding organizations that stood in the subtree at ``path`` on ``on`` (a subquery)."""
+def _holders_on(path: str, on: dt.date, user: Any = None):
+    """Ids of the member-holding organizations that stood in the subtree at ``path`` on ``on`` (a subquery), of
+    those in ``user``'s scope today."""
     return (OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path), org_type__in=MEMBER_HOLDING_TYPES)
-            .order_by().values("organization_id"))
+            .restrict(user, "view").order_by().values("organization_id"))
+
+
+def _some_left_the_scope(user: Any, path: str, on: dt.date) -> bool:
+    """Has an organization of the subtree at ``path`` on ``on`` left ``user``'s scope since?
+
+    Only an organization changed since the date can have (its version of that day is closed); one unchanged
+    stands where it stood, under the root the user may see today.
+    """
+    changed = OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path), valid_to__isnull=False)
+    return changed.exclude(pk__in=changed.restrict(user, "view").values("pk")).exists()
 
 
 def _by_status(qs) -> dict[str, int]:
@@ -874,7 +891,7 @@ def _holders_direct_counts(org: Organization, path: str, on: dt.date) -> tuple[i
     return official, probationary
 
 
-def member_count_as_of(org: Organization, on: dt.date) -> dict[str, int] | None:
+def member_count_as_of(org: Organization, on: dt.date, *, user: Any = None) -> dict[str, int] | None:
     """Official and probationary members of ``org``'s subtree on ``on`` (None if it did not exist then).
 
     Counted back from today's counters, so the work grows with the changes since the date, not with the
@@ -884,10 +901,15 @@ def member_count_as_of(org: Organization, on: dt.date) -> dict[str, int] | None:
     thousand index entries instead of ~1,000,000). It rests on the invariant that an organization's direct
     counters equal its open history rows of active members, which the actions keep and the tests check, and
     the hypothesis sequences compare it with ``member_count_as_of_scan``.
+
+    With ``user``: only the members of organizations in the user's scope today (the rule of ``tree_as_of``);
+    when part of the past subtree has left the scope, that part is left out by reading the history rows.
     """
     path = path_on(org, on)
     if path is None:
         return None
+    if user is not None and _some_left_the_scope(user, path, on):
+        return member_count_as_of_scan(org, on, user=user)
     official, probationary = _holders_direct_counts(org, path, on)
     history = MemberHistory.objects.filter(organization_id__in=_holders_on(path, on),
                                            status__in=ACTIVE_STATUSES).order_by()
@@ -898,12 +920,12 @@ def member_count_as_of(org: Organization, on: dt.date) -> dict[str, int] | None:
                    probationary - opened_later["probationary"] + closed_later["probationary"])
 
 
-def member_count_as_of_scan(org: Organization, on: dt.date) -> dict[str, int] | None:
+def member_count_as_of_scan(org: Organization, on: dt.date, *, user: Any = None) -> dict[str, int] | None:
     """The same count read directly from the history rows open on ``on`` (one per member: the reference)."""
     path = path_on(org, on)
     if path is None:
         return None
-    counts = _by_status(MemberHistory.objects.as_of(on).filter(organization_id__in=_holders_on(path, on),
+    counts = _by_status(MemberHistory.objects.as_of(on).filter(organization_id__in=_holders_on(path, on, user),
                                                                status__in=ACTIVE_STATUSES).order_by())
     return _counts(counts["official"], counts["probationary"])
 

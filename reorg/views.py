@@ -157,10 +157,10 @@ class AsOfView(LoginRequiredMixin, View):
                 form.add_error("organization", _("This organization does not exist or is outside your organizations."))
             else:
                 on = form.cleaned_data["on"]
-                rows = list(services.tree_as_of(org, on, max_depth=3, limit=self.limit + 1))
+                rows = list(services.tree_as_of(org, on, max_depth=3, limit=self.limit + 1, user=request.user))
                 root_depth = rows[0]["depth"] if rows else 0
                 context.update({
-                    "org": org, "on": on, "counts": services.member_count_as_of(org, on),
+                    "org": org, "on": on, "counts": services.member_count_as_of(org, on, user=request.user),
                     "rows": [{"v": v, "indent": v["depth"] - root_depth} for v in rows[: self.limit]],
                     "more": len(rows) > self.limit, "limit": self.limit,
                 })

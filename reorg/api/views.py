@@ -80,15 +80,17 @@ class ReorganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
         filters=False)
     @action(detail=False, methods=["get"], url_path="as-of", filter_backends=[], pagination_class=None)
     def as_of(self, request: Request) -> Response:
-        """An organization's member count and subtree (to ``depth`` levels, at most 1,000 rows) on a date."""
+        """An organization's member count and subtree (to ``depth`` levels, at most 1,000 rows) on a date: of the
+        organizations in your scope today, as they were then."""
         query = validated_query(AsOfQuerySerializer, request).validated_data
         org = get_scoped_or_404(Organization.objects.all(), request.user, "view", pk=query["organization"])
         on = query["on"]
         tree = [{"organization": v["organization_id"], "parent": v["parent_id"], "name": v["name"], "code": v["code"],
                  "org_type": v["org_type"], "depth": v["depth"], "valid_from": v["valid_from"],
                  "decision": v["decision"]}
-                for v in services.tree_as_of(org, on, max_depth=query["depth"], limit=1000)]
-        return Response({"organization": org.pk, "on": on, "members": services.member_count_as_of(org, on),
+                for v in services.tree_as_of(org, on, max_depth=query["depth"], limit=1000, user=request.user)]
+        return Response({"organization": org.pk, "on": on,
+                         "members": services.member_count_as_of(org, on, user=request.user),
                          "tree": tree})
 
 

@@ -683,7 +683,10 @@ def set_target(actor: Any, organization: Organization, *, year: int, target_coun
         raise ValidationError({"target_count": _("Enter a number of zero or more.")})
     if target_percent is not None and not 0 <= decimal.Decimal(str(target_percent)) <= 100:
         raise ValidationError({"target_percent": _("Enter a percent between 0 and 100.")})
-    target = DevelopmentTarget.objects.select_for_update().filter(organization=organization, year=year).first()
+    # The organization's row is locked first: two first targets of one year set at once would both insert (an
+    # IntegrityError, a 500); the second now waits and changes the first one's row.
+    list(Organization.objects.select_for_update().filter(pk=organization.pk).values_list("pk", flat=True))
+    target = DevelopmentTarget.objects.filter(organization=organization, year=year).first()
     if target is None:
         target = DevelopmentTarget(organization=organization, year=year)
     target.target_count = target_count

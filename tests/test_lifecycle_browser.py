@@ -70,7 +70,7 @@ def test_transfer_between_provinces(world, page, live_server):
     member = world.a.members[0]
     login(page, live_server, "a_secretary")
     page.goto(f"{live_server.url}/lifecycle/members/{member.pk}/transfer/")
-    page.fill("input[name=to_org]", world.b.cells[1].code)
+    page.select_option("select[name=to_province]", str(world.b.org.pk))  # the receiving province's committee
     page.select_option("select[name=kind]", "official")
     page.fill("input[name=number]", "15-GGT/TU")
     page.fill("input[name=issued_on]", _day(2))
@@ -84,6 +84,7 @@ def test_transfer_between_provinces(world, page, live_server):
     page.goto(f"{live_server.url}/lifecycle/transfers/?side=in")
     page.click(f"a[href='/lifecycle/transfers/{letter.pk}/']")
     page.fill("input[name=confirm-received_on]", _day(1))
+    page.fill("input[name=confirm-cell]", world.b.cells[1].code)  # the committee assigns the cell
     page.click("[data-testid=op-confirm]")
     page.wait_for_load_state()
     letter.refresh_from_db()

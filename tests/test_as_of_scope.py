@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
+from core.actions import SYSTEM
 from reorg import services
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def api(user) -> APIClient:
 @pytest.fixture
 def moved(world):
     """A's grassroots committee (both cells, all four members) moved to province B."""
-    services.create_reorganization(None, kind="transfer", plan={"organizations": [world.a.grassroots.pk],
+    services.create_reorganization(SYSTEM, kind="transfer", plan={"organizations": [world.a.grassroots.pk],
                                                                 "to": world.b.org.pk},
                                    effective_on=MOVED_ON, decision="7-QĐ/TW", decision_date=MOVED_ON,
                                    today=dt.date(2026, 1, 1))

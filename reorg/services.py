@@ -822,7 +822,9 @@ def tree_as_of(org: Organization, on: dt.date, *, max_depth: int | None = None, 
     path = path_on(org, on)
     if path is None:
         return []
-    qs = OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path)).restrict(user, "view")
+    qs = OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path))
+    if user is not None:
+        qs = qs.restrict(user, "view")
     if max_depth is not None:
         qs = qs.filter(depth__lte=len(path) // STEP + max_depth)
     labels = dict(OrgType.choices)
@@ -835,8 +837,10 @@ def tree_as_of(org: Organization, on: dt.date, *, max_depth: int | None = None, 
 def _holders_on(path: str, on: dt.date, user: Any = None):
     """Ids of the member-holding organizations that stood in the subtree at ``path`` on ``on`` (a subquery), of
     those in ``user``'s scope today."""
-    return (OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path), org_type__in=MEMBER_HOLDING_TYPES)
-            .restrict(user, "view").order_by().values("organization_id"))
+    qs = OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path), org_type__in=MEMBER_HOLDING_TYPES)
+    if user is not None:
+        qs = qs.restrict(user, "view")
+    return qs.order_by().values("organization_id")
 
 
 def _some_left_the_scope(user: Any, path: str, on: dt.date) -> bool:

@@ -72,7 +72,7 @@ def _case(world, cell, state: str = CaseState.CELL_RESOLVED) -> AdmissionCase:
 
 def test_letter_is_seen_from_both_sides_and_by_nobody_else(world, third):
     _c, c_secretary = third
-    letter = lifecycle.issue_transfer_letter(world.a_secretary, world.a.members[0], to_org=world.b.cells[0],
+    letter = lifecycle.issue_transfer_letter(world.a_secretary, world.a.members[0], to_org=world.b.org,
                                              number="1-GGT", issued_on=days(3))
     for user in (world.a_secretary, world.b_secretary):
         assert TransferLetter.objects.restrict(user).filter(pk=letter.pk).exists()
@@ -119,9 +119,9 @@ def test_core_imports_no_app_above_it():
 
 def test_receivers_confirmation_is_in_both_provinces_audit_trails(world, third):
     _c, c_secretary = third
-    letter = lifecycle.issue_transfer_letter(world.a_secretary, world.a.members[0], to_org=world.b.cells[0],
+    letter = lifecycle.issue_transfer_letter(world.a_secretary, world.a.members[0], to_org=world.b.org,
                                              number="1-GGT", issued_on=days(3))
-    lifecycle.confirm_receipt(world.b_secretary, letter, received_on=days(1))
+    lifecycle.confirm_receipt(world.b_secretary, letter, received_on=days(1), cell=world.b.cells[0])
     confirmation = AuditRecord.objects.get(action="lifecycle.confirm_receipt", object_id=str(letter.pk),
                                            content_type__model="transferletter")
     assert (confirmation.org_path, confirmation.org_path_2) == (world.a.cells[0].path, world.b.cells[0].path)
@@ -133,9 +133,9 @@ def test_receivers_confirmation_is_in_both_provinces_audit_trails(world, third):
 
 def test_receivers_audit_page_lists_the_confirmation(client, world, third):
     _c, c_secretary = third
-    letter = lifecycle.issue_transfer_letter(world.a_secretary, world.a.members[0], to_org=world.b.cells[0],
+    letter = lifecycle.issue_transfer_letter(world.a_secretary, world.a.members[0], to_org=world.b.org,
                                              number="7-GGT", issued_on=days(3))
-    lifecycle.confirm_receipt(world.b_secretary, letter, received_on=days(1))
+    lifecycle.confirm_receipt(world.b_secretary, letter, received_on=days(1), cell=world.b.cells[0])
     confirmation = AuditRecord.objects.get(action="lifecycle.confirm_receipt", object_id=str(letter.pk),
                                            content_type__model="transferletter")
     client.force_login(world.b_secretary)
@@ -226,16 +226,17 @@ def test_cell_secretary_cannot_issue_a_letter_to_another_province(world, cell_se
     member = world.a.members[0]
     assert member.organization_id == world.a.cells[0].pk
     with pytest.raises(NotPermitted) as refused:
-        lifecycle.issue_transfer_letter(cell_secretary, member, to_org=world.b.cells[0], number="1-GGT",
+        lifecycle.issue_transfer_letter(cell_secretary, member, to_org=world.b.org, number="1-GGT",
                                         issued_on=days(3))
     assert "province" in str(refused.value)
     assert not TransferLetter.objects.filter(member=member).exists()
-    # Within the province the cell sends its member itself.
-    letter = lifecycle.issue_transfer_letter(cell_secretary, member, to_org=world.a.cells[1], number="2-GGT",
+    # Within the province the cell sends its member itself, to its own province's committee (which assigns the
+    # cell: the cell secretary does not see the other cells).
+    letter = lifecycle.issue_transfer_letter(cell_secretary, member, to_org=world.a.org, number="2-GGT",
                                              issued_on=days(3))
     lifecycle.cancel_letter(cell_secretary, letter, on=days(2), reason="nhầm")
     # The province's secretary sends a letter to another province.
-    letter = lifecycle.issue_transfer_letter(world.a_secretary, member, to_org=world.b.cells[0], number="3-GGT",
+    letter = lifecycle.issue_transfer_letter(world.a_secretary, member, to_org=world.b.org, number="3-GGT",
                                              issued_on=days(3))
     assert letter.state == LetterState.ISSUED
 
@@ -290,7 +291,7 @@ def test_migration_gives_existing_roles_the_new_permissions(world):
 
 def test_letter_audit_backfill_gives_old_records_the_receiving_side(world):
     migration = importlib.import_module("lifecycle.migrations.0004_letter_audit_both_sides")
-    letter = lifecycle.issue_transfer_letter(world.a_secretary, world.a.members[0], to_org=world.b.cells[0],
+    letter = lifecycle.issue_transfer_letter(world.a_secretary, world.a.members[0], to_org=world.b.org,
                                              number="1-GGT", issued_on=days(3))
     AuditRecord.objects.filter(content_type__model="transferletter").update(org_path_2=None)  # as written before
     assert not AuditRecord.objects.restrict(world.b_secretary).filter(object_id=str(letter.pk),

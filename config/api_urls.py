@@ -1,38 +1,38 @@
-"""The REST API: one router for the resources, plus the token login and the caller's own profile."""
+"""The REST API: the root listing, then every installed app's own ``api/urls.py``, found by discovery.
 
-from django.urls import path
+An app's ``api/urls.py`` defines ``urlpatterns`` (usually its ``router.urls``) and, to appear in the root
+listing, its ``router``. Paths are those the app registers, under ``/api/``.
+"""
+
+from importlib import import_module
+from pathlib import Path
+from types import ModuleType
+
+from django.apps import apps
+from django.conf import settings
+from django.urls import include, path
+from django.utils.module_loading import module_has_submodule
 from rest_framework.routers import DefaultRouter
+from rest_framework.urlpatterns import format_suffix_patterns
 
-from accounts.api.views import MeView, ObtainTokenView, RoleGrantViewSet, RoleViewSet, UserViewSet
-from audit.api.views import AuditRecordViewSet
-from members.api.views import MemberViewSet
-from orgs.api.views import OrganizationViewSet
 
-router = DefaultRouter(use_regex_path=False)
-router.register("organizations", OrganizationViewSet, basename="organization")
-router.register("members", MemberViewSet, basename="member")
-router.register("users", UserViewSet, basename="user")
-router.register("roles", RoleViewSet, basename="role")
-router.register("grants", RoleGrantViewSet, basename="grant")
-router.register("audit", AuditRecordViewSet, basename="auditrecord")
-from lifecycle.api import views as lifecycle_api  # noqa: E402
+def app_api_modules() -> list[ModuleType]:
+    """The ``api.urls`` module of each of the project's installed apps, in ``INSTALLED_APPS`` order."""
+    found = []
+    for config in apps.get_app_configs():
+        if not Path(config.path).is_relative_to(settings.BASE_DIR) or not module_has_submodule(config.module, "api"):
+            continue
+        api = import_module(f"{config.name}.api")
+        if module_has_submodule(api, "urls"):
+            found.append(import_module(f"{config.name}.api.urls"))
+    return found
 
-router.register("lifecycle/admissions", lifecycle_api.AdmissionCaseViewSet, basename="lifecycle-admission")
-router.register("lifecycle/worklist", lifecycle_api.WorklistViewSet, basename="lifecycle-worklist")
-router.register("lifecycle/members", lifecycle_api.LifecycleMemberViewSet, basename="lifecycle-member")
-router.register("lifecycle/transfers", lifecycle_api.TransferLetterViewSet, basename="lifecycle-transfer")
-router.register("lifecycle/badges", lifecycle_api.BadgeViewSet, basename="lifecycle-badge")
-router.register("lifecycle/targets", lifecycle_api.TargetViewSet, basename="lifecycle-target")
-from reorg.api.views import OrganizationLinkViewSet, ReorganizationViewSet  # noqa: E402
 
-router.register("reorganizations", ReorganizationViewSet, basename="reorganization")
-router.register("organization-links", OrganizationLinkViewSet, basename="organizationlink")
-from core.rule_api import RuleViewSet  # noqa: E402
+modules = [import_module("core.api_urls"), *app_api_modules()]  # core is no app with an api/ package
+root = DefaultRouter(use_regex_path=False)
+for module in modules:
+    if hasattr(module, "router"):
+        root.registry.extend(module.router.registry)
 
-router.register("rules", RuleViewSet, basename="rule")
-
-urlpatterns = [
-    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
-    path("me/", MeView.as_view(), name="api-me"),
-    *router.urls,
-]
+urlpatterns = format_suffix_patterns([path("", root.get_api_root_view(), name="api-root")])
+urlpatterns += [path("", include(module)) for module in modules]

@@ -24,6 +24,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.settings import api_settings
 
+from core.registry import organization_model
 from core.scope import can, grants_q
 
 # Largest id a URL or a query parameter may name; bigger numbers are refused before they reach the database.
@@ -54,9 +55,7 @@ def organizations_in_scope(user: Any, model: type[Model], action: str) -> QueryS
     Used as the queryset of organization fields in write serializers: an organization outside the scope
     is reported exactly like one that does not exist ("invalid id"), so the API leaks nothing.
     """
-    from orgs.models import Organization
-
-    qs = Organization.objects.all()
+    qs = organization_model().objects.all()
     q = grants_q(user, model, action, ("path",))
     return qs if q is None else qs.filter(q)
 

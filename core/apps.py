@@ -13,3 +13,8 @@ class CoreConfig(AppConfig):
         # Each app declares its rule numbers in its own ``rules.py``; migrate writes their shipped versions.
         rules.autodiscover()
         post_migrate.connect(seed_shipped_rules, sender=self, dispatch_uid="core.seed_shipped_rules")
+
+        # Every installed app contributes its menu entries, cards, handlers... from its ``registrations`` module.
+        from core.registry import autodiscover
+
+        autodiscover()

@@ -80,3 +80,13 @@ class ApiDateField(serializers.DateField):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.validators.append(validate_record_date)
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """An ISO date from a query string, or None when it is missing or not a date (never a 500)."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None

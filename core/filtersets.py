@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import organization_model
 from core.scope import paths_q
 
 
@@ -28,11 +29,9 @@ class ScopedOrganizationFilter(django_filters.NumberFilter):
         # Not an id at all: nothing matches (and SQLite would overflow on a huge number).
         if not 0 < value < 2**53 or value != int(value):
             return qs.none()
-        from orgs.models import Organization
-
         request = getattr(self.parent, "request", None)
         user = getattr(request, "user", None)
-        org = Organization.objects.restrict(user, "view").filter(pk=value).only("path").first()
+        org = organization_model().objects.restrict(user, "view").filter(pk=value).only("path").first()
         if org is None:
             return qs.none()
         self.parent.selected_organization = org

@@ -330,10 +330,10 @@ class ObjectExportView(ScopedObjectMixin, View):
 
     def get_scope_path(self) -> str:
         """The organization path the audit record is filed under: the user's scope root ("" for the Centre)."""
-        from core.views import scope_root
+        from core.registry import hook
 
         user = self.request.user  # type: ignore[attr-defined]
-        root = scope_root(user)
+        root = hook("scope_root")(user)  # registered by accounts
         return "" if user.is_superuser or root is None else root.path
 
     def get_filters(self) -> dict[str, Any]:

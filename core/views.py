@@ -6,20 +6,20 @@ actions and render templates. Lists never count or offset the registry; they pag
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count
-from django.utils import timezone
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from core.dates import add_months
 from core.pagination import BadCursor, Page, keyset_page
+from core.registry import dashboard_cards, hook
+from core.scope import can
 
 
 @dataclass
@@ -92,75 +92,31 @@ def sort_columns(current: str, columns: list[tuple[str, Any]]) -> list[dict]:
     return result
 
 
-def scope_root(user):
-    """The organization at the root of the user's scope: the Centre for a national administrator,
-    otherwise the organization of the user's first active grant (or the user's own office)."""
-    from accounts.models import RoleGrant
-    from orgs.models import Organization
-
-    if user.is_superuser:
-        return Organization.objects.filter(parent__isnull=True).order_by("id").first()
-    grant = (RoleGrant.objects.active().filter(user=user, organization__dissolved_on__isnull=True)
-             .select_related("organization").order_by("valid_from", "id").first())
-    if grant is not None:
-        return grant.organization
-    return None
-
-
 class DashboardView(LoginRequiredMixin, TemplateView):
+    """The start page: the cards the installed apps registered, for the organization at the root of the scope."""
+
     template_name = "core/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        from members.choices import MemberStatus
-        from members.models import Member
-        from orgs.choices import OrgType
-        from orgs.models import Organization
-
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        root = scope_root(user)
+        request = self.request
+        user = request.user
+        root = hook("scope_root")(user)
         context["root"] = root
         if root is None:
             return context
-        from core.rules import rule
-
-        today = timezone.localdate()
-        probation_months = rule("PROBATION_MONTHS", today)
-        from lifecycle.services import target_summary
-
-        members = Member.objects.restrict(user, "view").within_path(root.path)
-        total = root.subtree_official + root.subtree_probationary
-        # Targets and actual admissions come from the lifecycle app: one definition of "the target".
-        summary = target_summary(root, today.year)
-        due_date = add_months(today, -probation_months)
-        due = members.filter(status=MemberStatus.PROBATIONARY, admission_date__lte=due_date)
-        due_first = list(due.select_related("organization").order_by("admission_date", "id")[:10])
-        due_count = len(due_first) if len(due_first) < 10 else due.count()
-        type_labels = dict(OrgType.choices)
-        by_type_rows = (Organization.objects.restrict(user, "view").within(root).filter(dissolved_on__isnull=True)
-                        .values("org_type").annotate(n=Count("id")).order_by())
-        counts = {row["org_type"]: row["n"] for row in by_type_rows}
-        by_type = [{"type": key, "label": str(type_labels[key]), "count": counts[key]}
-                   for key, _label in OrgType.choices if key in counts]
-        context.update({
-            "total": total,
-            "official": root.subtree_official,
-            "probationary": root.subtree_probationary,
-            "target_summary": summary,
-            "year": today.year,
-            "probation_months": probation_months,
-            "due_first": due_first,
-            "due_count": due_count,
-            "due_date": due_date,
-            "by_type": by_type,
-            "chart_data": {
-                "status": {"labels": [str(MemberStatus.OFFICIAL.label), str(MemberStatus.PROBATIONARY.label)],
-                           "values": [root.subtree_official, root.subtree_probationary],
-                           "title": _("Members by status")},
-                "types": {"labels": [row["label"] for row in by_type], "values": [row["count"] for row in by_type],
-                          "title": _("Organizations by type")},
-            },
-        })
+        computed: dict[Any, dict] = {}
+        chart_data: dict[str, Any] = {}
+        areas: dict[str, list[str]] = {"stats": [], "panels": []}
+        for card in dashboard_cards():
+            if card.model is not None and not can(user, apps.get_model(card.model), card.action):
+                continue
+            if card.context not in computed:  # cards sharing a context function compute it once
+                computed[card.context] = card.context(request, root)
+            card_context = {"root": root, **computed[card.context]}
+            chart_data.update(card_context.get("chart_data", {}))
+            areas.setdefault(card.area, []).append(render_to_string(card.template, card_context, request=request))
+        context.update({"stat_cards": areas["stats"], "panel_cards": areas["panels"], "chart_data": chart_data})
         return context
 
 
@@ -171,13 +127,3 @@ def apply_service_errors(form, exc) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def parse_date(value: str | None) -> dt.date | None:
-    """An ISO date from a query string, or None when it is missing or not a date (never a 500)."""
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        return None

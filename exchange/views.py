@@ -15,9 +15,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.roots import scope_root
 from audit.services import record_export
 from core.scope import OutOfScope, can
-from core.views import scope_root
 from exchange.forms import ImportForm, StatisticsForm
 from exchange.job_handlers import IMPORT_KIND
 from exchange.statistics import statistics_file

@@ -770,7 +770,7 @@ def target_summary(user_or_org: Any, year: int | None = None) -> dict | None:
 
     Render with ``{% include "lifecycle/_targets_summary.html" with summary=... %}``.
     """
-    from core.views import scope_root
+    from accounts.roots import scope_root
 
     year = year or _today().year
     org = user_or_org if isinstance(user_or_org, Organization) else scope_root(user_or_org)

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.roots import scope_root
 from core.object_views import ObjectActionView, ObjectListView, run_service
 from core.scope import can, get_scoped_or_404, may, may_decide_over
-from core.views import keyset_list, scope_root
+from core.views import keyset_list
 from lifecycle import badges, services
 from lifecycle.choices import CaseState, LetterState, TransferKind
 from lifecycle.forms import (

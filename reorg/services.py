@@ -1,8 +1,10 @@
 """Reorganization by decision: establish, merge, split, transfer, dissolve, rename / change type.
 
 Each operation is first *resolved* into a list of primitive steps (establish, move a subtree, move members,
-move grants, dissolve, link predecessor -> successor, change). ``preview_*`` describes the steps without
-writing anything; ``apply_reorganization`` runs them in one transaction (one action, one audit trail).
+hand over, dissolve, link predecessor -> successor, change). A hand-over calls the reorganization handlers the
+other apps registered (``core.registry``: role grants, open work), so this app imports none of them.
+``preview_*`` describes the steps without writing anything; ``apply_reorganization`` runs them in one
+transaction (one action, one audit trail).
 Moving a subtree is set-based SQL: one UPDATE rewrites the paths of all descendants (members carry no path
 of their own, so the registry is not written at all); history rows are closed and opened in bulk; counters are
 shifted by F() updates along the old and the new ancestors. Members and organizations keep their ids.
@@ -22,13 +24,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Concat, Substr
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import RoleGrant, User
 from core.actions import action
 from core.dates import add_days
+from core.registry import HandOver, merge_into, reorg_handlers
 from core.scope import NotPermitted, OutOfScope, may_decide_over, path_in_scope, paths_q
 from core.tree import STEP, prefix_q
 from members import counters
@@ -38,10 +39,6 @@ from orgs.choices import ALLOWED_CHILDREN, MEMBER_HOLDING_TYPES, OrgType
 from orgs.models import Organization, OrganizationVersion
 from reorg.choices import LinkKind, ReorgKind, ReorgState, SplitRule
 from reorg.models import OrganizationLink, Reorganization
-
-# Sent inside the applying transaction so that other apps move their open work (tasks, reviews, ...) to the
-# successor: ``moves`` is a list of (predecessor id, successor id or None when it is for review).
-organizations_reorganized = Signal()
 
 SAMPLE = 50  # names listed per group in a preview
 
@@ -221,7 +218,7 @@ def _absorb(steps: Steps, source: Organization, target: Ref, link_kind: str) -> 
         steps.add("move_subtree", child, target)
     _check_members_history(_active_members(source), steps.on)
     steps.add("move_members", source, target, None)
-    steps.add("move_grants", source, target)
+    steps.add("hand_over", source, target)
     steps.add("link", source, target, link_kind)
     steps.add("dissolve", source)
 
@@ -312,7 +309,7 @@ def resolve(actor: Any, kind: str, plan: dict, *, effective_on: dt.date, decisio
             if _active_children(org).exists() or _active_members(org).exists():
                 raise _error("move_to", _("The organization still has sub-organizations or members: choose where "
                                           "they go, or move them first."))
-            steps.add("move_grants", org, None)
+            steps.add("hand_over", org, None)
             steps.add("dissolve", org)
     elif kind == ReorgKind.CHANGE:
         org = _org(actor, plan.get("organization"), "change", "organization")
@@ -426,7 +423,7 @@ def _resolve_split(actor: Any, plan: dict, steps: Steps, codes: set[str]) -> Non
             steps.add("move_members", source, part, ids)
         steps.add("link", source, part, LinkKind.SPLIT)
     grant_target = parts[int(grants_to)] if grants_to is not None and 0 <= int(grants_to) < len(parts) else None
-    steps.add("move_grants", source, grant_target)
+    steps.add("hand_over", source, grant_target)
     steps.add("dissolve", source)
 
 
@@ -442,11 +439,6 @@ def common_path(paths: list[str]) -> str:
 
 
 # --- preview -------------------------------------------------------------------------------------------------
-def _grants_of(org: Organization, on: dt.date):
-    return (RoleGrant.objects.filter(organization=org).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
-            .select_related("user", "role").order_by("id"))
-
-
 def describe(steps: Steps) -> dict:
     """What the steps will do: counts and lists, computed from the current state, nothing written."""
     out: dict[str, Any] = {"kind": steps.kind, "effective_on": steps.on.isoformat(), "decision": steps.decision,
@@ -476,13 +468,12 @@ def describe(steps: Steps) -> dict:
                 out["member_moves"].append({"from": source.name, "to": _ref_name(to), "count": count,
                                             "sample": [{"id": pk, "name": n} for pk, n in names]})
                 total_members += count
-        elif op == "move_grants":
+        elif op == "hand_over":
             source, to = step[1], step[2]
-            for g in _grants_of(source, steps.on):
-                row = {"id": g.pk, "user": g.user.username, "role": str(g.role), "organization": source.name,
-                       "to": _ref_name(to) if to is not None else None}
-                (out["grants"] if to is not None else out["review"]).append(row)
-            out["users"] += User.objects.filter(organization=source).count()
+            hand = HandOver(source=source, target=None, target_name=_ref_name(to) if to is not None else None,
+                            on=steps.on, decision=steps.decision)
+            for handler in reorg_handlers():
+                merge_into(out, handler.preview(hand))
         elif op == "dissolve":
             out["dissolved"].append({"id": step[1].pk, "name": step[1].name, "code": step[1].code})
         elif op == "link":
@@ -628,32 +619,12 @@ def _move_members(steps: Steps, source: Organization, target: Organization, ids:
     summary["member_moves"].append({"from": source.pk, "to": target.pk, "count": official + probationary})
 
 
-def _move_grants(steps: Steps, source: Organization, target: Organization | None, summary: dict) -> None:
-    """Grants on an organization that ends move to its successor (closed and reopened), else go for review."""
-    on = steps.on
-    grants = list(_grants_of(source, on))
-    for g in grants:
-        entry = {"id": g.pk, "user": g.user.username, "role": g.role.code, "organization": source.pk}
-        if target is None:
-            summary["review"].append(entry)
-        else:
-            entry["to"] = target.pk
-            summary["grants"].append(entry)
-    starts_later = [g.pk for g in grants if g.valid_from >= on]
-    spanning = [g for g in grants if g.valid_from < on]
-    if target is not None and starts_later:
-        RoleGrant.objects.filter(pk__in=starts_later).update(organization=target)
-    elif starts_later:
-        RoleGrant.objects.filter(pk__in=starts_later).update(valid_to=F("valid_from"))
-    if spanning:
-        RoleGrant.objects.filter(pk__in=[g.pk for g in spanning]).update(valid_to=on)
-        if target is not None:
-            RoleGrant.objects.bulk_create([
-                RoleGrant(user_id=g.user_id, role_id=g.role_id, organization=target, valid_from=on,
-                          valid_to=g.valid_to if g.valid_to and g.valid_to > on else None,
-                          decision=steps.decision[:64]) for g in spanning])
-    if target is not None:
-        User.objects.filter(organization=source).update(organization=target)
+def _hand_over(steps: Steps, source: Organization, target: Organization | None, summary: dict) -> None:
+    """The other apps' open items of an organization that ends follow it (registered reorg handlers)."""
+    hand = HandOver(source=source, target=target, target_name=target.name if target is not None else None,
+                    on=steps.on, decision=steps.decision)
+    for handler in reorg_handlers():
+        merge_into(summary, handler.apply(hand))
 
 
 def _dissolve(steps: Steps, org: Organization) -> None:
@@ -671,7 +642,6 @@ def _execute(actor: Any, reorg: Reorganization, steps: Steps) -> dict:
     summary: dict[str, Any] = {"organizations": 0, "members": 0, "moved": [], "member_moves": [], "grants": [],
                                "review": [], "established": [], "dissolved": [], "links": []}
     list(Organization.objects.select_for_update().filter(pk__in=list(steps.affected)).values_list("pk", flat=True))
-    moves: list[tuple[int, int | None]] = []
 
     def target_of(ref: Ref) -> Organization:
         return ref.obj if isinstance(ref, NewOrg) else ref  # type: ignore[return-value]
@@ -699,10 +669,9 @@ def _execute(actor: Any, reorg: Reorganization, steps: Steps) -> dict:
             _move_subtrees(steps, step[1], target_of(step[2]), summary)
         elif op == "move_members":
             _move_members(steps, step[1], target_of(step[2]), step[3], summary)
-        elif op == "move_grants":
+        elif op == "hand_over":
             target = target_of(step[2]) if step[2] is not None else None
-            _move_grants(steps, step[1], target, summary)
-            moves.append((step[1].pk, target.pk if target is not None else None))
+            _hand_over(steps, step[1], target, summary)
         elif op == "link":
             successor = target_of(step[2])
             OrganizationLink.objects.create(reorganization=reorg, predecessor_id=step[1].pk, successor=successor,
@@ -715,7 +684,6 @@ def _execute(actor: Any, reorg: Reorganization, steps: Steps) -> dict:
             org = Organization.objects.get(pk=step[1].pk)
             update_organization(actor, org, expected_version=None, effective_on=steps.on, decision=steps.decision,
                                 decision_date=steps.decision_date, **step[2])
-    organizations_reorganized.send(sender=Reorganization, reorganization=reorg, moves=moves)
     if actor is not None:
         actor.__dict__.pop("_partywork_scope_cache", None)
     return summary

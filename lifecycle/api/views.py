@@ -13,10 +13,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.roots import scope_root
 from core.api_views import FormatSuffixMixin, ScopedActionViewSet, ScopedGenericViewSet, validated_query
 from core.scope import can
 from core.tree import prefix_q
-from core.views import scope_root
 from lifecycle import badges, services
 from lifecycle.api import serializers as s
 from lifecycle.models import AdmissionCase, Exemption, TransferLetter

@@ -18,15 +18,21 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api_views import ScopedActionViewSet
+from core.api_views import ScopedActionViewSet, ScopedGenericViewSet, validated_query
+from core.tree import prefix_q
 from members import services
 from members.api.serializers import (
+    MemberAsOfSerializer,
     MemberHistorySerializer,
     MemberSerializer,
     MemberUpdateSerializer,
 )
+from members.choices import ACTIVE_STATUSES
 from members.filtersets import MemberFilterSet
 from members.models import Member, MemberHistory
+from orgs.api.serializers import OrgMembersQuerySerializer
+from orgs.api.views import path_on
+from orgs.models import Organization, OrganizationVersion
 
 # ?ordering= values and the keyset each one walks (every list ends in the unique id, matching an index).
 ORDERINGS: dict[str, list[str]] = {
@@ -104,3 +110,35 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         self.fixed_order = ["valid_from", "id"]
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(MemberHistorySerializer(page, many=True).data)
+
+
+class OrganizationMembersViewSet(ScopedGenericViewSet):
+    """``/api/organizations/{id}/members/``: lives here because the organization API (orgs) knows nothing of
+    members; it is registered under the organizations prefix, so the path is the one clients know."""
+
+    queryset = Organization.objects.all()
+    serializer_class = MemberAsOfSerializer
+    keyset_order = ["id"]
+    http_method_names = ["get", "head", "options"]
+
+    def _paginated(self, qs, serializer_class, order: list[str]) -> Response:
+        self.keyset_order = order
+        page = self.paginate_queryset(qs)
+        data = serializer_class(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(parameters=[OrgMembersQuerySerializer], responses=MemberAsOfSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def members(self, request: Request, pk: str | None = None) -> Response:
+        """Members (probationary and official) of this organization, or its subtree, as they stood on a date."""
+        org = self.get_object()
+        query = validated_query(OrgMembersQuerySerializer, request)
+        on = query.as_of_date()
+        if query.validated_data.get("subtree"):
+            org_ids = OrganizationVersion.objects.as_of(on).filter(
+                prefix_q("path", path_on(org, on))).values("organization_id")
+            qs = MemberHistory.objects.as_of(on).filter(organization_id__in=org_ids)
+        else:
+            qs = MemberHistory.objects.as_of(on).filter(organization=org)
+        qs = qs.filter(status__in=ACTIVE_STATUSES).restrict(request.user, "view").select_related("member")
+        return self._paginated(qs, MemberAsOfSerializer, ["id"])

@@ -13,9 +13,6 @@ from rest_framework.response import Response
 from core.api_views import ScopedGenericViewSet, validated_query
 from core.scope import get_scoped_or_404
 from core.tree import prefix_q
-from members.api.serializers import MemberAsOfSerializer
-from members.choices import ACTIVE_STATUSES
-from members.models import MemberHistory
 from orgs import services
 from orgs.api.serializers import (
     OrganizationCreateSerializer,
@@ -23,14 +20,13 @@ from orgs.api.serializers import (
     OrganizationStatsSerializer,
     OrganizationUpdateSerializer,
     OrganizationVersionSerializer,
-    OrgMembersQuerySerializer,
     TreeQuerySerializer,
 )
 from orgs.filtersets import OrganizationFilterSet
 from orgs.models import Organization, OrganizationVersion
 
 
-def _path_on(org: Organization, on) -> str:
+def path_on(org: Organization, on) -> str:
     """Where the organization stood in the tree on a date (its current place if it had no version then)."""
     version = OrganizationVersion.objects.as_of(on).filter(organization=org).only("path").first()
     return version.path if version is not None else org.path
@@ -117,24 +113,8 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         root_id = query.validated_data.get("root")
         if root_id is not None:
             root = get_scoped_or_404(Organization.objects.all(), request.user, "view", pk=root_id)
-            qs = qs.filter(prefix_q("path", _path_on(root, on)))
+            qs = qs.filter(prefix_q("path", path_on(root, on)))
         return self._paginated(qs, OrganizationVersionSerializer, ["path", "id"])
-
-    @extend_schema(parameters=[OrgMembersQuerySerializer], responses=MemberAsOfSerializer(many=True), filters=False)
-    @action(detail=True, methods=["get"], filter_backends=[])
-    def members(self, request: Request, pk: str | None = None) -> Response:
-        """Members (probationary and official) of this organization, or its subtree, as they stood on a date."""
-        org = self.get_object()
-        query = validated_query(OrgMembersQuerySerializer, request)
-        on = query.as_of_date()
-        if query.validated_data.get("subtree"):
-            org_ids = OrganizationVersion.objects.as_of(on).filter(
-                prefix_q("path", _path_on(org, on))).values("organization_id")
-            qs = MemberHistory.objects.as_of(on).filter(organization_id__in=org_ids)
-        else:
-            qs = MemberHistory.objects.as_of(on).filter(organization=org)
-        qs = qs.filter(status__in=ACTIVE_STATUSES).restrict(request.user, "view").select_related("member")
-        return self._paginated(qs, MemberAsOfSerializer, ["id"])
 
     @extend_schema(responses=OrganizationStatsSerializer, filters=False)
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)

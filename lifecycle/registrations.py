@@ -1,0 +1,42 @@
+"""What lifecycle contributes: its menu entry and the dashboard's admissions and probation cards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from core.dates import add_months
+from core.registry import DashboardCard, MenuEntry, register_card, register_menu
+from core.rules import rule
+from lifecycle.services import target_summary
+from members.choices import MemberStatus
+from members.models import Member
+
+
+def admissions(request: Any, root: Any) -> dict:
+    """This year's admissions against the target of the user's root (one definition of "the target")."""
+    year = timezone.localdate().year
+    return {"target_summary": target_summary(root, year), "year": year}
+
+
+def probation_due(request: Any, root: Any) -> dict:
+    """Probationary members whose probation has run its length: the first ten and how many."""
+    today = timezone.localdate()
+    months = rule("PROBATION_MONTHS", today)
+    due_date = add_months(today, -months)
+    members = Member.objects.restrict(request.user, "view").within_path(root.path)
+    due = members.filter(status=MemberStatus.PROBATIONARY, admission_date__lte=due_date)
+    due_first = list(due.select_related("organization").order_by("admission_date", "id")[:10])
+    due_count = len(due_first) if len(due_first) < 10 else due.count()
+    return {"due_first": due_first, "due_count": due_count, "due_date": due_date, "probation_months": months}
+
+
+register_menu(MenuEntry("lifecycle:home", gettext_lazy("Member lifecycle"), "members.Member", "view", order=30))
+register_card(DashboardCard("lifecycle.admissions", "lifecycle/dashboard/_admissions.html", admissions,
+                            "members.Member", "view", order=20))
+register_card(DashboardCard("lifecycle.due", "lifecycle/dashboard/_due.html", probation_due,
+                            "members.Member", "view", order=30))
+register_card(DashboardCard("lifecycle.due_list", "lifecycle/dashboard/_due_list.html", probation_due,
+                            "members.Member", "view", order=10, area="panels"))

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
-
 from audit.filtersets import AuditRecordFilterSet
 from audit.models import AuditRecord
 from core.object_views import ObjectListView
-
-# Object types offered in the filter (value "app_label.model"); others can still be typed in the URL.
-OBJECT_TYPES = ("orgs.organization", "orgs.organizationversion", "members.member", "members.memberhistory",
-                "accounts.user", "accounts.rolegrant")
+from core.registry import audit_types
 
 
-def object_type_choices():
-    result = []
-    for label in OBJECT_TYPES:
-        app_label, model = label.split(".")
-        try:
-            ct = ContentType.objects.get_by_natural_key(app_label, model)
-        except ContentType.DoesNotExist:
-            continue
-        model_class = ct.model_class()
-        result.append((label, str(model_class._meta.verbose_name) if model_class else label))
-    return result
+def object_type_choices() -> list[tuple[str, str]]:
+    """Object types offered in the filter (value "app_label.model"): every audited model of every installed app,
+    from the registry; others can still be typed in the URL."""
+    return audit_types()
 
 
 class AuditListView(ObjectListView):

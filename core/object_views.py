@@ -25,6 +25,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.exports import csv_lines, write_xlsx
+from core.registry import detail_panels
 from core.scope import OutOfScope, can, get_scoped_or_404
 from core.services import EditConflict
 from core.views import KeysetList, apply_service_errors, keyset_list, sort_columns
@@ -180,7 +182,18 @@ class ObjectDetailView(ScopedObjectMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.check_permissions()
         obj = self.get_object()
-        return render(request, self.template_name, self.get_context_data(obj))
+        context = self.get_context_data(obj)
+        # The sections other apps register for this model's page (``core.registry.DetailPanel``), in
+        # ``panels``; a htmx request for ``?partial=<name>`` gets only that panel's partial.
+        partial = request.GET.get("partial") if getattr(request, "htmx", False) else None
+        panels = []
+        for panel in detail_panels(obj._meta.label):
+            panel_context = {**context, **panel.context(request, obj)}
+            if partial and panel.partial == partial:
+                return render(request, panel.partial_template, panel_context)
+            panels.append(render_to_string(panel.template, panel_context, request=request))
+        context["panels"] = panels
+        return render(request, self.template_name, context)
 
 
 class ObjectActionView(ScopedObjectMixin, View):

@@ -47,6 +47,23 @@ class DashboardCard:
 
 
 @dataclass(frozen=True)
+class DetailPanel:
+    """A section another app adds to the detail page of ``model`` (e.g. the members of an organization).
+
+    ``template`` is rendered with the page's context plus ``context(request, obj)``. With ``partial`` set, a
+    htmx request for ``?partial=<partial>`` renders only ``partial_template`` (search inside the panel).
+    """
+
+    name: str
+    model: str
+    template: str
+    context: Callable[[Any, Any], dict]
+    order: int = 100
+    partial: str | None = None
+    partial_template: str | None = None
+
+
+@dataclass(frozen=True)
 class HandOver:
     """What a reorganization hands over: everything of ``source`` goes to ``target`` (``None``: for review).
 
@@ -78,6 +95,7 @@ class ReorgHandler:
 class Registry:
     menu: dict[str, MenuEntry] = field(default_factory=dict)
     cards: dict[str, DashboardCard] = field(default_factory=dict)
+    panels: dict[str, DetailPanel] = field(default_factory=dict)
     reorg_handlers: dict[str, ReorgHandler] = field(default_factory=dict)
     permissions: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
     audit_exclude: set[str] = field(default_factory=set)
@@ -98,6 +116,12 @@ def register_card(card: DashboardCard) -> DashboardCard:
     """Add (or replace, by name) a dashboard card."""
     registry.cards[card.name] = card
     return card
+
+
+def register_panel(panel: DetailPanel) -> DetailPanel:
+    """Add (or replace, by name) a section of another app's detail page."""
+    registry.panels[panel.name] = panel
+    return panel
 
 
 def register_reorg_handler(handler: ReorgHandler) -> ReorgHandler:
@@ -137,6 +161,12 @@ def menu_entries() -> list[MenuEntry]:
 def dashboard_cards(area: str | None = None) -> list[DashboardCard]:
     cards = [c for c in registry.cards.values() if area is None or c.area == area]
     return sorted(cards, key=lambda c: (c.order, c.name))
+
+
+def detail_panels(model: str) -> list[DetailPanel]:
+    """The panels registered for the detail page of ``model`` (``"app_label.ModelName"``), in order."""
+    panels = [p for p in registry.panels.values() if p.model.lower() == model.lower()]
+    return sorted(panels, key=lambda p: (p.order, p.name))
 
 
 def reorg_handlers() -> list[ReorgHandler]:

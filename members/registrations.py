@@ -7,8 +7,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.registry import DashboardCard, MenuEntry, register_card, register_menu
+from core.registry import DashboardCard, DetailPanel, MenuEntry, register_card, register_menu, register_panel
 from members.choices import MemberStatus
+from members.models import Member
 
 
 def member_totals(request: Any, root: Any) -> dict:
@@ -22,6 +23,16 @@ def member_totals(request: Any, root: Any) -> dict:
                                       "title": _("Members by status")}}}
 
 
+def organization_members(request: Any, org: Any) -> dict:
+    """The searchable member table of an organization's page (its whole subtree, in the user's scope)."""
+    from members.views import member_list_context
+
+    members = Member.objects.restrict(request.user, "view").within_path(org.path)
+    return member_list_context(request, members, fixed_organization=org)
+
+
 register_menu(MenuEntry("members:list", gettext_lazy("Members"), "members.Member", "view", order=20))
 register_card(DashboardCard("members.totals", "members/dashboard/_totals.html", member_totals,
                             "members.Member", "view", order=10))
+register_panel(DetailPanel("members.organization_members", "orgs.Organization", "members/_org_panel.html",
+                           organization_members, order=10, partial="members", partial_template="members/_table.html"))

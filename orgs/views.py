@@ -100,14 +100,10 @@ class OrganizationDetailView(ObjectDetailView):
     context_object_name = "org"
 
     def get_extra_context(self, org) -> dict:
-        from members.models import Member
-        from members.views import member_list_context
-
         user = self.request.user
         ancestors = list(org.ancestors().restrict(user, "view"))
         children = list(org.children.restrict(user, "view").order_by("name_key", "id")[: SUBORG_LIMIT + 1])
         history = list(org.versions.select_related("parent").order_by("-valid_from", "-id")[:100])
-        members_qs = Member.objects.restrict(user, "view").within_path(org.path)
         context = {
             "ancestors": ancestors,
             "children": children[:SUBORG_LIMIT],
@@ -119,14 +115,8 @@ class OrganizationDetailView(ObjectDetailView):
                        and bool(ALLOWED_CHILDREN.get(org.org_type)),
             "holds_members": org.org_type in {"cell", "grassroots_cell"},
         }
-        context.update(member_list_context(self.request, members_qs, fixed_organization=org))
+        # The members table and the predecessors/successors are panels the members and reorg apps register.
         return context
-
-    def get(self, request, *args, **kwargs):
-        if request.htmx and request.GET.get("partial") == "members":
-            org = self.get_object()
-            return render(request, "members/_table.html", self.get_context_data(org))
-        return super().get(request, *args, **kwargs)
 
 
 def _require(user, action: str, org: Organization) -> None:

@@ -354,12 +354,13 @@ def test_ui_scheduled_can_be_cancelled(world, client):
     assert client.get(reverse("reorg:detail", kwargs={"pk": r.pk})).status_code == 404
 
 
-def test_links_template_tag(world):
-    from django.template import Context, Template
-
+def test_links_panel_on_the_organization_page(world, client):
+    """reorg adds its predecessors/successors panel to the organization page through the registry."""
     make("merge", {"sources": [world.a.cells[0].pk], "target": world.a.cells[1].pk}, decision="77-QĐ/ĐU")
-    html = Template("{% load reorg_tags %}{% reorg_links org %}").render(Context({"org": fresh(world.a.cells[1])}))
+    client.force_login(world.a_secretary)
+    html = client.get(reverse("orgs:detail", args=[world.a.cells[1].pk])).content.decode()
     assert "77-QĐ/ĐU" in html and world.a.cells[0].name in html
+    assert 'id="members-heading"' in html
 
 
 def test_api_preview_create_and_list(world, client):

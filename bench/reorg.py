@@ -57,9 +57,9 @@ def _pick_provinces(scale: float):
 
 
 def run(scale: float, *, seed: int = 42, reseed: bool = False, repeat: int = 30, log=print) -> dict[str, Any]:
+    from bench.seeding import seed_party
     from members.models import Member
     from orgs.models import Organization
-    from orgs.seeding import seed_party
     from reorg import services
 
     if reseed or not Member.objects.exists():

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import connections, transaction
 
-from orgs import seeding
+from bench import seeding
 
 # Targets of the issues (ms, p95) for the reads; the load target is a ratio to the raw limit.
 TARGETS_MS = {

@@ -32,7 +32,7 @@ def _summary(stats: Stats, mode: str, written: bool) -> str:
     return "; ".join(parts) + "."
 
 
-@job_handler(IMPORT_KIND)
+@job_handler(IMPORT_KIND, subject="members.Member")
 def import_members(job, ctx: JobContext) -> JobOutcome:
     params = job.params
     mode = params.get("mode", "all")

@@ -6,11 +6,23 @@ from collections.abc import Callable
 from typing import Any
 
 _HANDLERS: dict[str, Callable[..., Any]] = {}
+_PRIVATE: set[str] = set()
+_SUBJECTS: dict[str, str] = {}
 
 
-def job_handler(kind: str):
+def job_handler(kind: str, *, private_files: bool = False, subject: str | None = None):
+    """Register ``handler(job, ctx)`` for ``kind``; ``private_files``: only the job's author may download its
+    files (an export holds personal data its author chose); ``subject``: the model (``"app.Model"``) its files
+    are about, under which downloads are audited (the job itself when not given)."""
+
     def register(func):
         _HANDLERS[kind] = func
+        if subject:
+            _SUBJECTS[kind] = subject
+        if private_files:
+            _PRIVATE.add(kind)
+        else:
+            _PRIVATE.discard(kind)
         return func
 
     return register
@@ -25,3 +37,15 @@ def get_handler(kind: str) -> Callable[..., Any]:
 
 def kinds() -> list[str]:
     return sorted(_HANDLERS)
+
+
+def files_are_private(kind: str) -> bool:
+    return kind in _PRIVATE
+
+
+def subject_model(kind: str):
+    """The model a job kind's files are about (for the audit of their downloads), or None."""
+    from django.apps import apps
+
+    label = _SUBJECTS.get(kind)
+    return apps.get_model(label) if label else None

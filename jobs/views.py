@@ -16,9 +16,8 @@ from django.views import View
 from audit.services import record_export
 from core.scope import get_scoped_or_404, path_in_scope
 from jobs.models import Job
+from jobs.registry import files_are_private, subject_model
 from jobs.services import jobs_dir, live_progress, request_cancel
-from members.exports import EXPORT_KIND
-from members.models import Member
 
 LIST_SIZE = 30
 
@@ -72,8 +71,8 @@ class JobDownloadView(LoginRequiredMixin, View):
 
     def get(self, request, pk, which):
         job = get_scoped_or_404(Job.objects.all(), request.user, "view", pk=pk)
-        if job.kind == EXPORT_KIND and job.created_by_id != request.user.pk and not request.user.is_superuser:
-            raise Http404  # an export holds personal data chosen by its author: it is theirs alone
+        if files_are_private(job.kind) and job.created_by_id != request.user.pk and not request.user.is_superuser:
+            raise Http404  # e.g. an export holds personal data chosen by its author: it is theirs alone
         if which == "errors" and not path_in_scope(request.user, Job, "add", job.org_path):
             # An error report holds the raw rows of the file: the right to import, not to view, reads it.
             raise PermissionDenied(_("Only those who may import members may download an error report."))
@@ -84,7 +83,7 @@ class JobDownloadView(LoginRequiredMixin, View):
         if not path.is_file() or jobs_dir().resolve() not in path.parents:
             raise Http404
         what = _("error report") if which == "errors" else _("result file")
-        record_export(request.user, Member, scope_path=job.org_path,
+        record_export(request.user, subject_model(job.kind) or Job, scope_path=job.org_path,
                       description=_("Download of the %(what)s of job %(id)s") % {"what": what, "id": job.pk},
                       count=int(job.result.get("error_rows" if which == "errors" else "rows", 0) or 0),
                       filters={"job": job.pk, "kind": job.kind, "file": which})

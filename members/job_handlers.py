@@ -17,7 +17,7 @@ from members.filtersets import MemberFilterSet
 from members.models import Member
 
 
-@job_handler(EXPORT_KIND)
+@job_handler(EXPORT_KIND, private_files=True, subject="members.Member")
 def export_members(job, ctx: JobContext) -> JobOutcome:
     """Re-runs the author's filters with the author's export scope, so the file holds what they could see."""
     actor = get_user_model().objects.filter(pk=job.created_by_id, is_active=True).first()

@@ -7,6 +7,7 @@ bash scripts/setup.sh
 export AXES_ENABLED=1
 mkdir -p artifacts
 .venv/bin/ruff check .
+.venv/bin/lint-imports --no-cache  # the layers of the import graph: pyproject.toml [tool.importlinter]
 .venv/bin/python manage.py makemigrations --check --dry-run -v0
 echo "== tests on SQLite"
 env -u DATABASE_URL .venv/bin/python -m pytest "$@"

@@ -12,6 +12,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
+from bench.seeding import plan_tree, sample_rows, seed_party
 from core.text import given_name_key, search_key
 from core.tree import child_path
 from members.choices import ACTIVE_STATUSES, MemberStatus
@@ -19,7 +20,6 @@ from members.models import Member, MemberHistory
 from members.validators import validate_citizen_id
 from orgs.choices import MEMBER_HOLDING_TYPES
 from orgs.models import Organization, OrganizationVersion
-from orgs.seeding import plan_tree, sample_rows, seed_party
 
 SCALE = 0.0005
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -19,9 +19,9 @@ from typing import Any
 
 from django.db import connections, transaction
 
+from bench import seed_names as N
 from core.text import search_key
 from core.tree import child_path
-from orgs import seed_names as N
 
 # Everything is dated against a fixed day so that a seed gives the same rows whatever today is.
 REF_DATE = dt.date(2026, 11, 1)

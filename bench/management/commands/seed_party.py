@@ -1,4 +1,4 @@
-"""``manage.py seed_party``: load a synthetic party of realistic shape with bulk SQL (see orgs/seeding.py)."""
+"""``manage.py seed_party``: load a synthetic party of realistic shape with bulk SQL (see bench/seeding.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from orgs.seeding import seed_party
+from bench.seeding import seed_party
 
 
 class Command(BaseCommand):

@@ -114,7 +114,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             if card.context not in computed:  # cards sharing a context function compute it once
                 computed[card.context] = card.context(request, root)
             card_context = {"root": root, **computed[card.context]}
-            chart_data.update(card_context.get("chart_data", {}))
+            chart_data.update(card_context.pop("chart_data", {}))
             areas.setdefault(card.area, []).append(render_to_string(card.template, card_context, request=request))
         context.update({"stat_cards": areas["stats"], "panel_cards": areas["panels"], "chart_data": chart_data})
         return context

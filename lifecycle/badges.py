@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from core.dates import add_days, add_months, add_years
 from core.rules import rule
 from core.tree import prefix_q
 from members.choices import MemberStatus
 from members.models import Member
+from orgs.models import Organization
 
 
 def shift_years(day: dt.date, years: int) -> dt.date:
@@ -101,3 +103,21 @@ def badge_reached(member: Member, start: dt.date, end: dt.date) -> tuple[int | N
         if start <= day <= end:
             found = (y, day)
     return found
+
+
+def organization_in_scope(user: Any, pk: Any, action: str = "view") -> Organization | None:
+    """The organization ``pk`` if the user may do ``action`` there (a filter's organization), else None."""
+    if not pk:
+        return None
+    return Organization.objects.restrict(user, action).filter(pk=pk).first()
+
+
+def badge_period(form: Any) -> tuple[dt.date, dt.date]:
+    """The period of the badge filter form: its dates, else this calendar year (page and export alike)."""
+    today = timezone.localdate()
+    data = form.cleaned_data if form.is_valid() else {}
+    start = data.get("start") or dt.date(today.year, 1, 1)
+    end = data.get("end") or dt.date(start.year, 12, 31)
+    if end < start:
+        end = start
+    return start, end

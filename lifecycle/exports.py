@@ -32,14 +32,13 @@ class BadgeExportView(ObjectExportView):
     def get_export_queryset(self) -> QuerySet:
         from core.dates import add_days, add_months
         from lifecycle.forms import BadgeFilterForm
-        from lifecycle.views import _scoped_org, badge_period
 
         form = BadgeFilterForm(self.request.GET, years=badges.badge_years())
         if not form.is_valid():
             raise ExportRefused(_("Some filter values are not valid. Correct them and export again."))
-        start, end = badge_period(form)
+        start, end = badges.badge_period(form)
         data = form.cleaned_data
-        self.organization = _scoped_org(self.request.user, data.get("organization"))
+        self.organization = badges.organization_in_scope(self.request.user, data.get("organization"))
         only = [data["badge"]] if data.get("badge") else None
         early = bool(self.request.GET.get("early"))
         self.period = (start, end)

@@ -3,8 +3,6 @@ show the result or the form with its errors."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +17,7 @@ from core.object_views import ObjectActionView, ObjectListView, run_service
 from core.scope import can, get_scoped_or_404, may, may_decide_over
 from core.views import keyset_list
 from lifecycle import badges, services
+from lifecycle.badges import badge_period, organization_in_scope
 from lifecycle.choices import CaseState, LetterState, TransferKind
 from lifecycle.forms import (
     ApplicationForm,
@@ -53,12 +52,6 @@ _run = run_service  # a service's refusals become form errors (core.object_views
 def _require(user, action: str) -> None:
     if not can(user, Member, action):
         raise PermissionDenied(_("You do not have the right to do this."))
-
-
-def _scoped_org(user, pk, action: str = "view"):
-    if not pk:
-        return None
-    return Organization.objects.restrict(user, action).filter(pk=pk).first()
 
 
 NO_CELL = _("There is no active party cell with this code or number among those you work on.")
@@ -154,7 +147,7 @@ class AdmissionCreateView(LoginRequiredMixin, View):
         former = self._former(request)
         form = (ReadmissionForm if former else ApplicationForm)(request.POST)
         if form.is_valid():
-            cell = _scoped_org(request.user, form.cleaned_data["cell"], "view")
+            cell = organization_in_scope(request.user, form.cleaned_data["cell"], "view")
             if cell is None:
                 form.add_error("cell", _("There is no organization with this number among those you work on."))
             else:
@@ -231,7 +224,7 @@ class WorklistView(LoginRequiredMixin, View):
     def get(self, request):
         _require(request.user, "view")
         qs = services.recognition_worklist(request.user).select_related("organization")
-        org = _scoped_org(request.user, services.as_int(request.GET.get("organization")))
+        org = organization_in_scope(request.user, services.as_int(request.GET.get("organization")))
         if org is not None:
             from core.tree import prefix_q
             qs = qs.filter(prefix_q("organization__path", org.path))
@@ -401,7 +394,7 @@ class BulkTransferView(LoginRequiredMixin, View):
 
     def _setup(self, request, data):
         _require(request.user, "change")
-        org = _scoped_org(request.user, services.as_int(data.get("organization")), "change")
+        org = organization_in_scope(request.user, services.as_int(data.get("organization")), "change")
         members = []
         if org is not None:
             members = list(Member.objects.restrict(request.user, "change").filter(
@@ -508,16 +501,6 @@ class LetterDetailView(LoginRequiredMixin, View):
 
 # --- Badges ---------------------------------------------------------------------------------------------
 
-def badge_period(form) -> tuple[dt.date, dt.date]:
-    today = timezone.localdate()
-    data = form.cleaned_data if form.is_valid() else {}
-    start = data.get("start") or dt.date(today.year, 1, 1)
-    end = data.get("end") or dt.date(start.year, 12, 31)
-    if end < start:
-        end = start
-    return start, end
-
-
 class BadgeView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
@@ -526,7 +509,7 @@ class BadgeView(LoginRequiredMixin, View):
         valid = form.is_valid() if request.GET else True
         start, end = badge_period(form) if valid else badge_period(BadgeFilterForm({}))
         data = form.cleaned_data if valid and request.GET else {}
-        org = _scoped_org(user, data.get("organization"))
+        org = organization_in_scope(user, data.get("organization"))
         only = [data["badge"]] if data.get("badge") else None
         if request.GET.get("format") == "xlsx" and valid:
             from lifecycle.exports import BadgeExportView
@@ -560,7 +543,7 @@ class TargetView(LoginRequiredMixin, View):
         form = TargetFilterForm(data)
         form.is_valid()
         cleaned = getattr(form, "cleaned_data", {})
-        org = _scoped_org(request.user, cleaned.get("organization")) or scope_root(request.user)
+        org = organization_in_scope(request.user, cleaned.get("organization")) or scope_root(request.user)
         if org is not None and not Organization.objects.restrict(request.user, "view").filter(pk=org.pk).exists():
             org = None
         return form, org, cleaned.get("year") or timezone.localdate().year
@@ -585,7 +568,7 @@ class TargetView(LoginRequiredMixin, View):
         filter_form, org, year = self._org_year(request, request.POST)
         if target_form.is_valid():
             data = target_form.cleaned_data
-            org = _scoped_org(request.user, data["organization"], "change")
+            org = organization_in_scope(request.user, data["organization"], "change")
             if org is None:
                 target_form.add_error(None, _("There is no organization with this number among those you work on."))
             else:

@@ -72,7 +72,8 @@ class RuleDetailView(LoginRequiredMixin, View):
         if can_change:
             add_form = add_form or RuleVersionForm(definition=definition)
             correction_form = correction_form or RuleCorrectionForm(definition=definition, versions=in_force)
-        return {**rule_summary(definition), "rows": rows, "can_change": can_change, "add_form": add_form,
+        return {**rule_summary(definition), "rows": rows, "today": timezone.localdate(), "can_change": can_change,
+                "add_form": add_form,
                 "correction_form": correction_form,
                 "shipped": [] if rows else [{"version": v, "value": rules.format_value(definition.kind, v.value)}
                                             for v in rules.versions(definition.code)]}

@@ -77,7 +77,7 @@ def run_scenario_242(log=lambda s: None) -> dict[str, Any]:
         for bloc, units in ((agencies, to_agencies), (business, to_business)):
             if units:
                 r = services.create_reorganization(
-                    None, kind=ReorgKind.TRANSFER, effective_on=MOVE_AS_OF, decision=BLOC_DECISIONS[bloc.name][0],
+                    SYSTEM, kind=ReorgKind.TRANSFER, effective_on=MOVE_AS_OF, decision=BLOC_DECISIONS[bloc.name][0],
                     plan={"organizations": [u.pk for u in units], "to": bloc.pk},
                     note="Recorded by scenario 242: the units stood under the bloc before 2025.")
                 applied.append(r.pk)

@@ -43,17 +43,25 @@ def audit_changes(record) -> list[dict]:
     rows = []
     for name, value in changes.items():
         label = name
+        choices: dict = {}
         if model is not None:
             for candidate in (name, name.removesuffix("_id")):
                 try:
-                    label = str(model._meta.get_field(candidate).verbose_name)
-                    break
+                    field = model._meta.get_field(candidate)
                 except Exception:  # noqa: BLE001 - a field that no longer exists keeps its stored name
                     continue
+                label = str(field.verbose_name)
+                # A stored code ("issued", "probationary") reads as its label in the reader's language.
+                choices = {str(k): v for k, v in (getattr(field, "flatchoices", None) or ())}
+                break
+
+        def show(v, choices=choices):
+            return str(choices[v]) if isinstance(v, str) and v in choices else _show(v)
+
         if isinstance(value, list) and len(value) == 2:
-            rows.append({"field": label, "before": _show(value[0]), "after": _show(value[1]), "pair": True})
+            rows.append({"field": label, "before": show(value[0]), "after": show(value[1]), "pair": True})
         else:
-            rows.append({"field": label, "value": _show(value), "pair": False})
+            rows.append({"field": label, "value": show(value), "pair": False})
     return rows
 
 

@@ -96,17 +96,17 @@ def run(scale: float, *, seed: int = 42, reseed: bool = False, repeat: int = 30,
     split_s = time.perf_counter() - t
     assert Organization.objects.get(pk=central.pk).subtree_members == total_before
     a = Organization.objects.get(pk=a.pk)
-    tree_ms, rows = _timed(lambda: len(list(services.tree_as_of(a, past))), repeat)
-    count_ms, counts = _timed(lambda: services.member_count_as_of(a, past), repeat)
-    top_ms, _top = _timed(lambda: len(list(services.tree_as_of(a, past, max_depth=1))), repeat)
+    tree_ms, rows = _timed(lambda: len(list(services.tree_as_of(a, past, user=SYSTEM))), repeat)
+    count_ms, counts = _timed(lambda: services.member_count_as_of(a, past, user=SYSTEM), repeat)
+    top_ms, _top = _timed(lambda: len(list(services.tree_as_of(a, past, max_depth=1, user=SYSTEM))), repeat)
     # The largest province that stood on that date (and still stands): the as-of count's hardest case.
     from django.db.models import Q
 
     largest = (Organization.objects.filter(Q(established_on__isnull=True) | Q(established_on__lte=past),
                                            org_type="level1", dissolved_on__isnull=True)
                .order_by("-subtree_official", "code").first())
-    big_ms, big_counts = _timed(lambda: services.member_count_as_of(largest, past), repeat)
-    if big_counts != services.member_count_as_of_scan(largest, past):
+    big_ms, big_counts = _timed(lambda: services.member_count_as_of(largest, past, user=SYSTEM), repeat)
+    if big_counts != services.member_count_as_of_scan(largest, past, user=SYSTEM):
         raise AssertionError("the as-of count differs from the direct read of the history rows")
     result = {
         "scale": scale, "vendor": connection.vendor, "a": a.name, "b": b.name, "members_together": together,

@@ -27,10 +27,10 @@ from django.db.models.functions import Coalesce, Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.actions import action
+from core.actions import SYSTEM, action
 from core.dates import add_days
 from core.registry import HandOver, merge_into, reorg_handlers
-from core.scope import NotPermitted, OutOfScope, may_decide_over, path_in_scope, paths_q
+from core.scope import NotPermitted, OutOfScope, may_decide_over, path_in_scope, paths_q, scope_q
 from core.tree import STEP, prefix_q
 from members import counters
 from members.choices import ACTIVE_STATUSES, HistoryEvent, MemberStatus
@@ -779,20 +779,19 @@ TREE_FIELDS = ("organization_id", "parent_id", "path", "depth", "code", "name", 
                "decision_date")
 
 
-def tree_as_of(org: Organization, on: dt.date, *, max_depth: int | None = None, limit: int = 5000,
-               user: Any = None) -> list[dict]:
+def tree_as_of(org: Organization, on: dt.date, *, user: Any, max_depth: int | None = None,
+               limit: int = 5000) -> list[dict]:
     """The versions of ``org``'s subtree as they stood on ``on``, in tree order (plain rows: no model overhead).
 
     The rule for past places (README, "Reading the past"): ``user`` sees the past of the organizations in their
     scope today, as they were then, and nothing of an organization outside their scope today (a subtree that
-    has since moved to another province is not shown, as the tree and member as-of reads do). ``None``: all.
+    has since moved to another province is not shown, as the tree and member as-of reads do). Like every read,
+    it names its reader: ``SYSTEM`` (commands, benchmarks) reads everything, ``None`` nothing.
     """
     path = path_on(org, on)
     if path is None:
         return []
-    qs = OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path))
-    if user is not None:
-        qs = qs.restrict(user, "view")
+    qs = OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path)).restrict(user, "view")
     if max_depth is not None:
         qs = qs.filter(depth__lte=len(path) // STEP + max_depth)
     labels = dict(OrgType.choices)
@@ -802,13 +801,11 @@ def tree_as_of(org: Organization, on: dt.date, *, max_depth: int | None = None, 
     return rows
 
 
-def _holders_on(path: str, on: dt.date, user: Any = None):
+def _holders_on(path: str, on: dt.date, user: Any):
     """Ids of the member-holding organizations that stood in the subtree at ``path`` on ``on`` (a subquery), of
     those in ``user``'s scope today."""
     qs = OrganizationVersion.objects.as_of(on).filter(prefix_q("path", path), org_type__in=MEMBER_HOLDING_TYPES)
-    if user is not None:
-        qs = qs.restrict(user, "view")
-    return qs.order_by().values("organization_id")
+    return qs.restrict(user, "view").order_by().values("organization_id")
 
 
 def _some_left_the_scope(user: Any, path: str, on: dt.date) -> bool:
@@ -863,7 +860,7 @@ def _holders_direct_counts(org: Organization, path: str, on: dt.date) -> tuple[i
     return official, probationary
 
 
-def member_count_as_of(org: Organization, on: dt.date, *, user: Any = None) -> dict[str, int] | None:
+def member_count_as_of(org: Organization, on: dt.date, *, user: Any) -> dict[str, int] | None:
     """Official and probationary members of ``org``'s subtree on ``on`` (None if it did not exist then).
 
     Counted back from today's counters, so the work grows with the changes since the date, not with the
@@ -874,16 +871,18 @@ def member_count_as_of(org: Organization, on: dt.date, *, user: Any = None) -> d
     counters equal its open history rows of active members, which the actions keep and the tests check, and
     the hypothesis sequences compare it with ``member_count_as_of_scan``.
 
-    With ``user``: only the members of organizations in the user's scope today (the rule of ``tree_as_of``);
-    when part of the past subtree has left the scope, that part is left out by reading the history rows.
+    Only the members of organizations in ``user``'s scope today (the rule of ``tree_as_of``); when part of the
+    past subtree has left the scope, that part is left out by reading the history rows. An unrestricted reader
+    (a national administrator, ``SYSTEM``) needs no such check.
     """
     path = path_on(org, on)
     if path is None:
         return None
-    if user is not None and _some_left_the_scope(user, path, on):
+    if scope_q(user, OrganizationVersion) is not None and _some_left_the_scope(user, path, on):
         return member_count_as_of_scan(org, on, user=user)
     official, probationary = _holders_direct_counts(org, path, on)
-    history = MemberHistory.objects.filter(organization_id__in=_holders_on(path, on),
+    # Every holder of that date is in the reader's scope today (checked above), so none is filtered out.
+    history = MemberHistory.objects.filter(organization_id__in=_holders_on(path, on, SYSTEM),
                                            status__in=ACTIVE_STATUSES).order_by()
     # Index-only reads of the rows changed since the date: mhist_from_idx and mhist_to_idx (see MemberHistory).
     opened_later = _by_status(history.filter(valid_from__gt=on, valid_to__isnull=True))
@@ -892,7 +891,7 @@ def member_count_as_of(org: Organization, on: dt.date, *, user: Any = None) -> d
                    probationary - opened_later["probationary"] + closed_later["probationary"])
 
 
-def member_count_as_of_scan(org: Organization, on: dt.date, *, user: Any = None) -> dict[str, int] | None:
+def member_count_as_of_scan(org: Organization, on: dt.date, *, user: Any) -> dict[str, int] | None:
     """The same count read directly from the history rows open on ``on`` (one per member: the reference)."""
     path = path_on(org, on)
     if path is None:

@@ -82,12 +82,12 @@ def test_merge_two_provinces_into_a_new_one(world):
     assert fresh(world.a.grassroots).parent_id == new.pk
     assert_consistent()
     # History: as of the day before, province A still held its members; from the date the new one does.
-    assert services.member_count_as_of(fresh(world.a.org), BEFORE)["total"] == 4
-    assert services.member_count_as_of(fresh(world.a.org), D) is None
-    assert services.member_count_as_of(new, D)["total"] == 6
-    assert services.member_count_as_of(new, BEFORE) is None
-    before = {v["organization_id"] for v in services.tree_as_of(fresh(world.central), BEFORE)}
-    after = {v["organization_id"] for v in services.tree_as_of(fresh(world.central), D)}
+    assert services.member_count_as_of(fresh(world.a.org), BEFORE, user=SYSTEM)["total"] == 4
+    assert services.member_count_as_of(fresh(world.a.org), D, user=SYSTEM) is None
+    assert services.member_count_as_of(new, D, user=SYSTEM)["total"] == 6
+    assert services.member_count_as_of(new, BEFORE, user=SYSTEM) is None
+    before = {v["organization_id"] for v in services.tree_as_of(fresh(world.central), BEFORE, user=SYSTEM)}
+    after = {v["organization_id"] for v in services.tree_as_of(fresh(world.central), D, user=SYSTEM)}
     assert world.a.org.pk in before and world.a.org.pk not in after and new.pk in after
     assert world.a.cells[0].pk in before and world.a.cells[0].pk in after
     # Predecessors / successors with the deciding document.
@@ -157,8 +157,8 @@ def test_transfer_subtree_and_past_date_conflicts(world):
     cell = fresh(world.a.cells[0])
     assert cell.parent_id == g2.pk and cell.path.startswith(g2.path)
     assert fresh(grass).subtree_members == 2 and fresh(g2).subtree_members == 2
-    assert services.member_count_as_of(fresh(grass), dt.date(2024, 5, 31))["total"] == 4
-    assert services.member_count_as_of(fresh(grass), dt.date(2024, 6, 1))["total"] == 2
+    assert services.member_count_as_of(fresh(grass), dt.date(2024, 5, 31), user=SYSTEM)["total"] == 4
+    assert services.member_count_as_of(fresh(grass), dt.date(2024, 6, 1), user=SYSTEM)["total"] == 2
     assert_consistent()
     # An earlier decision cannot be recorded over a later change of the same organization.
     with pytest.raises(ValidationError):
@@ -292,8 +292,8 @@ def test_scenario_242_is_reproducible_and_idempotent(world):
     second = run_scenario_242()
     assert not second["applied"]
     central = fresh(world.central)
-    names_2024 = {v["name"] for v in services.tree_as_of(central, dt.date(2024, 12, 31), max_depth=1)}
-    names_2025 = {v["name"] for v in services.tree_as_of(central, dt.date(2025, 2, 1), max_depth=1)}
+    names_2024 = {v["name"] for v in services.tree_as_of(central, dt.date(2024, 12, 31), max_depth=1, user=SYSTEM)}
+    names_2025 = {v["name"] for v in services.tree_as_of(central, dt.date(2025, 2, 1), max_depth=1, user=SYSTEM)}
     assert BLOC_AGENCIES in names_2024 and BLOC_BUSINESS in names_2024 and NEW_COMMITTEE not in names_2024
     assert NEW_COMMITTEE in names_2025 and BLOC_AGENCIES not in names_2025
     new = Organization.objects.get(name=NEW_COMMITTEE)

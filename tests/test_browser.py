@@ -165,7 +165,7 @@ def test_edit_member_shows_in_record_and_audit(live_world, new_context, live_ser
     page = logged_in_page(new_context, live_server)
     page.goto(url(live_server, "members:detail", member.pk))
     expect(page.locator("h1")).to_have_text(member.full_name)
-    page.locator(".page-actions a.button").click()  # "Edit"
+    page.locator(".page-actions a[href$=\"/edit/\"]").click()  # "Edit" (beside the link to the lifecycle page)
     expect(page).to_have_url(re.compile(rf"/members/{member.pk}/edit/$"))
     occupation = page.locator("input[name=occupation]")
     expect(occupation).to_be_visible()

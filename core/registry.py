@@ -10,7 +10,7 @@ include its page URLs in ``config/urls.py``. See README "How it is built".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,8 +97,6 @@ class Registry:
     cards: dict[str, DashboardCard] = field(default_factory=dict)
     panels: dict[str, DetailPanel] = field(default_factory=dict)
     reorg_handlers: dict[str, ReorgHandler] = field(default_factory=dict)
-    permissions: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
-    audit_exclude: set[str] = field(default_factory=set)
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)
     organization_model: str | None = None
 
@@ -130,13 +128,6 @@ def register_reorg_handler(handler: ReorgHandler) -> ReorgHandler:
     return handler
 
 
-def register_permissions(model: str, permissions: list[tuple[str, Any]]) -> None:
-    """Declare the permissions ``model`` has beyond Django's four (codename, label), for roles and checks."""
-    registry.permissions.setdefault(model, [])
-    known = {code for code, _label in registry.permissions[model]}
-    registry.permissions[model] += [(code, label) for code, label in permissions if code not in known]
-
-
 def register_organization_model(label: str) -> None:
     """Name the model of the organization tree (``"orgs.Organization"``): scope roots and filters use it."""
     registry.organization_model = label
@@ -146,11 +137,6 @@ def register_hook(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     """A function core calls but an app above it implements (e.g. ``"scope_root"``)."""
     registry.hooks[name] = func
     return func
-
-
-def exclude_from_audit_types(*labels: str) -> None:
-    """Hide audited models from the audit page's type filter (``"app_label.modelname"``)."""
-    registry.audit_exclude.update(label.lower() for label in labels)
 
 
 # --- reading ----------------------------------------------------------------------------------------------------
@@ -171,13 +157,6 @@ def detail_panels(model: str) -> list[DetailPanel]:
 
 def reorg_handlers() -> list[ReorgHandler]:
     return [registry.reorg_handlers[name] for name in sorted(registry.reorg_handlers)]
-
-
-def declared_permissions() -> Iterator[tuple[str, str, Any]]:
-    """(model label, codename, label) of every permission the apps declared."""
-    for model, perms in sorted(registry.permissions.items()):
-        for code, label in perms:
-            yield model, code, label
 
 
 def organization_model():
@@ -202,10 +181,7 @@ def audit_types() -> list[tuple[str, str]]:
     for model in apps.get_models():
         if not issubclass(model, AuditedModel) or model._meta.proxy:
             continue
-        label = model._meta.label_lower
-        if label in registry.audit_exclude:
-            continue
-        result.append((label, str(model._meta.verbose_name)))
+        result.append((model._meta.label_lower, str(model._meta.verbose_name)))
     return result
 
 

@@ -33,13 +33,3 @@ DEFAULT_ROLE_PERMISSIONS = {
     RoleCode.OFFICE_CLERK: _VIEW + _EDIT_MEMBERS + _CORRECT,
     RoleCode.VIEWER: _VIEW,
 }
-
-# Permissions that split a right roles held before (``members.change_member`` let a role correct personal data
-# and record committee decisions): a role that is not one of the defaults above receives the new ones it
-# already exercised through the old one, so upgrading takes no right away from a custom role.
-SPLIT_FROM = {
-    "members.correct_member": "members.change_member",
-    "lifecycle.decide_admissioncase": "members.change_member",
-    "lifecycle.transfer_out_of_province": "members.change_member",
-    "orgs.rename_organization": "orgs.change_organization",
-}

@@ -215,31 +215,15 @@ class ScopedActionViewSet(ScopedGenericViewSet):
 
     def run_action(self, request, service_func: Any, serializer_class: type[serializers.Serializer] | None = None,
                    *, respond: Any = None, status_code: int = 200, **extra: Any) -> Any:
-        from django.core.exceptions import ValidationError as DjangoValidationError
-        from rest_framework.exceptions import PermissionDenied
-        from rest_framework.exceptions import ValidationError as DRFValidationError
-
-        from core.api import Conflict
-        from core.scope import NotPermitted, OutOfScope
-        from core.services import EditConflict
-
         obj = self.get_object()
         serializer_class = serializer_class or self.get_serializer_class()  # type: ignore[attr-defined]
         serializer = serializer_class(data=request.data, context=self.get_serializer_context())  # type: ignore
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = data.pop("lock_version", None)
-        try:
-            result = service_func(request.user, obj, expected_version=version, **data, **extra)
-        except DjangoValidationError as exc:
-            raise DRFValidationError(exc.message_dict if hasattr(exc, "error_dict")
-                                     else {"non_field_errors": exc.messages}) from exc
-        except EditConflict as exc:
-            raise Conflict(str(exc)) from exc
-        except NotPermitted as exc:  # the object is theirs to see; this event needs a right they lack there
-            raise PermissionDenied(str(exc)) from exc
-        except OutOfScope as exc:
-            raise DRFValidationError({"non_field_errors": [str(exc)]}) from exc
+        # The service's refusals (ValidationError 400, NotPermitted 403, OutOfScope 400, EditConflict 409) are
+        # mapped once, by core.api.exception_handler.
+        result = service_func(request.user, obj, expected_version=version, **data, **extra)
         if respond is not None:
             return respond(result)
         return self.action_response(result, status_code)

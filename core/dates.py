@@ -25,8 +25,7 @@ OUT_OF_RANGE = _("Enter a date between %(start)s and %(end)s.")
 def validate_record_date(value: dt.date | None) -> None:
     """Validator for form and API date fields: refuse dates the arithmetic behind them cannot use."""
     if value is not None and not EARLIEST <= value <= LATEST:
-        raise ValidationError(OUT_OF_RANGE, code="date_range",
-                              params={"start": EARLIEST.isoformat(), "end": LATEST.isoformat()})
+        raise _out_of_range()
 
 
 def _out_of_range() -> ValidationError:

@@ -142,9 +142,9 @@ def register_member(actor: Any, *, organization: Organization, status: str = Mem
 @action
 def update_member(actor: Any, member: Member, *, expected_version: int | None, **changes: Any) -> Member:
     """Correct a member's personal record; a concurrent edit by someone else is refused, not overwritten."""
-    member = registry.lock_member(actor, member.pk)
-    if member is None:
-        raise Member.DoesNotExist()
+    member = registry.lock_member(actor, member.pk, "view")
+    if member is None:  # moved out of the actor's scope meanwhile: a refusal, never a DoesNotExist (a 500)
+        raise OutOfScope()
     if not may_on(actor, member, "correct"):
         raise NotPermitted(_("Your role does not allow correcting members' personal data here."))
     check_version(member, expected_version)

@@ -30,13 +30,14 @@ from django.utils.translation import gettext as _
 from core.actions import SYSTEM, action
 from core.dates import add_days
 from core.registry import HandOver, merge_into, reorg_handlers
-from core.scope import NotPermitted, OutOfScope, may_decide_over, path_in_scope, paths_q, scope_q
+from core.scope import OutOfScope, path_in_scope, paths_q, scope_q
 from core.tree import STEP, prefix_q
 from members import counters
 from members.choices import ACTIVE_STATUSES, HistoryEvent, MemberStatus
 from members.models import Member, MemberHistory
 from orgs.choices import ALLOWED_CHILDREN, MEMBER_HOLDING_TYPES, OrgType
 from orgs.models import Organization, OrganizationVersion
+from orgs.services import check_rename
 from reorg.choices import LinkKind, ReorgKind, ReorgState, SplitRule
 from reorg.models import OrganizationLink, Reorganization
 
@@ -313,9 +314,7 @@ def resolve(actor: Any, kind: str, plan: dict, *, effective_on: dt.date, decisio
             steps.add("dissolve", org)
     elif kind == ReorgKind.CHANGE:
         org = _org(actor, plan.get("organization"), "change", "organization")
-        if not may_decide_over(actor, Organization, "rename", org.path):
-            raise NotPermitted(_("The name, code and type of an organization are changed by a decision of the "
-                                 "committee above it; your role does not allow it here."))
+        check_rename(actor, org)
         changes = {k: str(plan[k]).strip() for k in ("name", "code", "org_type") if plan.get(k)}
         changes = {k: v for k, v in changes.items() if v != getattr(org, k)}
         if not changes:

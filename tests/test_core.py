@@ -196,8 +196,11 @@ def test_write_that_leaves_the_scope_is_rolled_back(world):
 
 
 def test_out_of_scope_object_cannot_be_changed(world):
-    with pytest.raises(Member.DoesNotExist):
-        update_member(world.a_secretary, world.b.members[0], expected_version=0, occupation="x")
+    """A refusal the views and the API show as a message (not a DoesNotExist, which was a 500)."""
+    target = world.b.members[0]
+    with pytest.raises(OutOfScope):
+        update_member(world.a_secretary, target, expected_version=0, occupation="x")
+    assert Member.objects.get(pk=target.pk).occupation != "x"
 
 
 def test_revoked_and_expired_grants_give_no_access(world):

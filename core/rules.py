@@ -281,10 +281,21 @@ def cite(version: RuleValue | Any) -> str:
     if on is not None:
         document = gettext("%(document)s of %(date)s") % {
             "document": document, "date": formats.date_format(on, "SHORT_DATE_FORMAT")}
-    provision = getattr(version, "provision", "") or ""
+    provision = provision_text(getattr(version, "provision", "") or "")
     if provision:
         document = gettext("%(document)s, %(provision)s") % {"document": document, "provision": provision}
     return document
+
+
+def provision_text(provision: str) -> str:
+    """A provision in the reader's language: stored as a code ("art:5", "pt:27.3") where it is an article or a
+    point; anything else (typed by an administrator) is shown as written."""
+    kind, _sep, number = provision.partition(":")
+    if kind == "art" and number:
+        return gettext("Article %(number)s") % {"number": number}
+    if kind == "pt" and number:
+        return gettext("point %(number)s") % {"number": number}
+    return provision
 
 
 # --- Lookup and cache -----------------------------------------------------------------------------------------

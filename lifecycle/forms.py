@@ -77,7 +77,7 @@ class LetterForm(forms.Form):
     """A letter goes to a party cell the sender works on, or to the receiving province's committee, which
     assigns the cell on receipt (the sender does not see another province's cells)."""
 
-    to_org = forms.CharField(label=_("Receiving party cell among those you work on (code or number)"),
+    to_org = forms.CharField(label=_("Receiving party cell among those you work on (code)"),
                              max_length=32, required=False)
     to_province = forms.TypedChoiceField(label=_("Or: the receiving province's committee"), coerce=int,
                                          required=False, empty_value=None, choices=[])
@@ -107,7 +107,7 @@ class BulkLetterForm(LetterForm):
 
 class ReceiptForm(forms.Form):
     received_on = FormDateField(label=_("Received on"), widget=DateInput, initial=_today)
-    cell = forms.CharField(label=_("Receiving party cell (code or number), for a letter addressed to the committee"),
+    cell = forms.CharField(label=_("Receiving party cell (code), for a letter addressed to the committee"),
                            max_length=32, required=False)
     decision = forms.CharField(label=_("Receiving decision"), max_length=64, required=False)
 

@@ -14,7 +14,7 @@ define(
     "PROBATION_MONTHS", RuleKind.INT, min_value=1, max_value=60,
     label=_("Probation"),
     help_text=_("Months of probation from the admission ceremony; the rule in force on the ceremony's date applies."),
-    versions=[Version(dt.date(2011, 1, 19), 12, provision="Điều 5", **STATUTE_2011)],
+    versions=[Version(dt.date(2011, 1, 19), 12, provision="art:5", **STATUTE_2011)],
 )
 
 define(
@@ -30,8 +30,8 @@ define(
     help_text=_("Years of party age at which a party badge is awarded; the rule in force at the end of the "
                 "period listed applies."),
     versions=[
-        Version(dt.date(2016, 7, 25), BADGES, RegulationKind.REGULATION, "29-QĐ/TW", dt.date(2016, 7, 25), "điểm 27.3"),
-        Version(dt.date(2021, 9, 28), BADGES, RegulationKind.GUIDANCE, "01-HD/TW", dt.date(2021, 9, 28), "điểm 18"),
+        Version(dt.date(2016, 7, 25), BADGES, RegulationKind.REGULATION, "29-QĐ/TW", dt.date(2016, 7, 25), "pt:27.3"),
+        Version(dt.date(2021, 9, 28), BADGES, RegulationKind.GUIDANCE, "01-HD/TW", dt.date(2021, 9, 28), "pt:18"),
     ],
 )
 
@@ -39,7 +39,7 @@ define(
     "BADGE_EARLY_MONTHS", RuleKind.INT, min_value=0, max_value=60,
     label=_("Early award of a party badge"),
     help_text=_("Months ahead of time a badge may be awarded (for instance to a member gravely ill)."),
-    versions=[Version(dt.date(2021, 9, 28), 12, RegulationKind.GUIDANCE, "01-HD/TW", dt.date(2021, 9, 28), "điểm 18")],
+    versions=[Version(dt.date(2021, 9, 28), 12, RegulationKind.GUIDANCE, "01-HD/TW", dt.date(2021, 9, 28), "pt:18")],
 )
 
 define(

@@ -54,19 +54,17 @@ def _require(user, action: str) -> None:
         raise PermissionDenied(_("You do not have the right to do this."))
 
 
-NO_CELL = _("There is no active party cell with this code or number among those you work on.")
+NO_CELL = _("There is no active party cell with this code among those you work on.")
 
 
 def find_cell(user, value: str, action: str = "view") -> Organization | None:
-    """A party cell the user works on, by its code or its number; anything else is None (one answer for a
-    missing and a foreign cell, so the form tells nobody which ids exist elsewhere)."""
+    """A party cell the user works on, by its code (never an internal id); anything else is None (one answer for
+    a missing and a foreign cell, so the form tells nobody which codes exist elsewhere)."""
     value = (value or "").strip()
     if not value:
         return None
     scoped = Organization.objects.restrict(user, action)
     org = scoped.filter(code=value).first()
-    if org is None and value.isdigit() and int(value) < 2**53:
-        org = scoped.filter(pk=int(value)).first()
     if org is None or not org.is_active or org.org_type not in MEMBER_HOLDING_TYPES:
         return None
     return org

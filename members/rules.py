@@ -14,8 +14,8 @@ define(
     label=_("Minimum age for admission"),
     help_text=_("Years of age a person must have reached on the day of the admission decision."),
     versions=[
-        Version(dt.date(2011, 1, 19), 18, provision="Điều 1", **STATUTE_2011),
-        Version(dt.date(2021, 7, 30), 18, RegulationKind.REGULATION, "24-QĐ/TW", dt.date(2021, 7, 30), "điểm 1.1"),
+        Version(dt.date(2011, 1, 19), 18, provision="art:1", **STATUTE_2011),
+        Version(dt.date(2021, 7, 30), 18, RegulationKind.REGULATION, "24-QĐ/TW", dt.date(2021, 7, 30), "pt:1.1"),
         Version(dt.date(2025, 7, 1), 18, RegulationKind.REGULATION, "294-QĐ/TW", dt.date(2025, 5, 26)),
     ],
 )

@@ -412,3 +412,16 @@ def test_environment_overrides_are_reported(monkeypatch):
     monkeypatch.setenv("PARTYWORK_RULE_PROBATION_MONTHS", "18")
     warnings = rule_environment_variables()
     assert warnings and warnings[0].id == "core.W001"
+
+
+def test_shipped_provisions_read_in_the_readers_language(db):
+    """A shipped article or point is stored as a code and cited in the reader's language, not frozen in Vietnamese."""
+    from django.utils import translation
+
+    version = rules.rule_version("PROBATION_MONTHS", dt.date(2020, 1, 1))
+    assert version.provision == "art:5"
+    with translation.override("en"):
+        assert rules.cite(version).endswith(", Article 5")
+    with translation.override("vi"):
+        assert rules.cite(version).endswith(", Điều 5")
+    assert rules.provision_text("khoản 2 Điều 7") == "khoản 2 Điều 7"  # typed by an administrator: as written

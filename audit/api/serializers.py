@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from audit.models import AuditRecord
@@ -11,8 +12,8 @@ from core.api import ChoiceDisplayField
 class AuditRecordSerializer(serializers.ModelSerializer):
     event_display = ChoiceDisplayField(source="event", choices=AuditRecord.Event.choices)
     object_type = serializers.SerializerMethodField()
-    by_system = serializers.BooleanField(read_only=True, help_text="Written by the system (commands, scheduled "
-                                         "work, seeding, migrations), not by a user.")
+    by_system = serializers.BooleanField(read_only=True, help_text=_("Written by the system (commands, "
+                                         "scheduled work, seeding, migrations), not by a user."))
 
     class Meta:
         model = AuditRecord

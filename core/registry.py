@@ -67,8 +67,11 @@ class DetailPanel:
 class HandOver:
     """What a reorganization hands over: everything of ``source`` goes to ``target`` (``None``: for review).
 
-    ``target`` is an organization when applying; when previewing it may not exist yet, so only ``target_name``
-    is meaningful then.
+    ``target`` is an organization when applying; when previewing it is the existing successor or ``None`` when
+    the successor is yet to be established (``target_name`` and ``target_type`` are always given). A preview
+    never writes. ``split``: the source is divided among several successors and
+    ``target`` is only the one the plan names for what belongs to no member (the first by default); items tied
+    to a member follow the member, whose organization is already the new one when ``apply`` runs.
     """
 
     source: Any
@@ -76,6 +79,8 @@ class HandOver:
     target_name: str | None
     on: Any
     decision: str = ""
+    target_type: str | None = None
+    split: bool = False
 
 
 @dataclass(frozen=True)

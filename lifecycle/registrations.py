@@ -1,4 +1,5 @@
-"""What lifecycle contributes: its menu entry and the dashboard's admissions and probation cards."""
+"""What lifecycle contributes: its menu entry, the dashboard's admissions and probation cards, and the handlers
+that carry open letters, admission cases and targets through a reorganization (``lifecycle.handover``)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from core.dates import add_months
-from core.registry import DashboardCard, MenuEntry, register_card, register_menu
+from core.registry import (
+    DashboardCard,
+    MenuEntry,
+    ReorgHandler,
+    register_card,
+    register_menu,
+    register_reorg_handler,
+)
 from core.rules import rule
+from lifecycle.handover import (
+    move_cases,
+    move_letters,
+    move_targets,
+    preview_cases,
+    preview_letters,
+    preview_targets,
+)
 from lifecycle.services import target_summary
 from members.choices import MemberStatus
 from members.models import Member
@@ -40,3 +56,6 @@ register_card(DashboardCard("lifecycle.due", "lifecycle/dashboard/_due.html", pr
                             "members.Member", "view", order=30))
 register_card(DashboardCard("lifecycle.due_list", "lifecycle/dashboard/_due_list.html", probation_due,
                             "members.Member", "view", order=10, area="panels"))
+register_reorg_handler(ReorgHandler("lifecycle.cases", preview=preview_cases, apply=move_cases))
+register_reorg_handler(ReorgHandler("lifecycle.letters", preview=preview_letters, apply=move_letters))
+register_reorg_handler(ReorgHandler("lifecycle.targets", preview=preview_targets, apply=move_targets))

@@ -422,7 +422,7 @@ def _resolve_split(actor: Any, plan: dict, steps: Steps, codes: set[str]) -> Non
             steps.add("move_members", source, part, ids)
         steps.add("link", source, part, LinkKind.SPLIT)
     grant_target = parts[int(grants_to)] if grants_to is not None and 0 <= int(grants_to) < len(parts) else None
-    steps.add("hand_over", source, grant_target)
+    steps.add("hand_over", source, grant_target, True)
     steps.add("dissolve", source)
 
 
@@ -469,8 +469,10 @@ def describe(steps: Steps) -> dict:
                 total_members += count
         elif op == "hand_over":
             source, to = step[1], step[2]
-            hand = HandOver(source=source, target=None, target_name=_ref_name(to) if to is not None else None,
-                            on=steps.on, decision=steps.decision)
+            hand = HandOver(source=source, target=to if isinstance(to, Organization) else None,
+                            target_name=_ref_name(to) if to is not None else None,
+                            on=steps.on, decision=steps.decision,
+                            target_type=_ref_type(to) if to is not None else None, split=len(step) > 3)
             for handler in reorg_handlers():
                 merge_into(out, handler.preview(hand))
         elif op == "dissolve":
@@ -618,10 +620,12 @@ def _move_members(steps: Steps, source: Organization, target: Organization, ids:
     summary["member_moves"].append({"from": source.pk, "to": target.pk, "count": official + probationary})
 
 
-def _hand_over(steps: Steps, source: Organization, target: Organization | None, summary: dict) -> None:
+def _hand_over(steps: Steps, source: Organization, target: Organization | None, summary: dict,
+               split: bool = False) -> None:
     """The other apps' open items of an organization that ends follow it (registered reorg handlers)."""
     hand = HandOver(source=source, target=target, target_name=target.name if target is not None else None,
-                    on=steps.on, decision=steps.decision)
+                    on=steps.on, decision=steps.decision,
+                    target_type=target.org_type if target is not None else None, split=split)
     for handler in reorg_handlers():
         merge_into(summary, handler.apply(hand))
 
@@ -670,7 +674,7 @@ def _execute(actor: Any, reorg: Reorganization, steps: Steps) -> dict:
             _move_members(steps, step[1], target_of(step[2]), step[3], summary)
         elif op == "hand_over":
             target = target_of(step[2]) if step[2] is not None else None
-            _hand_over(steps, step[1], target, summary)
+            _hand_over(steps, step[1], target, summary, split=len(step) > 3)
         elif op == "link":
             successor = target_of(step[2])
             OrganizationLink.objects.create(reorganization=reorg, predecessor_id=step[1].pk, successor=successor,

@@ -67,6 +67,36 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=year, day=28)
 
 
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days (Monday to Friday) after ``start`` up to and including ``end``; 0 when ``end`` is not later.
+
+    Public holidays are not known here yet: a rule counted in working days says so in its own text.
+    """
+    if end <= start:
+        return 0
+    weeks, rest = divmod((end - start).days, 7)
+    count = weeks * 5
+    day = start + dt.timedelta(days=weeks * 7)
+    for _step in range(rest):
+        day += dt.timedelta(days=1)
+        count += day.weekday() < 5
+    return count
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The ``days``-th working day (Monday to Friday) after ``start`` (``start`` itself for 0)."""
+    if days <= 0:
+        return start
+    weeks, rest = divmod(days, 5)
+    if rest == 0:
+        weeks, rest = weeks - 1, 5
+    day = add_days(start, weeks * 7)
+    while rest:
+        day = add_days(day, 1)
+        rest -= day.weekday() < 5
+    return day
+
+
 class FormDateField(forms.DateField):
     """A form's date that date arithmetic can use: between ``EARLIEST`` and ``LATEST``."""
 

@@ -58,6 +58,7 @@ class AdmissionCase(PersonRecord, AuditedModel):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["state", "id"], name="admcase_state_idx"),
+            models.Index(fields=["state", "ceremony_date"], name="admcase_state_ceremony_idx"),
         ]
         permissions = [
             ("decide_admissioncase", "Can record the committee's decisions on admission (admission, recognition, "

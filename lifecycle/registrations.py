@@ -26,9 +26,7 @@ from lifecycle.handover import (
     preview_letters,
     preview_targets,
 )
-from lifecycle.services import target_summary
-from members.choices import MemberStatus
-from members.models import Member
+from lifecycle.services import recognition_worklist, target_summary
 
 
 def admissions(request: Any, root: Any) -> dict:
@@ -38,15 +36,15 @@ def admissions(request: Any, root: Any) -> dict:
 
 
 def probation_due(request: Any, root: Any) -> dict:
-    """Probationary members whose probation has run its length: the first ten and how many."""
+    """Probationary members whose probation has run its length (``recognition_worklist``, counted from the
+    ceremony like the recognition itself): the first ten and how many."""
     today = timezone.localdate()
     months = rule("PROBATION_MONTHS", today)
-    due_date = add_months(today, -months)
-    members = Member.objects.restrict(request.user, "view").within_path(root.path)
-    due = members.filter(status=MemberStatus.PROBATIONARY, admission_date__lte=due_date)
+    due = recognition_worklist(request.user, today).within_path(root.path)
     due_first = list(due.select_related("organization").order_by("admission_date", "id")[:10])
     due_count = len(due_first) if len(due_first) < 10 else due.count()
-    return {"due_first": due_first, "due_count": due_count, "due_date": due_date, "probation_months": months}
+    return {"due_first": due_first, "due_count": due_count, "due_date": add_months(today, -months),
+            "probation_months": months}
 
 
 register_menu(MenuEntry("lifecycle:home", gettext_lazy("Member lifecycle"), "members.Member", "view", order=30))

@@ -63,3 +63,36 @@ define(
     help_text=_("Occupations, as written in the registry, counted as students in the admission statistics."),
     versions=[Version(FIRST_DATE, ["Sinh viên", "Học sinh"])],
 )
+
+define(
+    "CEREMONY_WORKING_DAYS", RuleKind.INT, min_value=1, max_value=365,
+    label=_("Days to hold the admission ceremony"),
+    help_text=_("Working days (Monday to Friday; public holidays are not counted yet) after the committee's admission "
+                "decision within which the cell holds the admission ceremony; the rule in force on the decision's "
+                "date applies."),
+    versions=[
+        Version(dt.date(2016, 7, 25), 30, RegulationKind.REGULATION, "29-QĐ/TW", dt.date(2016, 7, 25), "pt:3.4"),
+        Version(dt.date(2021, 7, 30), 30, RegulationKind.REGULATION, "24-QĐ/TW", dt.date(2021, 7, 30), "pt:3.4"),
+        Version(dt.date(2025, 7, 1), 30, RegulationKind.REGULATION, "294-QĐ/TW", dt.date(2025, 5, 26)),
+    ],
+)
+
+# Codes of the discipline forms (the discipline app, when it comes, words and applies them).
+DISCIPLINE_FORMS = {"reprimand": _("reprimand"), "warning": _("warning"), "dismissal": _("dismissal"),
+                    "expulsion": _("expulsion")}
+
+define(
+    "PROBATIONARY_DISCIPLINE_FORMS", RuleKind.STR_LIST,
+    label=_("Discipline forms for probationary members"),
+    help_text=_("Codes of the discipline forms a probationary member may receive (reprimand, warning, dismissal, "
+                "expulsion); the rule in force on the date of the act applies. Expulsion is not among them: a "
+                "probationary member cannot be expelled."),
+    versions=[
+        Version(dt.date(2017, 11, 15), ["reprimand", "warning"], RegulationKind.REGULATION, "102-QĐ/TW",
+                dt.date(2017, 11, 15)),
+        Version(dt.date(2022, 7, 6), ["reprimand", "warning"], RegulationKind.REGULATION, "69-QĐ/TW",
+                dt.date(2022, 7, 6)),
+        Version(dt.date(2025, 5, 30), ["reprimand", "warning"], RegulationKind.REGULATION, "296-QĐ/TW",
+                dt.date(2025, 5, 30)),
+    ],
+)

@@ -13,13 +13,13 @@ import decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Value
+from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.dates import add_days, add_months
+from core.dates import EARLIEST, add_days, add_months, add_working_days, working_days_between
 from core.rules import cite, periods, rule, rule_version
 from core.scope import NotPermitted, OutOfScope, may, may_decide_over, path_in_scope
 from core.services import EditConflict, StateConflict, check_version
@@ -43,6 +43,7 @@ from lifecycle.models import (
     TransferLetter,
     open_letter_q,
 )
+from lifecycle.rules import DISCIPLINE_FORMS
 from members import registry
 from members import services as member_services
 from members.choices import ACTIVE_STATUSES, HistoryEvent, MemberStatus
@@ -155,6 +156,9 @@ def submit_application(actor: Any, *, cell: Organization, applied_on: dt.date, f
         errors.setdefault("birth_date", []).append(_("This field is required."))
     elif birth >= _today():
         errors.setdefault("birth_date", []).append(_("The date of birth must be in the past."))
+    elif birth < EARLIEST:
+        errors.setdefault("birth_date", []).append(_("The date of birth cannot be before %(date)s.")
+                                                   % {"date": EARLIEST.isoformat()})
     elif _age_on(birth, applied_on) < (min_age := rule_version("MIN_ADMISSION_AGE", applied_on)).value:
         errors.setdefault("birth_date", []).append(
             _("An applicant must be at least %(age)d years old (%(regulation)s).")
@@ -229,6 +233,7 @@ def hold_ceremony(actor: Any, case: AdmissionCase | int, *, on: dt.date,
     if case.state != CaseState.COMMITTEE_DECIDED:
         raise StateConflict(_("This step has already been recorded or the case is closed."))
     _check_date(on, "on", not_before=case.committee_decision_date, before_label=_("the committee decision"))
+    _check_ceremony_deadline(case.committee_decision_date, on)
     cell = Organization.objects.get(pk=case.cell_id)
     _check_cell(actor, cell)
     if case.readmission and case.member_id:
@@ -249,6 +254,22 @@ def hold_ceremony(actor: Any, case: AdmissionCase | int, *, on: dt.date,
     case.state = CaseState.PROBATION
     case.save()
     return case
+
+
+def ceremony_deadline(decided_on: dt.date) -> dt.date:
+    """The last day for the ceremony: the working days of the rule in force on the committee decision's date."""
+    return add_working_days(decided_on, rule("CEREMONY_WORKING_DAYS", decided_on))
+
+
+def _check_ceremony_deadline(decided_on: dt.date, on: dt.date) -> None:
+    limit = rule_version("CEREMONY_WORKING_DAYS", decided_on)
+    if working_days_between(decided_on, on) > limit.value:
+        raise ValidationError({"on": _(
+            "The admission ceremony is held within %(days)d working days of the committee decision of %(decided)s, "
+            "that is by %(deadline)s (%(regulation)s; public holidays are not counted yet); %(date)s is later."
+        ) % {"days": limit.value, "decided": decided_on.isoformat(),
+             "deadline": add_working_days(decided_on, limit.value).isoformat(), "regulation": cite(limit),
+             "date": on.isoformat()}})
 
 
 def _readmit(actor: Any, case: AdmissionCase, cell: Organization) -> Member:
@@ -307,7 +328,9 @@ def recognize_official(actor: Any, member: Member | int, *, vote_no: str, vote_d
     _check_date(on, "on", not_before=vote_date, before_label=_("the cell vote"))
     _check_version(member, expected_version)
     note = _("Cell vote %(no)s of %(date)s") % {"no": vote_no, "date": vote_date.isoformat()}
-    member = registry.set_status(member, MemberStatus.OFFICIAL, on, decision=decision_no, note=note)
+    # Official membership counts from the end of probation, however late the cell and the committee act.
+    member = registry.set_status(member, MemberStatus.OFFICIAL, on, decision=decision_no, note=note,
+                                 official_date=end)
     _close_case(member, CaseState.OFFICIAL, vote_no=vote_no, vote_date=vote_date, number=decision_no, on=on)
     return member
 
@@ -350,9 +373,16 @@ def withdraw_case(actor: Any, case: AdmissionCase | int, *, on: dt.date, reason:
 
 
 def recognition_worklist(user: Any, on: dt.date | None = None):
-    """Probationary members in scope whose probation is due or overdue (index: status, admission_date)."""
+    """Probationary members in scope whose probation has ended by ``on``, counted from the same date as
+    ``recognize_official`` (``probation_start``): the ceremony of the member's open case, else the admission date
+    (a member registered without a case). Index-backed: the cases by (state, ceremony_date), the members by
+    (status, admission_date) and the cases by member for those without a ceremony on record."""
     on = on or _today()
-    return Member.objects.restrict(user, "view").filter(status=MemberStatus.PROBATIONARY).filter(probation_due_q(on))
+    with_ceremony = AdmissionCase.objects.filter(state=CaseState.PROBATION, ceremony_date__isnull=False)
+    due_by_ceremony = with_ceremony.filter(probation_due_q(on, "ceremony_date")).values("member_id")
+    no_ceremony = ~Exists(with_ceremony.filter(member_id=OuterRef("pk")))
+    return Member.objects.restrict(user, "view").filter(status=MemberStatus.PROBATIONARY).filter(
+        Q(pk__in=due_by_ceremony) | (probation_due_q(on) & no_ceremony))
 
 
 def probation_due_q(on: dt.date, field: str = "admission_date") -> Q:
@@ -607,6 +637,14 @@ def record_leaving(actor: Any, member: Member | int, *, kind: str, on: dt.date, 
         raise StateConflict(_("This member is no longer on the active register."))
     decision = _require_text(decision, "decision")
     _check_date(on, "on", not_before=member.admission_date, before_label=_("the admission"))
+    if kind == LeavingKind.EXPULSION and member.status == MemberStatus.PROBATIONARY:
+        forms = rule_version("PROBATIONARY_DISCIPLINE_FORMS", on)
+        if LeavingKind.EXPULSION.value not in forms.value:
+            raise ValidationError({"kind": _(
+                "A probationary member cannot be expelled: the discipline forms for a probationary member on "
+                "%(date)s are %(forms)s (%(regulation)s). Strike the member from the list instead.")
+                % {"date": on.isoformat(), "regulation": cite(forms),
+                   "forms": ", ".join(str(DISCIPLINE_FORMS.get(f, f)) for f in forms.value)}})
     if _open_letter(member) is not None and kind != LeavingKind.DEATH:
         raise ValidationError(_("The member has an open transfer letter; cancel it first."))
     if kind == LeavingKind.DEATH:

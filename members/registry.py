@@ -68,14 +68,19 @@ def move(member: Member, to: Organization, on: dt.date, *, event: str = HistoryE
     return member
 
 
-def set_status(member: Member, status: str, on: dt.date, *, decision: str = "", note: str = "") -> Member:
-    """The member's status is ``status`` from ``on`` (recognized, left, struck off, expelled, deceased)."""
+def set_status(member: Member, status: str, on: dt.date, *, decision: str = "", note: str = "",
+               official_date: dt.date | None = None) -> Member:
+    """The member's status is ``status`` from ``on`` (recognized, left, struck off, expelled, deceased).
+
+    A recognition may name the ``official_date`` membership counts from (the end of probation), which can be
+    earlier than the decision recorded on ``on``.
+    """
     close_history(member, on)
     path = Organization.objects.only("path").get(pk=member.organization_id).path
     counters.adjust(path, member.status, -1)
     member.status, member.status_since = status, on
     if status == MemberStatus.OFFICIAL:
-        member.official_date = on
+        member.official_date = official_date or on
     member.save()
     event = HistoryEvent.RECOGNIZED if status == MemberStatus.OFFICIAL else HistoryEvent.STATUS_CHANGED
     open_history(member, on, event, decision, note)

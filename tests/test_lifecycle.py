@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.dates import add_months
 from core.scope import OutOfScope
 from core.services import StateConflict
 from lifecycle import badges, services
@@ -68,7 +69,9 @@ def test_full_admission_path_to_official(world):
     assert member in services.recognition_worklist(user)
     member = services.recognize_official(user, member, vote_no="05-NQ/CB", vote_date=days(10),
                                          decision_no="99-QĐ/ĐU", on=days(5))
-    assert member.status == MemberStatus.OFFICIAL and member.official_date == days(5)
+    # Official from the end of probation (ceremony + 12 months), not from the later decision.
+    assert member.status == MemberStatus.OFFICIAL and member.official_date == add_months(case.ceremony_date, 12)
+    assert member.status_since == days(5)
     assert member.admission_date == case.committee_decision_date
     case.refresh_from_db()
     assert case.state == CaseState.OFFICIAL and case.final_decision_no == "99-QĐ/ĐU"

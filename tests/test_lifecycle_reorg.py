@@ -14,7 +14,7 @@ from audit.models import AuditRecord
 from core.actions import SYSTEM
 from lifecycle import services as lifecycle
 from lifecycle.choices import CaseState, LetterState
-from lifecycle.models import AdmissionCase, DevelopmentTarget, TransferLetter
+from lifecycle.models import AdmissionCase, DevelopmentTarget
 from members.models import Member
 from orgs.models import Organization
 from reorg import services as reorg

@@ -116,6 +116,7 @@ def move_letters(hand: HandOver) -> dict:
     """Re-address the open letters of the organization that ends; close those left with one organization."""
     out, into = _letters(hand)
     rows = []
+    moves: dict[tuple[str, int], list[int]] = {}  # (field, organization) -> letters: one audited UPDATE each
     for side, letters in (("out", out), ("in", into)):
         for letter in letters:
             how, target_id = _letter_plan(hand, letter, side, applying=True)
@@ -124,17 +125,18 @@ def move_letters(hand: HandOver) -> dict:
                 continue
             field = "from_org_id" if side == "out" else "to_org_id"
             other = letter.to_org_id if side == "out" else letter.from_org_id
-            qs = TransferLetter.objects.filter(pk=letter.pk)
             if other == target_id:
                 # Sender and receiver are now one organization: the member is where the letter was taking them.
                 ended = letter.state == LetterState.RECEIVED and letter.kind == TransferKind.TEMPORARY
-                qs.update(**{field: target_id}, state=LetterState.ENDED if ended else LetterState.CANCELLED,
-                          closed_on=max(hand.on, letter.received_on or letter.issued_on),
-                          reason=hand.decision[:255])
+                TransferLetter.objects.filter(pk=letter.pk).update(
+                    **{field: target_id}, state=LetterState.ENDED if ended else LetterState.CANCELLED,
+                    closed_on=max(hand.on, letter.received_on or letter.issued_on), reason=hand.decision[:255])
                 how = CLOSES
             else:
-                qs.update(**{field: target_id})
+                moves.setdefault((field, target_id), []).append(letter.pk)
             rows.append({"kind": f"letter_{side}", "id": letter.pk, "to": target_id, "how": how})
+    for (field, target_id), ids in moves.items():
+        TransferLetter.objects.filter(pk__in=ids).update(**{field: target_id})
     return _result(rows)
 
 
@@ -166,11 +168,14 @@ def preview_cases(hand: HandOver) -> dict:
 def move_cases(hand: HandOver) -> dict:
     """The open cases' cell becomes the successor (a probationary member's case: the member's new cell)."""
     rows = []
+    moves: dict[int, list[int]] = {}
     for case in _cases(hand):
         how, target_id = _case_plan(hand, case, applying=True)
         if target_id is not None:
-            AdmissionCase.objects.filter(pk=case.pk).update(cell_id=target_id)
+            moves.setdefault(target_id, []).append(case.pk)
         rows.append({"kind": "case", "id": case.pk, "to": target_id, "how": how})
+    for target_id, ids in moves.items():
+        AdmissionCase.objects.filter(pk__in=ids).update(cell_id=target_id)
     return _result(rows)
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditRecord
@@ -209,3 +210,15 @@ def test_preview_page_lists_open_work(world, client):
                                                                                  "target": c2.pk})})
     assert "Vũ Văn Nộp" in html and c2.name in html
     assert AdmissionCase.objects.filter(cell=c1).count() == 1
+
+
+def test_reorganization_page_shows_the_open_work(world, client):
+    make("establish", {"parent": world.a.grassroots.pk, "code": "E2", "name": "Chi bộ mới", "org_type": "cell"})
+    empty = Organization.objects.get(code="E2")
+    applied_case(empty, "Tạ Văn Xem")
+    r = make("dissolve", {"organization": empty.pk})
+    client.force_login(world.admin)
+    page = client.get(reverse("reorg:detail", args=[r.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Tạ Văn Xem" in html and "needs a decision" in html

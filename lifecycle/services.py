@@ -13,8 +13,8 @@ import decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, Value
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Substr
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -383,6 +383,14 @@ def recognition_worklist(user: Any, on: dt.date | None = None):
     no_ceremony = ~Exists(with_ceremony.filter(member_id=OuterRef("pk")))
     return Member.objects.restrict(user, "view").filter(status=MemberStatus.PROBATIONARY).filter(
         Q(pk__in=due_by_ceremony) | (probation_due_q(on) & no_ceremony))
+
+
+def with_probation_start(members):
+    """``probation_from`` on each row: the ceremony of its open case, else the admission date (``probation_start``
+    for a page of members in one query)."""
+    ceremony = (AdmissionCase.objects.filter(member_id=OuterRef("pk"), state=CaseState.PROBATION,
+                                             ceremony_date__isnull=False).order_by("-id").values("ceremony_date")[:1])
+    return members.annotate(probation_from=Coalesce(Subquery(ceremony), "admission_date"))
 
 
 def probation_due_q(on: dt.date, field: str = "admission_date") -> Q:

@@ -226,7 +226,7 @@ class WorklistView(LoginRequiredMixin, View):
         if org is not None:
             from core.tree import prefix_q
             qs = qs.filter(prefix_q("organization__path", org.path))
-        listing = keyset_list(request, qs, sorts={"": ["admission_date", "id"]})
+        listing = keyset_list(request, services.with_probation_start(qs), sorts={"": ["admission_date", "id"]})
         today = timezone.localdate()
         from core.dates import add_months
         from core.rules import rule

@@ -136,3 +136,16 @@ def test_probationary_member_cannot_be_expelled(world):
     official = factories.member(cell, "Chính Thức Văn")
     member = services.record_leaving(user, official, kind="expulsion", on=days(1), decision="11-QĐ/ĐU")
     assert member.status == MemberStatus.EXPELLED
+
+
+def test_worklist_page_counts_overdue_from_the_ceremony(world, client):
+    user, cell = world.a_secretary, world.a.cells[0]
+    case = services.hold_ceremony(user, decided(user, cell, "Quá Hạn Văn", days(600)), on=days(590))
+    recent = services.hold_ceremony(user, decided(user, world.a.cells[1], "Vừa Hạn Văn", days(420),
+                                                  birth=dt.date(1995, 5, 5)), on=days(390))
+    client.force_login(user)
+    html = client.get("/lifecycle/worklist/").content.decode()
+    assert case.member.full_name in html and recent.member.full_name in html
+    rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: "lc-overdue" in row for row in html.split("<tr")[1:]
+            if "</a>" in row}
+    assert rows[case.member.full_name] and not rows[recent.member.full_name]

@@ -236,6 +236,7 @@ def hold_ceremony(actor: Any, case: AdmissionCase | int, *, on: dt.date,
     _check_ceremony_deadline(case.committee_decision_date, on)
     cell = Organization.objects.get(pk=case.cell_id)
     _check_cell(actor, cell)
+    case.ceremony_date = on  # before the re-admission, whose history note names it
     if case.readmission and case.member_id:
         member = _readmit(actor, case, cell)
     else:
@@ -250,7 +251,6 @@ def hold_ceremony(actor: Any, case: AdmissionCase | int, *, on: dt.date,
             first.note = _("Admission ceremony on %(date)s") % {"date": on.isoformat()}
             first.save()
     case.member = member
-    case.ceremony_date = on
     case.state = CaseState.PROBATION
     case.save()
     return case

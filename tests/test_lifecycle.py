@@ -243,6 +243,7 @@ def test_leaving_and_readmission(world):
     assert case.member_id == member.pk  # the same record returns
     assert member.status == MemberStatus.PROBATIONARY and member.organization_id == world.a.cells[1].pk
     assert member.admission_date == days(6) and member.official_date is None
+    assert days(5).isoformat() in MemberHistory.objects.get(member=member, valid_to__isnull=True).note
     assert where(member) == [world.a.cells[1].pk]
     assert Member.objects.filter(citizen_id=member.citizen_id).count() == 1
 

@@ -175,6 +175,66 @@ def measure_reads(repeat: int) -> tuple[list[tuple[str, dict[str, float] | None,
     return rows, notes
 
 
+SEARCH_QUERIES = (
+    "nguyen van",  # two very common words, in the name's order
+    "van an",  # any order, a two-letter word
+    "an van",  # the same words reversed
+    "thi lan",
+    "tran thi h",  # the last word still being typed
+    "hoang minh duc",
+    "ngyen van an",  # a typo: no exact match, so the typo-tolerant query runs (PostgreSQL)
+)
+
+
+def measure_search(repeat: int) -> list[tuple[str, dict[str, float] | None, float | None, str]]:
+    """The member list's search as the page runs it (issue 18): a province secretary's and a national
+    administrator's, through ``MemberFilterSet`` (active members, former ones set apart) and one keyset page of 50;
+    partial citizen ID and card number; organizations by words of the name."""
+    from django.test import RequestFactory
+
+    from accounts.models import User
+    from core.pagination import keyset_page
+    from members.filtersets import MemberFilterSet
+    from members.models import Member
+    from orgs.filtersets import OrganizationFilterSet
+    from orgs.models import Organization
+
+    rows: list[tuple[str, dict[str, float] | None, float | None, str]] = []
+    users = [(User.objects.filter(username=name).first(), label)
+             for name, label in (("province", "province secretary"), ("admin", "whole party"))]
+    for user, label in users:
+        if user is None:
+            rows.append((f"search as {label}", None, TARGETS_MS["search"], "skipped: no such demo user"))
+            continue
+        request = RequestFactory().get("/members/")
+        request.user = user
+        base = Member.objects.restrict(user, "view").select_related("organization")
+        sample = base.filter(status="official").exclude(citizen_id=None).order_by("id")[1000:1001].first()
+        queries = list(SEARCH_QUERIES)
+        if sample is not None:
+            queries += [sample.citizen_id[3:9], sample.party_card_no[-6:]]  # part of an ID, of a card number
+
+        for text in queries:
+            def page(text: str = text) -> tuple[list[Member], bool]:
+                filterset = MemberFilterSet({"q": text}, queryset=base, request=request)
+                items = keyset_page(filterset.qs, ["name_key", "id"], None, 50).items
+                return items, filterset.former_matches()
+
+            items, former = page()
+            note = f"{len(items)} rows" + (", former members also match" if former else "")
+            rows.append((f"search '{text}' as {label}, first 50", _timed(lambda p=page: p(), repeat),
+                         TARGETS_MS["search"], note))
+        orgs = Organization.objects.restrict(user, "view")
+        for text in ("doi san xuat", "chi bo khoa noi"):
+            def org_page(text: str = text) -> list[Organization]:
+                filterset = OrganizationFilterSet({"q": text}, queryset=orgs, request=request)
+                return list(filterset.qs.order_by("name_key", "id")[:50])
+
+            rows.append((f"organization search '{text}' as {label}, first 50", _timed(org_page, repeat),
+                         TARGETS_MS["search"], f"{len(org_page())} rows"))
+    return rows
+
+
 def _fmt_ms(value: float) -> str:
     return f"{value:.2f}" if value < 10 else f"{value:.1f}"
 

@@ -15,13 +15,16 @@ Views stay thin: reads through ``restrict``, writes through services, presentati
 
 from __future__ import annotations
 
+import json
 import tempfile
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import connections
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -33,7 +36,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.exports import csv_lines, write_xlsx
-from core.registry import detail_panels
+from core.registry import detail_panels, object_actions, object_states
 from core.scope import OutOfScope, can, get_scoped_or_404
 from core.services import EditConflict
 from core.views import KeysetList, apply_service_errors, keyset_list, sort_columns
@@ -96,13 +99,39 @@ class ScopedObjectMixin(LoginRequiredMixin):
             self.require(self.required_action)
 
 
+@dataclass(frozen=True)
+class RowCount:
+    """How many rows a filtered list has: ``exact``, or at least ``value`` (``capped``), and ``about`` a planner
+    estimate when the exact count would cost a scan (PostgreSQL; ``None`` elsewhere)."""
+
+    value: int
+    capped: bool = False
+    about: int | None = None
+
+
+def planner_estimate(queryset: QuerySet) -> int | None:
+    """PostgreSQL's estimate of the rows ``queryset`` returns (``EXPLAIN``: no row is read); ``None`` elsewhere."""
+    if queryset.db != "default" or connections[queryset.db].vendor != "postgresql":
+        return None
+    try:
+        plan = json.loads(queryset.order_by().explain(format="json"))
+        return int(plan[0]["Plan"]["Plan Rows"])
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
 class ObjectListView(ScopedObjectMixin, View):
-    """A filtered, sortable keyset list of the objects the user may see.
+    """A filtered, sortable keyset list of the objects the user may see, with the count of the filtered set.
 
     Set ``template_name`` (and ``partial_template_name`` for htmx table refreshes), ``filterset_class``,
     ``sorts`` ({"sort value": keyset order ending in a unique column}), ``default_sort``, ``sort_columns``
     ([(sort key, label)]) and ``context_object_name``. Override ``filter_queryset`` for simple parameters
     and ``get_extra_context`` for what else the template shows.
+
+    The count (``row_count`` in the context, ``includes/row_count.html``) costs no scan of a big table: a single
+    page counts itself; ``count_from_counters`` (a hook per list) answers from stored counters when the filter
+    allows; otherwise ``COUNT`` stops at ``count_cap`` + 1 rows and says "more than", with the planner's estimate
+    marked "about" on PostgreSQL.
     """
 
     template_name = ""
@@ -144,10 +173,36 @@ class ObjectListView(ScopedObjectMixin, View):
     def get_extra_context(self, listing: KeysetList) -> dict[str, Any]:
         return {}
 
+    count_cap = 10_000
+
+    def count_from_counters(self, listing: KeysetList) -> int | None:
+        """Hook: the exact count from stored counters when the filter allows it (e.g. members of an organization
+        in a status, from the organization's subtree counters); ``None``: count the rows."""
+        return None
+
+    def get_row_count(self, listing: KeysetList, queryset: QuerySet) -> RowCount | None:
+        """The count of the filtered set (``queryset`` is the list's queryset before the filterset)."""
+        if listing.error:
+            return None
+        page = listing.page
+        if page.is_first and page.next_cursor is None:
+            return RowCount(len(page.items))  # all on this page: counted already
+        from_counters = self.count_from_counters(listing)
+        if from_counters is not None:
+            return RowCount(from_counters)
+        filtered = listing.filterset.qs if listing.filterset is not None else queryset
+        counted = filtered.order_by()[: self.count_cap + 1].count()
+        if counted <= self.count_cap:
+            return RowCount(counted)
+        estimate = planner_estimate(filtered)
+        return RowCount(self.count_cap, capped=True,
+                        about=estimate if estimate is not None and estimate > self.count_cap else None)
+
     def get_context_data(self, queryset: QuerySet | None = None, data: Any = None) -> dict[str, Any]:
         queryset = self.filter_queryset(self.get_list_queryset()) if queryset is None else queryset
         listing = self.get_listing(queryset, data)
         context = self.list_context(listing)
+        context["row_count"] = self.get_row_count(listing, queryset)
         context.update(self.get_extra_context(listing))
         return context
 
@@ -175,7 +230,12 @@ class ObjectDetailView(ScopedObjectMixin, View):
         return {}
 
     def get_context_data(self, obj: Model) -> dict[str, Any]:
-        context = {self.context_object_name: obj}
+        # What the apps registered for this model: the object's states (one query per loader) and the actions the
+        # user may take on it in that state (``core.registry.ObjectAction``), for the page's action bar.
+        label = obj._meta.label
+        states = object_states(label, self.request.user, [obj])[obj.pk]  # type: ignore[attr-defined]
+        context = {self.context_object_name: obj, "object_states": states,
+                   "object_actions": object_actions(label, obj, self.request.user, states)}  # type: ignore[attr-defined]
         context.update(self.get_extra_context(obj))
         return context
 

@@ -93,6 +93,14 @@ def _merge(branches: list[list[Any]], order: list[str], limit: int) -> list[Any]
     return merged[:limit]
 
 
+def any_row(qs: QuerySet) -> bool:
+    """``qs.exists()``, asked of each of its ``_keyset_branches`` in turn when it has them (each from its index)."""
+    branches = getattr(qs, "_keyset_branches", None)
+    if branches:
+        return any(qs.filter(b).exists() for b in branches)
+    return qs.exists()
+
+
 def keyset_page(qs: QuerySet, order: list[str], cursor: str | None, size: int) -> Page:
     """``order`` must end in a unique column (the id) so that every row has one place.
 

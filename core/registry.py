@@ -64,6 +64,49 @@ class DetailPanel:
 
 
 @dataclass(frozen=True)
+class ObjectAction:
+    """Something a user can do to one object, linked from that object's page (a member's transfer letter,
+    leaving, exemption, correction; later discipline and review).
+
+    Offered when the user holds ``permission`` (an action name of ``model``'s rights, ``core.scope.may`` on the
+    object's sides; empty: no such check) and ``allowed(obj, user, state)`` says the object's state allows it.
+    ``state`` is what the registered :class:`ObjectState` loaders said about the object (e.g. its open transfer
+    letter). Both are judged from the row and the user's grants already loaded: no query per action. The link is
+    ``url_name`` with the object's pk, or with ``query_param`` set, ``url_name`` plus ``?<query_param>=<pk>``
+    (a form that starts from the object, prefilled).
+    """
+
+    model: str
+    code: str
+    label: Any
+    url_name: str
+    permission: str = ""
+    allowed: Callable[[Any, Any, dict], bool] | None = None
+    order: int = 100
+    query_param: str = ""
+
+    def url(self, obj: Any) -> str:
+        from django.urls import reverse
+
+        if self.query_param:
+            return f"{reverse(self.url_name)}?{self.query_param}={obj.pk}"
+        return reverse(self.url_name, kwargs={"pk": obj.pk})
+
+
+@dataclass(frozen=True)
+class ObjectState:
+    """What an app knows about objects of ``model`` that their row does not say (a member's open transfer letter).
+
+    ``load(user, pks)`` answers ``{pk: value}`` for the pks that have something, in ONE query for a whole page of a
+    list, restricted to what ``user`` may see; the pages put the value under ``name`` in the object's ``states``.
+    """
+
+    model: str
+    name: str
+    load: Callable[[Any, list[Any]], dict[Any, Any]]
+
+
+@dataclass(frozen=True)
 class HandOver:
     """What a reorganization hands over: everything of ``source`` goes to ``target`` (``None``: for review).
 
@@ -102,6 +145,8 @@ class Registry:
     cards: dict[str, DashboardCard] = field(default_factory=dict)
     panels: dict[str, DetailPanel] = field(default_factory=dict)
     reorg_handlers: dict[str, ReorgHandler] = field(default_factory=dict)
+    object_actions: dict[tuple[str, str], ObjectAction] = field(default_factory=dict)
+    object_states: dict[tuple[str, str], ObjectState] = field(default_factory=dict)
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)
     organization_model: str | None = None
 
@@ -133,6 +178,18 @@ def register_reorg_handler(handler: ReorgHandler) -> ReorgHandler:
     return handler
 
 
+def register_object_action(entry: ObjectAction) -> ObjectAction:
+    """Add (or replace, by model and code) an action linked from an object's page."""
+    registry.object_actions[(entry.model.lower(), entry.code)] = entry
+    return entry
+
+
+def register_object_state(entry: ObjectState) -> ObjectState:
+    """Add (or replace, by model and name) a loader of what an app knows about objects of a model."""
+    registry.object_states[(entry.model.lower(), entry.name)] = entry
+    return entry
+
+
 def register_organization_model(label: str) -> None:
     """Name the model of the organization tree (``"orgs.Organization"``): scope roots and filters use it."""
     registry.organization_model = label
@@ -158,6 +215,41 @@ def detail_panels(model: str) -> list[DetailPanel]:
     """The panels registered for the detail page of ``model`` (``"app_label.ModelName"``), in order."""
     panels = [p for p in registry.panels.values() if p.model.lower() == model.lower()]
     return sorted(panels, key=lambda p: (p.order, p.name))
+
+
+def object_states(model: str, user: Any, objects: list[Any]) -> dict[Any, dict[str, Any]]:
+    """``{pk: {state name: value}}`` for ``objects`` of ``model``: one query per registered loader, whatever the
+    number of objects. Every object gets a dict, empty when no loader knows anything of it."""
+    pks = [obj.pk for obj in objects]
+    result: dict[Any, dict[str, Any]] = {pk: {} for pk in pks}
+    if not pks:
+        return result
+    for (label, name), entry in sorted(registry.object_states.items()):
+        if label != model.lower():
+            continue
+        for pk, value in entry.load(user, pks).items():
+            if pk in result:
+                result[pk][name] = value
+    return result
+
+
+def object_actions(model: str, obj: Any, user: Any, state: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The actions of ``model`` that ``user`` may take on ``obj`` in its current state: ``[{code, label, url}]``,
+    in order. Judged from the object's row, ``state`` (:func:`object_states`) and the user's grants (cached on the
+    user): no query per action."""
+    from core.scope import may
+
+    state = state or {}
+    target = apps.get_model(model)
+    result = []
+    entries = [e for (label, _code), e in registry.object_actions.items() if label == model.lower()]
+    for entry in sorted(entries, key=lambda e: (e.order, e.code)):
+        if entry.permission and not may(user, target, entry.permission, obj.scope_paths()):
+            continue
+        if entry.allowed is not None and not entry.allowed(obj, user, state):
+            continue
+        result.append({"code": entry.code, "label": entry.label, "url": entry.url(obj)})
+    return result
 
 
 def reorg_handlers() -> list[ReorgHandler]:

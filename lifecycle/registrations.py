@@ -1,5 +1,6 @@
-"""What lifecycle contributes: its menu entry, the dashboard's admissions and probation cards, and the handlers
-that carry open letters, admission cases and targets through a reorganization (``lifecycle.handover``)."""
+"""What lifecycle contributes: its menu entry, the dashboard's admissions and probation cards, the handlers
+that carry open letters, admission cases and targets through a reorganization (``lifecycle.handover``), a member's
+open transfer letter (the member in transit) and the actions offered on the member's page."""
 
 from __future__ import annotations
 
@@ -12,12 +13,18 @@ from core.dates import add_months
 from core.registry import (
     DashboardCard,
     MenuEntry,
+    ObjectAction,
+    ObjectState,
     ReorgHandler,
     register_card,
     register_menu,
+    register_object_action,
+    register_object_state,
     register_reorg_handler,
 )
 from core.rules import rule
+from core.scope import may_decide_over
+from lifecycle.choices import READMITTABLE_STATUSES, LetterState
 from lifecycle.handover import (
     move_cases,
     move_letters,
@@ -26,7 +33,9 @@ from lifecycle.handover import (
     preview_letters,
     preview_targets,
 )
+from lifecycle.models import AdmissionCase, TransferLetter, open_letter_q
 from lifecycle.services import recognition_worklist, target_summary
+from members.choices import MemberStatus
 
 
 def admissions(request: Any, root: Any) -> dict:
@@ -57,3 +66,56 @@ register_card(DashboardCard("lifecycle.due_list", "lifecycle/dashboard/_due_list
 register_reorg_handler(ReorgHandler("lifecycle.cases", preview=preview_cases, apply=move_cases))
 register_reorg_handler(ReorgHandler("lifecycle.letters", preview=preview_letters, apply=move_letters))
 register_reorg_handler(ReorgHandler("lifecycle.targets", preview=preview_targets, apply=move_targets))
+
+
+# --- The member's open letter and the actions on the member's page --------------------------------------------
+
+
+def open_letters(user: Any, member_ids: list[int]) -> dict[int, TransferLetter]:
+    """Each member's open transfer letter (issued: in transit; received temporary: active elsewhere), in one query
+    for a whole page, read from ``letter_member_state_idx``; only letters the user may see."""
+    letters = (TransferLetter.objects.restrict(user, "view").filter(open_letter_q(), member_id__in=member_ids)
+               .select_related("to_org").only("member_id", "to_org", "number", "issued_on", "received_on", "state",
+                                              "kind", "to_org__name", "to_org__path")
+               .order_by("member_id", "-issued_on", "-id"))
+    result: dict[int, TransferLetter] = {}
+    for letter in letters:
+        result.setdefault(letter.member_id, letter)
+    return result
+
+
+def _in_transit(state: dict) -> bool:
+    letter = state.get("open_letter")
+    return letter is not None and letter.state == LetterState.ISSUED
+
+
+def _may_transfer(member: Any, user: Any, state: dict) -> bool:
+    return member.is_active and "open_letter" not in state
+
+
+def _may_end_probation(member: Any, user: Any, state: dict) -> bool:
+    return (member.status == MemberStatus.PROBATIONARY and not _in_transit(state)
+            and may_decide_over(user, AdmissionCase, "decide", member.organization.path))
+
+
+def _active(member: Any, user: Any, state: dict) -> bool:
+    return member.is_active
+
+
+def _readmittable(member: Any, user: Any, state: dict) -> bool:
+    return member.status in READMITTABLE_STATUSES
+
+
+MEMBER = "members.Member"
+register_object_state(ObjectState(MEMBER, "open_letter", open_letters))
+register_object_action(ObjectAction(MEMBER, "transfer", gettext_lazy("Issue a transfer letter"), "lifecycle:transfer",
+                                    "change", _may_transfer, order=10))
+register_object_action(ObjectAction(MEMBER, "recognition", gettext_lazy("End of probation"), "lifecycle:recognition",
+                                    "change", _may_end_probation, order=20))
+register_object_action(ObjectAction(MEMBER, "exemption", gettext_lazy("Exemption from activities"),
+                                    "lifecycle:exemption", "change", _active, order=30))
+# While in transit only a death can be recorded (lifecycle.services.record_leaving); the form offers the kinds.
+register_object_action(ObjectAction(MEMBER, "leave", gettext_lazy("Leaving the party"), "lifecycle:leave", "change",
+                                    _active, order=40))
+register_object_action(ObjectAction(MEMBER, "readmission", gettext_lazy("Re-admission"), "lifecycle:admission_create",
+                                    "add", _readmittable, order=50, query_param="member"))

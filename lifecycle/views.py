@@ -14,6 +14,7 @@ from django.views import View
 
 from accounts.roots import scope_root
 from core.object_views import ObjectActionView, ObjectListView, run_service
+from core.registry import object_actions, object_states
 from core.scope import can, get_scoped_or_404, may, may_decide_over
 from core.views import keyset_list
 from lifecycle import badges, services
@@ -249,15 +250,15 @@ class MemberLifecycleView(LoginRequiredMixin, View):
 
     def _context(self, request, member):
         user = request.user
+        states = object_states(Member._meta.label, user, [member])[member.pk]
         return {
             "member": member,
-            "can_change": may(user, Member, "change", member.organization.path),
-            "can_decide": may_decide_over(user, AdmissionCase, "decide", member.organization.path),
+            "object_states": states,
+            "object_actions": object_actions(Member._meta.label, member, user, states),
             "letters": list(TransferLetter.objects.filter(member=member).restrict(user, "view")
                             .select_related("from_org", "to_org").order_by("-issued_on", "-id")[:20]),
             "exemptions": list(Exemption.objects.filter(member=member).order_by("-valid_from")[:20]),
             "cases": list(AdmissionCase.objects.filter(member=member).restrict(user, "view").order_by("-id")[:10]),
-            "readmittable": member.status in ("left", "struck_off", "expelled"),
             "tab": "worklist",
         }
 

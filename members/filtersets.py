@@ -3,12 +3,15 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
+from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import add_years
 from core.filtersets import PartyFilterSet, ScopedOrganizationFilter
-from members.choices import Gender, MemberStatus
+from core.pagination import any_row
+from members.choices import ACTIVE_STATUSES, Gender, MemberStatus
 from members.models import Member, MemberHistory
 
 
@@ -38,8 +41,25 @@ class AgeBand(django_filters.ChoiceFilter):
         return qs
 
 
+class Standing(models.TextChoices):
+    """Which members a search shows: the active ones (default), the former ones apart, or all."""
+
+    ACTIVE = "active", _("Active members")
+    FORMER = "former", _("Former members (left, struck off, expelled, deceased, transferred out)")
+    ALL = "all", _("All")
+
+
 class MemberFilterSet(PartyFilterSet):
+    """The member list's and the API's filters; the search (``q``) is applied last, after the other filters.
+
+    A search without a status filter shows the active members; the former ones are set apart (``standing``):
+    a clerk looking for "Nguyễn Văn An" wants the one who is a member today, and is told when former members
+    match too (:meth:`former_matches`).
+    """
+
     q = django_filters.CharFilter(method="search", label=_("Search"))
+    standing = django_filters.ChoiceFilter(choices=Standing.choices, method="search", label=_("Members"),
+                                           empty_label=None)
     organization = ScopedOrganizationFilter(path_field="organization__path")
     status = django_filters.MultipleChoiceFilter(choices=MemberStatus.choices, label=_("Status"))
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("Gender"))
@@ -57,8 +77,38 @@ class MemberFilterSet(PartyFilterSet):
         model = Member
         fields: list[str] = []
 
+    search_fuzzy = False  # the search found nothing exact and shows names one typo away
+    _former: QuerySet | None = None
+
     def search(self, qs, name, value):
-        return qs.search(value)
+        return qs  # applied last, in filter_queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        qs = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        text = (data.get("q") or "").strip()
+        if text:
+            qs, self.search_fuzzy = qs.search_noting_typos(text)
+        standing = self.standing_applied()
+        if standing == Standing.ACTIVE:
+            if text:
+                self._former = qs.exclude(status__in=ACTIVE_STATUSES)
+            return qs.filter(status__in=ACTIVE_STATUSES)
+        if standing == Standing.FORMER:
+            return qs.exclude(status__in=ACTIVE_STATUSES)
+        return qs
+
+    def standing_applied(self) -> str:
+        """The members shown: a status filter says it all; else ``standing``, by default the active members when
+        searching and everyone when not."""
+        data = self.form.cleaned_data
+        if data.get("status"):
+            return Standing.ALL
+        return data.get("standing") or (Standing.ACTIVE if (data.get("q") or "").strip() else Standing.ALL)
+
+    def former_matches(self) -> bool:
+        """Whether former members match the search that showed the active ones (one index-backed query)."""
+        return self._former is not None and any_row(self._former)
 
     def filter_admission_year(self, qs, name, value):
         year = int(value)

@@ -8,13 +8,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditedModel, AuditedQuerySet, DatedRecord
+from core.pagination import any_row
+from core.search import digits_query, fuzzy_words_q, query_words, word_branches, words_q
 from core.text import given_name_key, search_key
 from core.tree import prefix_q
 from members.choices import ACTIVE_STATUSES, Gender, HistoryEvent, MemberStatus
 
+MIN_ID_DIGITS = 4  # a shorter number is in too many IDs to be a search
+
 
 class MemberQuerySet(AuditedQuerySet):
-    _keyset_branches: list[models.Q] | None = None
+    _keyset_branches: list[models.Q] | None = None  # a word search's branches (core.search.word_branches)
 
     def _clone(self):
         clone = super()._clone()
@@ -28,26 +32,32 @@ class MemberQuerySet(AuditedQuerySet):
         return self.filter(prefix_q("organization__path", path))
 
     def search(self, text: str) -> MemberQuerySet:
-        """Diacritics-insensitive: by the start of the full name, or of the given name for one word; or an ID.
+        """By the words of the name in any order (``core.search``), or by part of a citizen ID or card number."""
+        return self.search_noting_typos(text)[0]
 
-        The two ways are kept as separate branches for keyset pagination, which reads each from its own
-        index and merges them: an OR of both would make the database sort every match.
+    def search_noting_typos(self, text: str) -> tuple[MemberQuerySet, bool]:
+        """The search and whether it fell back to typo tolerance (no exact match; PostgreSQL only).
+
+        A number of at least ``MIN_ID_DIGITS`` digits is looked for inside the citizen ID and the party card
+        number (trigram indexes on PostgreSQL); a shorter one finds nothing rather than half the registry.
         """
         text = (text or "").strip()
         if not text:
-            return self
-        if text.isdigit() and len(text) >= 6:
-            return self.filter(models.Q(citizen_id=text) | models.Q(party_card_no=text))
-        key = search_key(text)
-        if not key:
-            return self.none()
-        by_name = prefix_q("name_key", key)
-        if " " in key:
-            return self.filter(by_name)
-        by_given = prefix_q("given_key", key) & ~by_name
-        result = self.filter(by_name | by_given)
-        result._keyset_branches = [by_name, by_given]
-        return result
+            return self, False
+        digits = digits_query(text)
+        if digits is not None:
+            if len(digits) < MIN_ID_DIGITS:
+                return self.none(), False
+            return self.filter(models.Q(citizen_id__contains=digits) | models.Q(party_card_no__contains=digits)), False
+        words = query_words(text)
+        if not words:
+            return self.none(), False
+        exact = self.filter(words_q("name_key", words))
+        exact._keyset_branches = word_branches("name_key", words)
+        loose = fuzzy_words_q("name_key", words, marked=True)
+        if loose is not None and not any_row(exact):
+            return self.filter(loose), True
+        return exact, False
 
 
 class PersonRecord(models.Model):

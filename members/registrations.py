@@ -1,4 +1,5 @@
-"""What members contributes: its menu entry and the dashboard's member totals."""
+"""What members contributes: its menu entry, the dashboard's member totals, the organization page's member table
+and the correction of a member's personal record among the actions of the member's page."""
 
 from __future__ import annotations
 
@@ -7,7 +8,16 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.registry import DashboardCard, DetailPanel, MenuEntry, register_card, register_menu, register_panel
+from core.registry import (
+    DashboardCard,
+    DetailPanel,
+    MenuEntry,
+    ObjectAction,
+    register_card,
+    register_menu,
+    register_object_action,
+    register_panel,
+)
 from members.choices import MemberStatus
 from members.models import Member
 
@@ -36,3 +46,5 @@ register_card(DashboardCard("members.totals", "members/dashboard/_totals.html", 
                             "members.Member", "view", order=10))
 register_panel(DetailPanel("members.organization_members", "orgs.Organization", "members/_org_panel.html",
                            organization_members, order=10, partial="members", partial_template="members/_table.html"))
+register_object_action(ObjectAction("members.Member", "correct", gettext_lazy("Correct the personal record"),
+                                    "members:edit", "correct", order=90))

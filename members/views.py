@@ -12,11 +12,13 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.object_views import ObjectDetailView, ObjectListView
+from core.registry import object_states
 from core.scope import OutOfScope, can, get_scoped_or_404, may
 from core.services import EditConflict
 from core.views import apply_service_errors
 from members import services
-from members.filtersets import MemberFilterSet
+from members.choices import ACTIVE_STATUSES, MemberStatus
+from members.filtersets import MemberFilterSet, Standing
 from members.forms import MemberCreateForm, MemberEditForm
 from members.models import Member, MemberHistory
 from orgs.models import Organization
@@ -48,6 +50,26 @@ class MemberListView(ObjectListView):
     sort_columns = MEMBER_COLUMNS
     fixed_organization = None
 
+    def count_from_counters(self, listing) -> int | None:
+        """Members of one organization's subtree in active statuses, and nothing else filtered: its counters."""
+        filterset = listing.filterset
+        if filterset is None:
+            return None
+        data = filterset.form.cleaned_data
+        org = self.fixed_organization or filterset.selected_organization
+        if org is None or any(v for k, v in data.items() if k not in ("organization", "status", "standing")):
+            return None
+        statuses = set(data.get("status") or ())
+        if not statuses and filterset.standing_applied() == Standing.ACTIVE:
+            statuses = set(ACTIVE_STATUSES)
+        if not statuses or not statuses <= set(ACTIVE_STATUSES):
+            return None
+        counters = Organization.objects.filter(pk=org.pk).values("subtree_official", "subtree_probationary").first()
+        if counters is None:
+            return None
+        return ((counters["subtree_official"] if MemberStatus.OFFICIAL in statuses else 0)
+                + (counters["subtree_probationary"] if MemberStatus.PROBATIONARY in statuses else 0))
+
     def get_filter_data(self):
         data = self.request.GET
         if self.fixed_organization is not None and "organization" in data:
@@ -57,6 +79,10 @@ class MemberListView(ObjectListView):
 
     def get_extra_context(self, listing) -> dict:
         request, fixed_organization = self.request, self.fixed_organization
+        # What other apps know of the page's members (an open transfer letter: in transit), one query per loader.
+        states = object_states(Member._meta.label, request.user, listing.items)
+        for member in listing.items:
+            member.states = states[member.pk]
         data = self.get_filter_data()
         filterset = listing.filterset
         filtered = any(v for k, v in data.items() if k not in ("cursor", "sort", "partial"))
@@ -75,7 +101,19 @@ class MemberListView(ObjectListView):
             "can_export": can(request.user, Member, "export"),
             "export_query": export_query.urlencode(),
             "can_add_member": can(request.user, Member, "add"),
+            "search_fuzzy": bool(filterset and filterset.search_fuzzy),
+            "former_matches": bool(filterset and filterset.former_matches()),
+            "former_query": self._former_query(data),
         }
+
+    @staticmethod
+    def _former_query(data) -> str:
+        """The same search among the former members (the link under a search that showed the active ones)."""
+        query = data.copy()
+        for key in ("cursor", "partial", "standing"):
+            query.pop(key, None)
+        query["standing"] = Standing.FORMER
+        return query.urlencode()
 
 
 def member_list_context(request, queryset, *, fixed_organization=None) -> dict:
@@ -107,7 +145,6 @@ class MemberDetailView(ObjectDetailView):
             "history": history,
             "audit": audit,
             "show_audit": show_audit,
-            "can_change": may(user, Member, "correct", member.organization.path),
         }
 
 

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import PartyFilterSet, ScopedOrganizationFilter
-from core.text import search_key
+from core.search import fuzzy_words_q, query_words, words_q
 from core.tree import prefix_q
 from orgs.choices import OrgType
 from orgs.models import Organization
@@ -23,8 +24,15 @@ class OrganizationFilterSet(PartyFilterSet):
         fields: list[str] = []
 
     def search(self, qs, name, value):
+        """By the words of the name in any order (``core.search``: ``doi san xuat`` finds "Chi bộ Đội sản xuất
+        số 3"), or by the beginning of the code; one typo tolerated on PostgreSQL when nothing matches exactly."""
         value = (value or "").strip()
         if not value:
             return qs
-        key = search_key(value)
-        return qs.filter(prefix_q("name_key", key) | prefix_q("code", value.upper()))
+        words = query_words(value)
+        by_code = prefix_q("code", value.upper())
+        exact = qs.filter((words_q("name_key", words) if words else Q(pk__in=[])) | by_code)
+        loose = fuzzy_words_q("name_key", words)
+        if loose is not None and not exact.exists():
+            return qs.filter(loose)
+        return exact

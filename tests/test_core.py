@@ -150,8 +150,9 @@ def test_transfer_back_in_time_before_last_change_is_refused(world):
 def test_member_search_is_diacritics_insensitive(world):
     qs = Member.objects.all()
     assert [m.full_name for m in qs.search("nguyen van duc")] == ["Nguyễn Văn Đức"]
-    assert [m.full_name for m in qs.search("Đức")] == ["Nguyễn Văn Đức"]
-    assert {m.full_name for m in qs.search("duc")} == {"Nguyễn Văn Đức"}
+    # Any word of the name: "Đức" is the given name of one and the middle name of the other.
+    assert {m.full_name for m in qs.search("Đức")} == {"Nguyễn Văn Đức", "Phạm Đức Anh"}
+    assert {m.full_name for m in qs.search("duc")} == {"Nguyễn Văn Đức", "Phạm Đức Anh"}
     assert {m.full_name for m in qs.search("an")} == {"Lê Minh An", "Phạm Đức Anh"}  # as-you-type prefix
     assert qs.search(world.a.members[1].citizen_id).get().full_name == "Trần Thị Hoa"
 
@@ -314,7 +315,7 @@ def test_audit_trail_is_scoped(world):
     assert not visible.filter(object_repr__contains="Zeta").exists()
 
 
-def test_keyset_pages_of_a_two_way_search_visit_every_match_once(world):
+def test_keyset_pages_of_a_word_search_visit_every_match_once(world):
     from core.pagination import keyset_page
 
     cell = world.a.cells[0]
@@ -322,7 +323,6 @@ def test_keyset_pages_of_a_two_way_search_visit_every_match_once(world):
     for i, name in enumerate(names):
         factories.member(cell, name, gender="F" if i % 2 else "M")
     qs = Member.objects.all().search("an")
-    assert qs._keyset_branches is not None
     expected = sorted(qs, key=lambda m: (m.name_key, m.pk))
     seen, cursor, pages = [], None, []
     while True:

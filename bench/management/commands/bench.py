@@ -17,9 +17,16 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument("--sample", type=int, default=200_000, help="Rows for the raw load limit.")
         parser.add_argument("--out", default="bench/RESULTS.md", help="Markdown file to append to ('' = none).")
+        parser.add_argument("--search-only", action="store_true",
+                            help="Time only the searches on the data already loaded (no seeding); print, append nothing.")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from bench.run import run
+        from bench.run import measure_search, run
 
+        if opts["search_only"]:
+            for what, timing, target, note in measure_search(opts["repeat"]):
+                figures = "skipped" if timing is None else f"p50 {timing['p50']:.1f} ms, p95 {timing['p95']:.1f} ms"
+                self.stdout.write(f"{what}: {figures} (target {target}) - {note}")
+            return
         run(opts["scale"], opts["repeat"], opts["out"] or None, seed=opts["seed"], sample=opts["sample"],
             write=self.stdout.write)

@@ -215,7 +215,7 @@ def measure_search(repeat: int) -> list[tuple[str, dict[str, float] | None, floa
             queries += [sample.citizen_id[3:9], sample.party_card_no[-6:]]  # part of an ID, of a card number
 
         for text in queries:
-            def page(text: str = text) -> tuple[list[Member], bool]:
+            def page(text: str = text, base: Any = base, request: Any = request) -> tuple[list[Member], bool]:
                 filterset = MemberFilterSet({"q": text}, queryset=base, request=request)
                 items = keyset_page(filterset.qs, ["name_key", "id"], None, 50).items
                 return items, filterset.former_matches()
@@ -226,7 +226,7 @@ def measure_search(repeat: int) -> list[tuple[str, dict[str, float] | None, floa
                          TARGETS_MS["search"], note))
         orgs = Organization.objects.restrict(user, "view")
         for text in ("doi san xuat", "chi bo khoa noi"):
-            def org_page(text: str = text) -> list[Organization]:
+            def org_page(text: str = text, orgs: Any = orgs, request: Any = request) -> list[Organization]:
                 filterset = OrganizationFilterSet({"q": text}, queryset=orgs, request=request)
                 return list(filterset.qs.order_by("name_key", "id")[:50])
 

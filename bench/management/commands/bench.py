@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--sample", type=int, default=200_000, help="Rows for the raw load limit.")
         parser.add_argument("--out", default="bench/RESULTS.md", help="Markdown file to append to ('' = none).")
         parser.add_argument("--search-only", action="store_true",
-                            help="Time only the searches on the data already loaded (no seeding); print, append nothing.")
+                            help="Time only the searches on the data loaded (no seeding); print only.")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from bench.run import measure_search, run

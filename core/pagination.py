@@ -34,20 +34,25 @@ class Page:
     is_first: bool
 
 
-def _encode(values: list[Any], backwards: bool) -> str:
-    raw = json.dumps({"v": values, "b": backwards}, cls=DjangoJSONEncoder, separators=(",", ":"))
+def _encode(values: list[Any], backwards: bool, tier: int | None = None) -> str:
+    data: dict[str, Any] = {"v": values, "b": backwards}
+    if tier is not None:
+        data["t"] = tier
+    raw = json.dumps(data, cls=DjangoJSONEncoder, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, qs: QuerySet, order: list[str]) -> tuple[list[Any], bool]:
+def _decode(cursor: str, qs: QuerySet, order: list[str], tiers: int = 0) -> tuple[list[Any], bool, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         data = json.loads(raw)
-        values, backwards = data["v"], bool(data.get("b", False))
+        values, backwards, tier = data["v"], bool(data.get("b", False)), data.get("t", 0)
         if not isinstance(values, list) or len(values) != len(order):
             raise ValueError
+        if type(tier) is not int or not (0 <= tier < max(tiers, 1)):
+            raise ValueError
         meta = qs.model._meta
-        return [meta.get_field(f.lstrip("-")).to_python(v) for f, v in zip(order, values)], backwards
+        return [meta.get_field(f.lstrip("-")).to_python(v) for f, v in zip(order, values)], backwards, tier
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, ValidationError, json.JSONDecodeError) as exc:
         raise BadCursor(_("The page link is not valid. Start again from the first page."), code="cursor") from exc
 
@@ -93,48 +98,80 @@ def _merge(branches: list[list[Any]], order: list[str], limit: int) -> list[Any]
     return merged[:limit]
 
 
+def _tier(qs: QuerySet, tier: tuple[Q, bool] | None) -> QuerySet:
+    """The part of ``qs`` in ``tier`` (a filter, and whether the part is read in ``_keyset_branches``)."""
+    if tier is None:
+        return qs
+    q, branched = tier
+    part = qs.filter(q)
+    part._keyset_tiers = None
+    if not branched:
+        part._keyset_branches = None
+    return part
+
+
 def any_row(qs: QuerySet) -> bool:
-    """``qs.exists()``, asked of each of its ``_keyset_branches`` in turn when it has them (each from its index)."""
+    """``qs.exists()``, asked of each of its ``_keyset_tiers`` and ``_keyset_branches`` in turn (each from its
+    index) when it has them."""
+    tiers = getattr(qs, "_keyset_tiers", None)
+    if tiers:
+        return any(any_row(_tier(qs, tier)) for tier in tiers)
     branches = getattr(qs, "_keyset_branches", None)
     if branches:
         return any(qs.filter(b).exists() for b in branches)
     return qs.exists()
 
 
-def keyset_page(qs: QuerySet, order: list[str], cursor: str | None, size: int) -> Page:
-    """``order`` must end in a unique column (the id) so that every row has one place.
-
-    A queryset may carry ``_keyset_branches`` (alternative filters, e.g. the two ways of a name search):
-    each branch is read from its own index in order and the results are merged.
-    """
-    backwards = False
-    if cursor:
-        values, backwards = _decode(cursor, qs, order)
+def _read(qs: QuerySet, order: list[str], values: list[Any] | None, backwards: bool, limit: int) -> list[Any]:
+    """Up to ``limit`` rows after ``values`` (or before, ``backwards``) in ``order``, branches merged."""
+    if values is not None:
         qs = qs.filter(_after_q(order, values, backwards))
     effective = _reverse(order) if backwards else order
     branches = getattr(qs, "_keyset_branches", None)
     if branches:
-        rows = _merge([list(qs.filter(b).order_by(*effective)[: size + 1]) for b in branches], effective, size + 1)
-    else:
-        rows = list(qs.order_by(*effective)[: size + 1])
+        return _merge([list(qs.filter(b).order_by(*effective)[:limit]) for b in branches], effective, limit)
+    return list(qs.order_by(*effective)[:limit])
+
+
+def keyset_page(qs: QuerySet, order: list[str], cursor: str | None, size: int) -> Page:
+    """``order`` must end in a unique column (the id) so that every row has one place.
+
+    A queryset may carry ``_keyset_branches`` (alternative filters, e.g. the ways of a name search): each branch
+    is read from its own index in order and the results are merged. It may also carry ``_keyset_tiers``, pairs
+    (filter, read in branches?) that split it into parts shown one after the other (names that begin with the query
+    first, then the others), each in ``order``; the cursor remembers the part. A later part is read only when the
+    page reaches it.
+    """
+    tiers = getattr(qs, "_keyset_tiers", None) or [None]
+    values, backwards, tier = None, False, 0
+    if cursor:
+        values, backwards, tier = _decode(cursor, qs, order, len(tiers))
+    rows: list[tuple[int, Any]] = []
+    step = -1 if backwards else 1
+    current, after = tier, values
+    while 0 <= current < len(tiers) and len(rows) < size + 1:
+        part = _tier(qs, tiers[current])
+        rows += [(current, row) for row in _read(part, order, after, backwards, size + 1 - len(rows))]
+        current, after = current + step, None
     has_more = len(rows) > size
     rows = rows[:size]
     if backwards:
         rows.reverse()
+    tiered = len(tiers) > 1
 
-    def key(row):
-        return [_value(row, f) for f in order]
+    def key(entry: tuple[int, Any], back: bool) -> str:
+        return _encode([_value(entry[1], f) for f in order], back, entry[0] if tiered else None)
 
     next_cursor = previous_cursor = None
     if rows:
         if has_more or backwards:
-            next_cursor = _encode(key(rows[-1]), False)
+            next_cursor = key(rows[-1], False)
         if cursor and (has_more or not backwards):
-            previous_cursor = _encode(key(rows[0]), True)
+            previous_cursor = key(rows[0], True)
     is_first = not cursor or (backwards and not has_more)
     if is_first:
         previous_cursor = None
-    return Page(rows, next_cursor, previous_cursor, is_first)
+    return Page([row for _tier, row in rows], next_cursor, previous_cursor, is_first)
 
 
 class KeysetPagination(BasePagination):

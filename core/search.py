@@ -73,6 +73,14 @@ def word_branches(field: str, words: list[str]) -> list[Q]:
     return [*branches, inside]
 
 
+def word_tiers(field: str, words: list[str]) -> list[tuple[Q, bool]]:
+    """The matches in two parts shown one after the other: the names that begin with the query as typed
+    ("nguyen van" -> "Nguyễn Văn ..."), then the others. The first part is one index range, and a page it fills
+    needs nothing from the second, which is where the family name's cluster makes reading slow."""
+    phrase = prefix_q(field, " ".join(words))
+    return [(phrase, False), (~phrase, True)]
+
+
 class FirstWordMarked(Func):
     """``'0' || key``: the key with its first word glued to a digit, so that the word no longer begins there.
 

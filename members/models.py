@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditedModel, AuditedQuerySet, DatedRecord
 from core.pagination import any_row
-from core.search import digits_query, fuzzy_words_q, query_words, word_branches, words_q
+from core.search import digits_query, fuzzy_words_q, query_words, word_branches, word_tiers, words_q
 from core.text import given_name_key, search_key
 from core.tree import prefix_q
 from members.choices import ACTIVE_STATUSES, Gender, HistoryEvent, MemberStatus
@@ -19,10 +19,12 @@ MIN_ID_DIGITS = 4  # a shorter number is in too many IDs to be a search
 
 class MemberQuerySet(AuditedQuerySet):
     _keyset_branches: list[models.Q] | None = None  # a word search's branches (core.search.word_branches)
+    _keyset_tiers: list[tuple[models.Q, bool]] | None = None  # the query as typed first (core.search.word_tiers)
 
     def _clone(self):
         clone = super()._clone()
         clone._keyset_branches = self._keyset_branches
+        clone._keyset_tiers = self._keyset_tiers
         return clone
 
     def active(self) -> MemberQuerySet:
@@ -54,6 +56,7 @@ class MemberQuerySet(AuditedQuerySet):
             return self.none(), False
         exact = self.filter(words_q("name_key", words))
         exact._keyset_branches = word_branches("name_key", words)
+        exact._keyset_tiers = word_tiers("name_key", words)
         loose = fuzzy_words_q("name_key", words, marked=True)
         if loose is not None and not any_row(exact):
             return self.filter(loose), True

@@ -255,3 +255,29 @@ def test_dashboard_count_links_to_a_list_with_the_same_number(world, client, set
     listing = client.get(match.group(1).replace("&amp;", "&")).content.decode()
     assert row_count(listing) == (number, False)
     assert number == Member.objects.within_path(world.a.org.path).active().count()
+
+
+def test_search_pages_show_names_beginning_with_the_query_first_then_the_others(world):
+    """Keyset pages over the two parts of a search (core.pagination tiers): every match once, both directions."""
+    from core.pagination import keyset_page
+
+    cell = world.a.cells[0]
+    for name in ("Văn Thị Hà", "Văn Công Sơn", "Lê Văn An", "Bùi Văn Tư", "Đinh Thị Vân"):
+        factories.member(cell, name)
+    qs = Member.objects.within_path(world.a.org.path).search("van")
+    expected = ["van cong son", "van thi ha", "bui van tu", "dinh thi van", "le van an", "nguyen van duc"]
+    seen, cursor, pages = [], None, []
+    while True:
+        page = keyset_page(qs, ["name_key", "id"], cursor, 2)
+        seen += [m.name_key for m in page.items]
+        pages.append(page)
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert seen == expected
+    back, cursor = [], pages[-1].previous_cursor
+    while cursor:
+        page = keyset_page(qs, ["name_key", "id"], cursor, 2)
+        back = [m.name_key for m in page.items] + back
+        cursor = page.previous_cursor
+    assert back == expected[: len(expected) - len(pages[-1].items)]

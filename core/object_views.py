@@ -30,6 +30,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -202,7 +203,8 @@ class ObjectListView(ScopedObjectMixin, View):
         queryset = self.filter_queryset(self.get_list_queryset()) if queryset is None else queryset
         listing = self.get_listing(queryset, data)
         context = self.list_context(listing)
-        context["row_count"] = self.get_row_count(listing, queryset)
+        # Lazy: counted only when the template shows it.
+        context["row_count"] = SimpleLazyObject(lambda: self.get_row_count(listing, queryset))
         context.update(self.get_extra_context(listing))
         return context
 

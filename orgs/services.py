@@ -30,6 +30,17 @@ def check_rename(actor: Any, org: Organization) -> None:
                              "committee above it; your role does not allow it here."))
 
 
+def check_open(org: Organization, on: dt.date | None = None, field_name: str = "organization") -> None:
+    """A dissolved or merged-away organization is closed: nothing new is recorded on it (its history stays
+    readable). ``on`` (a date of the act) allows an act dated before the closing, e.g. a decision recorded late."""
+    if org.dissolved_on is None or (on is not None and on < org.dissolved_on):
+        return
+    raise ValidationError({field_name: _("%(name)s was closed on %(date)s by decision %(decision)s; nothing new "
+                                         "can be recorded on it, its history stays readable.")
+                           % {"name": org.name, "date": org.dissolved_on.isoformat(),
+                              "decision": org.dissolving_decision or "-"}})
+
+
 def _open_version(org: Organization, on: dt.date, decision: str, decision_date: dt.date | None, reason: str):
     OrganizationVersion.objects.create(
         organization=org, parent_id=org.parent_id, path=org.path, depth=org.depth, code=org.code, name=org.name,
@@ -38,15 +49,67 @@ def _open_version(org: Organization, on: dt.date, decision: str, decision_date: 
 
 
 def close_version(org: Organization, on: dt.date) -> None:
+    """End the current version on ``on``. Versions are appended, never rewritten or deleted: one replaced the
+    same day stays as a version of no day (valid_from == valid_to), with its own decision."""
     current = OrganizationVersion.objects.filter(organization=org, valid_to__isnull=True).first()
     if current is None:
         return
     if on < current.valid_from:
-        raise ValidationError({"effective_on": _("The date is before the organization's last recorded change.")})
+        raise ValidationError({"effective_on": _("%(name)s has a later recorded change (%(date)s, decision "
+                                                 "%(decision)s); a decision effective earlier cannot end it.")
+                               % {"name": org.name, "date": current.valid_from.isoformat(),
+                                  "decision": current.decision or "-"}})
     current.valid_to = on
     current.save()
-    if on == current.valid_from:  # replaced the same day: the old row covered no day at all
-        current.delete()
+
+
+def later_conflict(org: Organization, on: dt.date, fields: tuple[str, ...]) -> OrganizationVersion | None:
+    """The first version of ``org`` after ``on`` that changed one of ``fields`` (a decision a back-dated change of
+    the same fields would contradict); None when every later version kept them."""
+    covering = OrganizationVersion.objects.as_of(on).filter(organization=org).first()
+    if covering is None:
+        return None
+    for version in OrganizationVersion.objects.filter(organization=org, valid_from__gt=on).order_by("valid_from",
+                                                                                                   "id"):
+        if any(getattr(version, f) != getattr(covering, f) for f in fields):
+            return version
+    return None
+
+
+def conflict_error(org: Organization, version: OrganizationVersion, field_name: str = "effective_on"):
+    return ValidationError({field_name: _("%(name)s was changed later by decision %(decision)s effective %(date)s; "
+                                          "a decision effective earlier cannot be recorded over it.")
+                            % {"name": org.name, "decision": version.decision or "-",
+                               "date": version.valid_from.isoformat()}})
+
+
+def insert_version(org: Organization, on: dt.date, changes: dict[str, Any], decision: str,
+                   decision_date: dt.date | None, reason: str) -> None:
+    """Record ``changes`` (name, code, type) from ``on`` into the history, which may hold later versions.
+
+    The version that covered ``on`` is split there (both parts kept, each with its own decision); the later
+    versions take the new values (they recorded the old ones as a snapshot) but keep their own decisions.
+    A later version that changed the same field is a conflict, refused with its decision and date.
+    """
+    conflict = later_conflict(org, on, tuple(changes))
+    if conflict is not None:
+        raise conflict_error(org, conflict)
+    covering = OrganizationVersion.objects.as_of(on).filter(organization=org).first()
+    if covering is None:
+        raise ValidationError({"effective_on": _("%(name)s did not exist on %(date)s.")
+                               % {"name": org.name, "date": on.isoformat()}})
+    ends = covering.valid_to
+    covering.valid_to = on
+    covering.save()
+    OrganizationVersion.objects.create(
+        organization=org, parent_id=covering.parent_id, path=covering.path, depth=covering.depth,
+        code=changes.get("code", covering.code), name=changes.get("name", covering.name),
+        org_type=changes.get("org_type", covering.org_type), decision=decision, decision_date=decision_date,
+        valid_from=on, valid_to=ends, reason=reason)
+    for version in OrganizationVersion.objects.filter(organization=org, valid_from__gt=on):
+        for f, value in changes.items():
+            setattr(version, f, value)
+        version.save()
 
 
 def validate_placement(parent: Organization | None, org_type: str) -> None:
@@ -88,6 +151,7 @@ def update_organization(actor: Any, org: Organization, *, expected_version: int 
     """Rename, re-code or change the type/term of an organization; a dated history row records the change."""
     org = Organization.objects.select_for_update().restrict(actor, "change").get(pk=org.pk)
     check_version(org, expected_version)
+    check_open(org)
     if any(f in changes and changes[f] != getattr(org, f) for f in DECIDED_FIELDS):
         check_rename(actor, org)
         if not (decision or "").strip():
@@ -106,13 +170,11 @@ def update_organization(actor: Any, org: Organization, *, expected_version: int 
         if any(c not in ALLOWED_CHILDREN.get(changes["org_type"], set())
                for c in org.children.active().values_list("org_type", flat=True).distinct()):
             raise ValidationError({"org_type": _("The organizations under it cannot stand under this type.")})
-    before = {f: getattr(org, f) for f in VERSIONED_FIELDS}
+    versioned = {f: v for f, v in changes.items() if f in VERSIONED_FIELDS and v != getattr(org, f)}
     for field, value in changes.items():
         setattr(org, field, value)
     org.full_clean(exclude=["path", "parent"])
     org.save()
-    if any(getattr(org, f) != before[f] for f in VERSIONED_FIELDS):
-        on = effective_on or timezone.localdate()
-        close_version(org, on)
-        _open_version(org, on, decision, decision_date, "changed")
+    if versioned:
+        insert_version(org, effective_on or timezone.localdate(), versioned, decision, decision_date, "changed")
     return org

@@ -37,7 +37,7 @@ from members.choices import ACTIVE_STATUSES, HistoryEvent, MemberStatus
 from members.models import Member, MemberHistory
 from orgs.choices import ALLOWED_CHILDREN, MEMBER_HOLDING_TYPES, OrgType
 from orgs.models import Organization, OrganizationVersion
-from orgs.services import check_rename
+from orgs.services import check_rename, conflict_error, later_conflict
 from reorg.choices import LinkKind, ReorgKind, ReorgState, SplitRule
 from reorg.models import OrganizationLink, Reorganization
 
@@ -119,34 +119,65 @@ def _org(actor: Any, pk: Any, perm: str, field_name: str) -> Organization:
     return org
 
 
-def _check_own_history(org: Organization, on: dt.date, field_name: str = "effective_on") -> None:
-    """The organization's own record may change on ``on`` only if nothing later is recorded for it."""
+def _check_own_history(org: Organization, on: dt.date, field_name: str = "effective_on",
+                       fields: tuple[str, ...] | None = None) -> None:
+    """A back-dated change of ``org`` is inserted into its history; refused only where a later version conflicts.
+
+    ``fields``: the change alters these (a transfer: the place; a rename: the name...); a later version that
+    changed one of them contradicts it. ``None``: the change ends the organization (merge, split, dissolve), which
+    no later recorded version may follow; its sub-organizations dissolved or moved away later, and members who
+    left it later, conflict too. The refusal names the conflicting decision and its date.
+    """
+    if fields is not None:
+        conflict = later_conflict(org, on, fields)
+        if conflict is not None:
+            raise conflict_error(org, conflict, field_name)
+        return
     later = OrganizationVersion.objects.filter(organization=org, valid_from__gt=on).order_by("valid_from").first()
     if later is not None:
-        raise _error(field_name, _("%(name)s has a later recorded change (%(date)s); a decision effective earlier "
-                                   "cannot be recorded over it.") % {"name": org.name,
-                                                                      "date": later.valid_from.isoformat()})
+        raise conflict_error(org, later, field_name)
+    gone = org.children.filter(dissolved_on__gt=on).order_by("dissolved_on").first()
+    if gone is not None:
+        raise _error(field_name, _("%(child)s under %(name)s was dissolved later by decision %(decision)s effective "
+                                   "%(date)s; a decision effective earlier cannot end %(name)s.")
+                     % {"child": gone.name, "name": org.name, "decision": gone.dissolving_decision or "-",
+                        "date": gone.dissolved_on.isoformat()})
+    under_then = OrganizationVersion.objects.filter(parent=org).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=on)).values("organization_id")
+    moved_away = (OrganizationVersion.objects.filter(organization__in=under_then, valid_from__gt=on)
+                  .exclude(parent=org).select_related("organization").order_by("valid_from").first())
+    if moved_away is not None:
+        raise conflict_error(moved_away.organization, moved_away, field_name)
+    left = (MemberHistory.objects.filter(organization=org).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+            .exclude(member__in=_active_members(org).values("pk")).order_by("-valid_from").first())
+    if left is not None:
+        raise _error(field_name, _("A member of %(name)s has a later recorded change (%(date)s); a decision "
+                                   "effective earlier cannot end %(name)s.")
+                     % {"name": org.name, "date": max(left.valid_from, on).isoformat()})
 
 
 def _check_existed(org: Organization, on: dt.date, field_name: str) -> None:
     if not OrganizationVersion.objects.as_of(on).filter(organization=org).exists():
         raise _error(field_name, _("%(name)s did not exist on %(date)s.") % {"name": org.name,
                                                                             "date": on.isoformat()})
-    moved_later = OrganizationVersion.objects.filter(organization=org).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=on)).exclude(path=org.path).exists()
-    if moved_later:
-        raise _error(field_name, _("%(name)s was moved in the tree after %(date)s.") % {"name": org.name,
-                                                                                      "date": on.isoformat()})
+    moved_later = later_conflict(org, on, ("path",))
+    if moved_later is not None:
+        raise _error(field_name, _("%(name)s was moved in the tree after %(date)s (decision %(decision)s effective "
+                                   "%(moved)s).") % {"name": org.name, "date": on.isoformat(),
+                                                     "decision": moved_later.decision or "-",
+                                                     "moved": moved_later.valid_from.isoformat()})
 
 
-def _check_members_history(member_qs, on: dt.date) -> None:
-    # The members' ids first, then their open rows by the member index (no ORDER BY: a database could
-    # otherwise walk the whole valid_from index looking for them); none when no member is concerned.
+def _check_members_history(member_qs, on: dt.date, source: Organization | None = None) -> None:
+    """Members who move on ``on`` may have later records in the same organization (they follow them); one
+    recorded later in another organization (transferred in after the date) conflicts."""
     ids = list(member_qs.order_by().values_list("pk", flat=True))
     later = None
     for i in range(0, len(ids), 2000):
-        dates = MemberHistory.objects.filter(member_id__in=ids[i:i + 2000], valid_to__isnull=True,
-                                             valid_from__gt=on).order_by().values_list("valid_from", flat=True)
+        rows = MemberHistory.objects.filter(member_id__in=ids[i:i + 2000], valid_from__gt=on).order_by()
+        if source is not None:
+            rows = rows.exclude(organization=source)
+        dates = rows.values_list("valid_from", flat=True)
         later = max([*dates, *([later] if later else [])], default=None)
     if later is not None:
         raise _error("effective_on", _("A member concerned has a later recorded change (%(date)s).")
@@ -217,7 +248,7 @@ def _absorb(steps: Steps, source: Organization, target: Ref, link_kind: str) -> 
     """Move everything of ``source`` to ``target``, then dissolve ``source`` (merge, dissolve with successor)."""
     for child in _active_children(source):
         steps.add("move_subtree", child, target)
-    _check_members_history(_active_members(source), steps.on)
+    _check_members_history(_active_members(source), steps.on, source)
     steps.add("move_members", source, target, None)
     steps.add("hand_over", source, target)
     steps.add("link", source, target, link_kind)
@@ -290,7 +321,7 @@ def resolve(actor: Any, kind: str, plan: dict, *, effective_on: dt.date, decisio
                 if other.pk != org.pk and other.path.startswith(org.path):
                     raise _error("organizations", _("One organization to transfer lies inside another."))
             _check_child_allowed(org.org_type, new_parent, "to")
-            _check_own_history(org, on)
+            _check_own_history(org, on, fields=("parent_id", "path"))
             steps.touch(org)
             steps.add("move_subtree", org, new_parent)
     elif kind == ReorgKind.DISSOLVE:
@@ -332,7 +363,7 @@ def resolve(actor: Any, kind: str, plan: dict, *, effective_on: dt.date, decisio
         if "code" in changes and Organization.objects.exclude(pk=org.pk).filter(code=changes["code"]).exists():
             raise _error("code", _("An organization with the code %(code)s already exists.")
                          % {"code": changes["code"]})
-        _check_own_history(org, on)
+        _check_own_history(org, on, fields=tuple(changes))
         steps.touch(org)
         steps.add("change", org, changes)
     else:
@@ -409,7 +440,7 @@ def _resolve_split(actor: Any, plan: dict, steps: Steps, codes: set[str]) -> Non
     for i in set(member_to.values()):
         if _ref_type(parts[i]) not in MEMBER_HOLDING_TYPES:
             raise _error("parts", _("%(name)s cannot hold members directly.") % {"name": _ref_name(parts[i])})
-    _check_members_history(_active_members(source), on)
+    _check_members_history(_active_members(source), on, source)
     grants_to = plan.get("grants_to", 0)
     for part in parts:
         if isinstance(part, NewOrg):
@@ -541,16 +572,17 @@ def _move_group(steps: Steps, roots: list[Organization], old_parent_path: str, n
                  .annotate(subtree_root=Substr("path", 1, cut + STEP)).values("subtree_root")
                  .annotate(n=Count("id")).values_list("subtree_root", "n"))
     # 1. Versions that span the date: close at the date (audited), copy from the date at the new place.
-    spanning = list(OrganizationVersion.objects.filter(in_subtrees, valid_from__lt=on)
+    # A version that began the same day is closed too (a version of no day, kept with its own decision).
+    spanning = list(OrganizationVersion.objects.filter(in_subtrees, valid_from__lte=on)
                     .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on)).order_by("path").values())
     for i in range(0, len(spanning), IDS_PER_STATEMENT):
         OrganizationVersion.objects.filter(pk__in=[r["id"] for r in spanning[i:i + IDS_PER_STATEMENT]]).update(
             valid_to=on)
-    # 2. Versions from the date on (the same day, or later changes of descendants): rewrite their place.
-    OrganizationVersion.objects.filter(in_subtrees, valid_from__gte=on).derived_update(
-        path=repath("path"), depth=F("depth") + delta)
-    OrganizationVersion.objects.filter(organization_id__in=root_ids, valid_from__gte=on).update(
-        parent=new_parent, decision=decision, decision_date=steps.decision_date, reason="reorganized")
+    # 2. Versions after the date (a back-dated move inserted before later changes): they stand at the new place
+    # from now on, but keep their own decisions and reasons.
+    later = OrganizationVersion.objects.filter(in_subtrees, valid_from__gt=on)
+    later.derived_update(path=repath("path"), depth=F("depth") + delta)
+    OrganizationVersion.objects.filter(organization_id__in=root_ids, valid_from__gt=on).update(parent=new_parent)
     # 3. The organizations: one UPDATE for the whole group (members follow through their organization).
     Organization.objects.filter(pk__in=root_ids).update(parent=new_parent)
     moved = Organization.objects.filter(in_subtrees).derived_update(path=repath("path"), depth=F("depth") + delta)
@@ -600,17 +632,23 @@ def _move_members(steps: Steps, source: Organization, target: Organization, ids:
     if not official and not probationary:
         return
     member_ids = list(qs.values_list("pk", flat=True))
-    current = MemberHistory.objects.filter(member_id__in=member_ids, valid_to__isnull=True)
-    statuses = dict(current.values_list("member_id", "status"))
-    current.update(valid_to=on)
+    # The rows covering the date are closed there (kept, even as rows of no day) and continued at the target; rows
+    # after the date (a back-dated decision) are the members' later records, now in the target, events kept.
+    covering = MemberHistory.objects.filter(member_id__in=member_ids, valid_from__lte=on).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+    spans = {pk: (status, ends) for pk, status, ends in covering.values_list("member_id", "status", "valid_to")}
+    covering.update(valid_to=on)
+    MemberHistory.objects.filter(member_id__in=member_ids, valid_from__gt=on).update(organization=target)
     Member.objects.filter(pk__in=member_ids).update(organization=target)
     # Loaded with their (new) organization, so the audit finds each history row's place without a query per row.
     members = Member.objects.select_related("organization").in_bulk(member_ids)
     rows = []
     for pk in member_ids:
-        row = MemberHistory(member_id=pk, organization_id=target.pk, status=statuses.get(pk, MemberStatus.OFFICIAL),
-                            event=HistoryEvent.REORGANIZED, decision=steps.decision[:64], valid_from=on,
-                            note=source.name[:255])
+        if pk not in spans:
+            continue  # recorded in the source only after the date: its later rows moved above
+        status, ends = spans[pk]
+        row = MemberHistory(member_id=pk, organization_id=target.pk, status=status, event=HistoryEvent.REORGANIZED,
+                            decision=steps.decision[:64], valid_from=on, valid_to=ends, note=source.name[:255])
         row.member = members[pk]
         rows.append(row)
     MemberHistory.objects.bulk_create(rows, batch_size=2000)

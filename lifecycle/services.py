@@ -51,6 +51,7 @@ from members.models import Member, MemberHistory
 from members.validators import validate_citizen_id
 from orgs.choices import MEMBER_HOLDING_TYPES, OrgType
 from orgs.models import Organization
+from orgs.services import check_open
 
 APPLICANT_FIELDS = ("full_name", "gender", "birth_date", "ethnicity", "religion", "home_town", "education",
                     "occupation", "citizen_id")
@@ -108,8 +109,7 @@ def _check_version(obj: Any, expected: int | None) -> None:
 def _check_cell(actor: Any, org: Organization, perm: str = "add", field: str = "cell") -> None:
     if not path_in_scope(actor, Member, perm, org.path):
         raise OutOfScope()
-    if not org.is_active:
-        raise ValidationError({field: _("This organization has been dissolved.")})
+    check_open(org, field_name=field)
     if org.org_type not in MEMBER_HOLDING_TYPES:
         raise ValidationError({field: _("Members belong to a party cell or a grassroots party cell.")})
 
@@ -468,8 +468,7 @@ def _check_addressee(actor: Any, to_org: Organization | None, member: Member) ->
         raise ValidationError({"to_org": NOT_AN_ADDRESSEE})
     if to_org.pk == member.organization_id:
         raise ValidationError({"to_org": _("The member already belongs to this organization.")})
-    if not to_org.is_active:
-        raise ValidationError({"to_org": _("This organization has been dissolved.")})
+    check_open(to_org, field_name="to_org")
     if to_org.org_type not in MEMBER_HOLDING_TYPES:
         raise ValidationError({"to_org": _("Members belong to a party cell or a grassroots party cell.")})
 

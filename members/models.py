@@ -156,7 +156,10 @@ class MemberHistory(DatedRecord, AuditedModel):
     decision = models.CharField(_("deciding document"), max_length=64, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
 
+    # Two sides: the member's organization now reads the whole record, and an organization the member has left
+    # (by transfer, merger...) still reads the rows of the member's time in it, up to the day of leaving.
     scope_path_field = "member__organization__path"
+    scope_sides = ("member__organization__path", "organization__path")
     scope_permission_model = "members.member"
     scope_check_on_write = False
     objects = MemberHistoryQuerySet.as_manager()

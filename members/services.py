@@ -24,6 +24,7 @@ from members.models import Member
 from members.validators import validate_citizen_id, validate_party_card_no
 from orgs.choices import MEMBER_HOLDING_TYPES
 from orgs.models import Organization
+from orgs.services import check_open
 
 PERSONAL_FIELDS = (
     "full_name", "gender", "birth_date", "ethnicity", "religion", "home_town", "education", "occupation",
@@ -98,8 +99,7 @@ def validate_member(data: dict[str, Any], *, instance: Member | None = None,
 def _check_holding_org(actor: Any, org: Organization, perm: str) -> None:
     if not path_in_scope(actor, Member, perm, org.path):
         raise OutOfScope()
-    if not org.is_active:
-        raise ValidationError({"organization": _("This organization has been dissolved.")})
+    check_open(org)
     if org.org_type not in MEMBER_HOLDING_TYPES:
         raise ValidationError({"organization": _("Members belong to a party cell or a grassroots party cell.")})
 

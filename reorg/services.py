@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from core.actions import SYSTEM, action
 from core.dates import add_days
 from core.registry import HandOver, merge_into, reorg_handlers
+from core.rules import cite, rule, rule_version
 from core.scope import OutOfScope, path_in_scope, paths_q, scope_q
 from core.tree import STEP, prefix_q
 from members import counters
@@ -469,12 +470,62 @@ def common_path(paths: list[str]) -> str:
 
 
 # --- preview -------------------------------------------------------------------------------------------------
+def _members_on(org: Organization, on: dt.date) -> dict[str, int]:
+    """Members of ``org``'s subtree on the effective date (today's counters for a date not yet past)."""
+    if on >= timezone.localdate():
+        return _counts(org.subtree_official, org.subtree_probationary)
+    return member_count_as_of(org, on, user=SYSTEM) or _counts(0, 0)
+
+
+def _size_warnings(steps: Steps, result: dict[int, dict], out: dict) -> None:
+    """An empty successor, and a resulting cell outside the configured size (``CELL_MIN_MEMBERS`` full members,
+    ``CELL_MAX_MEMBERS`` members: Party Statute art. 21), are warnings; refusals where ``REORG_REFUSE_CELL_SIZE`` is
+    in force on the effective date. Stored as codes and numbers (the page says them in the reader's language)."""
+    smallest, largest = rule_version("CELL_MIN_MEMBERS", steps.on), rule_version("CELL_MAX_MEMBERS", steps.on)
+    refusals = []
+    for entry in result.values():
+        ref, official, total = entry["ref"], entry["official"], entry["official"] + entry["probationary"]
+        holds = _ref_type(ref) in MEMBER_HOLDING_TYPES
+        base = {"name": _ref_name(ref), "members": total, "official": official}
+        if entry["successor"] and total == 0 and not entry["children"]:
+            out["warnings"].append({"code": "empty_successor", **base})
+            continue
+        if not holds or not (entry["successor"] or entry["received"]):
+            continue
+        if official < smallest.value:
+            out["warnings"].append({"code": "cell_too_small", **base, "limit": smallest.value,
+                                    "regulation": cite(smallest)})
+            refusals.append(_("%(name)s would have %(official)d full members; a party organization needs at least "
+                              "%(limit)d (%(regulation)s).") % {**base, "limit": smallest.value,
+                                                                "regulation": cite(smallest)})
+        elif total > largest.value:
+            out["warnings"].append({"code": "cell_too_large", **base, "limit": largest.value,
+                                    "regulation": cite(largest)})
+            refusals.append(_("%(name)s would have %(members)d members; a party cell has at most %(limit)d "
+                              "(%(regulation)s).") % {**base, "limit": largest.value, "regulation": cite(largest)})
+    if refusals and rule("REORG_REFUSE_CELL_SIZE", steps.on):
+        raise ValidationError(refusals)
+
+
 def describe(steps: Steps) -> dict:
-    """What the steps will do: counts and lists, computed from the current state, nothing written."""
+    """What the steps will do: members counted on the effective date, nothing written; warnings on an empty
+    successor and on a resulting cell outside its size."""
     out: dict[str, Any] = {"kind": steps.kind, "effective_on": steps.on.isoformat(), "decision": steps.decision,
                            "established": [], "moves": [], "member_moves": [], "grants": [], "review": [],
-                           "dissolved": [], "links": [], "changes": [], "users": 0}
+                           "dissolved": [], "links": [], "changes": [], "users": 0, "warnings": []}
     total_orgs = total_members = 0
+    result: dict[int, dict] = {}  # what each receiving or successor organization will hold
+
+    def entry(ref: Ref) -> dict:
+        key = id(ref) if isinstance(ref, NewOrg) else ref.pk
+        if key not in result:
+            now = (_members_on(ref, steps.on) if isinstance(ref, Organization) and _ref_type(ref)
+                   in MEMBER_HOLDING_TYPES else _counts(0, 0))
+            children = _active_children(ref).exists() if isinstance(ref, Organization) else False
+            result[key] = {"ref": ref, "official": now["official"], "probationary": now["probationary"],
+                           "children": children, "successor": False, "received": False}
+        return result[key]
+
     for step in steps.items:
         op = step[0]
         if op == "establish":
@@ -484,20 +535,31 @@ def describe(steps: Steps) -> dict:
         elif op == "move_subtree":
             org, to = step[1], step[2]
             sub = Organization.objects.filter(prefix_q("path", org.path), dissolved_on__isnull=True).count()
+            members = _members_on(org, steps.on)["total"]
             out["moves"].append({"id": org.pk, "name": org.name, "code": org.code,
                                  "from": org.parent.name if org.parent_id else "", "to": _ref_name(to),
-                                 "organizations": sub, "members": org.subtree_members})
+                                 "organizations": sub, "members": members})
+            entry(to)["children"] = True
             total_orgs += sub
-            total_members += org.subtree_members
+            total_members += members
         elif op == "move_members":
             source, to, ids = step[1], step[2], step[3]
             qs = _active_members(source) if ids is None else Member.objects.filter(pk__in=ids)
-            count = qs.count() if ids is None else len(ids)
+            if ids is None:
+                counts = _members_on(source, steps.on)
+            else:
+                by_status = _by_status(qs.order_by())
+                counts = _counts(by_status["official"], by_status["probationary"])
+            count = counts["total"]
             if count:
                 names = list(qs.order_by("name_key", "id").values_list("pk", "full_name")[:SAMPLE])
                 out["member_moves"].append({"from": source.name, "to": _ref_name(to), "count": count,
                                             "sample": [{"id": pk, "name": n} for pk, n in names]})
                 total_members += count
+                received = entry(to)
+                received["official"] += counts["official"]
+                received["probationary"] += counts["probationary"]
+                received["received"] = True
         elif op == "hand_over":
             source, to = step[1], step[2]
             hand = HandOver(source=source, target=to if isinstance(to, Organization) else None,
@@ -511,10 +573,12 @@ def describe(steps: Steps) -> dict:
         elif op == "link":
             out["links"].append({"predecessor": step[1].name, "successor": _ref_name(step[2]),
                                  "kind": str(LinkKind(step[3]).label)})
+            entry(step[2])["successor"] = True
         elif op == "change":
             org, changes = step[1], step[2]
             out["changes"].append({"id": org.pk, "name": org.name,
                                    "changes": {k: [getattr(org, k), v] for k, v in changes.items()}})
+    _size_warnings(steps, result, out)
     out["totals"] = {"organizations": total_orgs, "members": total_members, "grants": len(out["grants"]),
                      "review": len(out["review"])}
     return out
@@ -649,7 +713,7 @@ def _move_members(steps: Steps, source: Organization, target: Organization, ids:
         status, ends = spans[pk]
         row = MemberHistory(member_id=pk, organization_id=target.pk, status=status, event=HistoryEvent.REORGANIZED,
                             decision=steps.decision[:64], valid_from=on, valid_to=ends, note=source.name[:255])
-        row.member = members[pk]
+        row.member, row.organization = members[pk], target
         rows.append(row)
     MemberHistory.objects.bulk_create(rows, batch_size=2000)
     counters.shift(source.path, -official, -probationary, direct=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -104,9 +105,20 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @extend_schema(responses=MemberHistorySerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request: Request, pk: str | None = None) -> Response:
-        """Where the member was and in which status, oldest first."""
-        member = self.get_object()
-        qs = MemberHistory.objects.filter(member=member).select_related("organization")
+        """Where the member was and in which status, oldest first.
+
+        The member's organization reads the whole record; an organization the member has left reads the rows of
+        the member's time in it (up to the day of leaving), though the member is no longer in its registry."""
+        try:
+            member_id = int(pk or "")
+        except ValueError:
+            raise Http404 from None
+        if not 0 < member_id < 2 ** 63:
+            raise Http404
+        qs = MemberHistory.objects.restrict(request.user, "view").filter(member_id=member_id) \
+            .select_related("organization")
+        if not qs.exists():
+            raise Http404
         self.fixed_order = ["valid_from", "id"]
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(MemberHistorySerializer(page, many=True).data)
@@ -135,8 +147,10 @@ class OrganizationMembersViewSet(ScopedGenericViewSet):
         query = validated_query(OrgMembersQuerySerializer, request)
         on = query.as_of_date()
         if query.validated_data.get("subtree"):
+            # The organizations of that day in the reader's scope today (the as-of count's rule, so list == count).
             org_ids = OrganizationVersion.objects.as_of(on).filter(
-                prefix_q("path", path_on(org, on))).values("organization_id")
+                prefix_q("path", path_on(org, on) or org.path)).restrict(request.user, "view").values(
+                "organization_id")
             qs = MemberHistory.objects.as_of(on).filter(organization_id__in=org_ids)
         else:
             qs = MemberHistory.objects.as_of(on).filter(organization=org)

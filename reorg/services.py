@@ -545,7 +545,7 @@ def describe(steps: Steps) -> dict:
         elif op == "move_members":
             source, to, ids = step[1], step[2], step[3]
             qs = _active_members(source) if ids is None else Member.objects.filter(pk__in=ids)
-            if ids is None:
+            if ids is None and source.org_type in MEMBER_HOLDING_TYPES:  # no sub-organizations: subtree = own
                 counts = _members_on(source, steps.on)
             else:
                 by_status = _by_status(qs.order_by())

@@ -109,6 +109,8 @@ class OrganizationVersion(DatedRecord, AuditedModel):
     decision = models.CharField(_("deciding document"), max_length=64, blank=True)
     decision_date = models.DateField(_("date of the deciding document"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=32, blank=True)
+    # Why a correction was recorded (reason "corrected"): the wrong version stays, as a version of no day.
+    note = models.CharField(_("note"), max_length=255, blank=True)
 
     scope_path_field = "organization__path"
     scope_permission_model = "orgs.organization"
@@ -118,7 +120,7 @@ class OrganizationVersion(DatedRecord, AuditedModel):
     class Meta:
         verbose_name = _("organization history entry")
         verbose_name_plural = _("organization history")
-        ordering = ["organization", "valid_from"]
+        ordering = ["organization", "valid_from", "id"]
         indexes = [
             models.Index(fields=["organization", "valid_from"], name="orgversion_org_from_idx"),
             # A subtree as of a date, index-only for the ids and types (reorg.services: tree and member counts as

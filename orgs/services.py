@@ -178,3 +178,50 @@ def update_organization(actor: Any, org: Organization, *, expected_version: int 
     if versioned:
         insert_version(org, effective_on or timezone.localdate(), versioned, decision, decision_date, "changed")
     return org
+
+
+CORRECTABLE_FIELDS = ("name", "code", "org_type", "decision", "decision_date")
+
+
+@action
+def correct_version(actor: Any, version: OrganizationVersion, *, note: str, **changes: Any) -> OrganizationVersion:
+    """Correct a version recorded wrongly (a misspelt name, a wrong decision number): never an edit in place.
+
+    The correction is a new version over the same dates with reason "corrected" and its ``note``; the wrong one
+    stays, with its own decision, as a version of no day (valid_from == valid_to), so reads as of any date see
+    the corrected values and the history shows both.
+    """
+    version = OrganizationVersion.objects.select_for_update().get(pk=version.pk)
+    org = Organization.objects.select_for_update().restrict(actor, "change").get(pk=version.organization_id)
+    check_rename(actor, org)
+    check_open(org)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say why the version is corrected.")})
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %(fields)s")
+                              % {"fields": ", ".join(sorted(unknown))})
+    changes = {f: v for f, v in changes.items() if v != getattr(version, f)}
+    if not changes:
+        raise ValidationError(_("Nothing would change."))
+    if version.valid_to is not None and version.valid_to == version.valid_from:
+        raise ValidationError(_("This version covers no day; correct the version that followed it."))
+    if "code" in changes and Organization.objects.exclude(pk=org.pk).filter(code=changes["code"]).exists():
+        raise ValidationError({"code": _("An organization with this code already exists.")})
+    if "org_type" in changes and changes["org_type"] not in OrgType.values:
+        raise ValidationError({"org_type": _("Choose a type.")})
+    ends = version.valid_to
+    version.valid_to = version.valid_from
+    version.save()
+    fields = {f: getattr(version, f) for f in ("parent_id", "path", "depth", *CORRECTABLE_FIELDS)}
+    corrected = OrganizationVersion.objects.create(organization=org, **{**fields, **changes},
+                                                   valid_from=version.valid_from, valid_to=ends, reason="corrected",
+                                                   note=note[:255])
+    current = {f: v for f, v in changes.items() if f in DECIDED_FIELDS}
+    if ends is None and current:
+        for f, v in current.items():
+            setattr(org, f, v)
+        org.full_clean(exclude=["path", "parent"])
+        org.save()
+    return corrected

@@ -232,3 +232,27 @@ def test_preview_refuses_a_cell_outside_its_size_where_the_rule_says_so(world):
     with pytest.raises(ValidationError):
         make("merge", merge, dt.date(2025, 1, 1), "1-QĐ")
     assert Member.objects.filter(organization=world.a.cells[0]).count() == 2
+
+
+def test_a_wrong_version_is_corrected_by_a_recorded_correction(world):
+    from orgs.services import correct_version
+
+    cell = world.a.cells[0]
+    make("change", {"organization": cell.pk, "name": "Chi bộ Thôn Một"}, dt.date(2025, 2, 1), "12-QĐ")
+    wrong = OrganizationVersion.objects.get(organization=cell, decision="12-QĐ")
+    with pytest.raises(ValidationError):
+        correct_version(SYSTEM, wrong, note="", name="Chi bộ thôn 1")
+    fixed = correct_version(SYSTEM, wrong, note="Tên viết sai trong quyết định", name="Chi bộ thôn 1",
+                            decision="21-QĐ")
+    wrong.refresh_from_db()
+    assert (wrong.name, wrong.decision, wrong.valid_from, wrong.valid_to) == (
+        "Chi bộ Thôn Một", "12-QĐ", dt.date(2025, 2, 1), dt.date(2025, 2, 1))  # kept, as a version of no day
+    assert (fixed.reason, fixed.note, fixed.valid_from, fixed.valid_to) == (
+        "corrected", "Tên viết sai trong quyết định", dt.date(2025, 2, 1), None)
+    assert OrganizationVersion.objects.as_of(dt.date(2025, 3, 1)).get(organization=cell).name == "Chi bộ thôn 1"
+    assert fresh(cell).name == "Chi bộ thôn 1"
+    client = api(world.admin)
+    history = client.get(f"/api/organizations/{cell.pk}/history/").json()["results"]
+    assert [r["decision"] for r in history] == ["", "12-QĐ", "21-QĐ"]
+    client.force_login(world.admin)
+    assert "Tên viết sai trong quyết định" in client.get(reverse("orgs:detail", args=[cell.pk])).content.decode()

@@ -75,7 +75,7 @@ class OrganizationVersionSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrganizationVersion
         fields = ["id", "organization", "parent", "path", "depth", "code", "name", "org_type", "org_type_display",
-                  "decision", "decision_date", "reason", "valid_from", "valid_to"]
+                  "decision", "decision_date", "reason", "note", "valid_from", "valid_to"]
         read_only_fields = fields
 
 

@@ -170,15 +170,17 @@ def _check_existed(org: Organization, on: dt.date, field_name: str) -> None:
 
 
 def _check_members_history(member_qs, on: dt.date, source: Organization | None = None) -> None:
-    """Members who move on ``on`` may have later records in the same organization (they follow them); one
-    recorded later in another organization (transferred in after the date) conflicts."""
+    """Members who move on ``on`` keep their later records in the same organization (they follow them); one who
+    was recorded in another organization on or after the date (transferred in later) conflicts, with that date."""
     ids = list(member_qs.order_by().values_list("pk", flat=True))
     later = None
     for i in range(0, len(ids), 2000):
-        rows = MemberHistory.objects.filter(member_id__in=ids[i:i + 2000], valid_from__gt=on).order_by()
+        rows = MemberHistory.objects.filter(member_id__in=ids[i:i + 2000]).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=on)).order_by()
         if source is not None:
             rows = rows.exclude(organization=source)
-        dates = rows.values_list("valid_from", flat=True)
+        dates = [max(start, on) if end is None else end
+                 for start, end in rows.values_list("valid_from", "valid_to")]
         later = max([*dates, *([later] if later else [])], default=None)
     if later is not None:
         raise _error("effective_on", _("A member concerned has a later recorded change (%(date)s).")

@@ -256,3 +256,15 @@ def test_a_wrong_version_is_corrected_by_a_recorded_correction(world):
     assert [r["decision"] for r in history] == ["", "12-QĐ", "21-QĐ"]
     client.force_login(world.admin)
     assert "Tên viết sai trong quyết định" in client.get(reverse("orgs:detail", args=[cell.pk])).content.decode()
+
+
+def test_back_dated_merge_refuses_a_member_who_came_later(world):
+    """Moving a member from the merge's date would rewrite their time in another cell: refused, with the date."""
+    newcomer = world.a.members[1]  # in the second cell
+    letter = lifecycle.issue_transfer_letter(SYSTEM, newcomer, to_org=world.a.cells[0], number="3-GGT",
+                                             issued_on=dt.date(2025, 4, 1))
+    lifecycle.confirm_receipt(SYSTEM, letter, received_on=dt.date(2025, 4, 5))
+    with pytest.raises(ValidationError, match="2025-04-05"):
+        make("merge", {"sources": [world.a.cells[0].pk], "target": world.a.cells[1].pk}, dt.date(2025, 2, 1), "4-QĐ")
+    make("merge", {"sources": [world.a.cells[0].pk], "target": world.a.cells[1].pk}, dt.date(2025, 4, 5), "4-QĐ")
+    assert_consistent()

@@ -268,3 +268,14 @@ def test_back_dated_merge_refuses_a_member_who_came_later(world):
         make("merge", {"sources": [world.a.cells[0].pk], "target": world.a.cells[1].pk}, dt.date(2025, 2, 1), "4-QĐ")
     make("merge", {"sources": [world.a.cells[0].pk], "target": world.a.cells[1].pk}, dt.date(2025, 4, 5), "4-QĐ")
     assert_consistent()
+
+
+def test_renaming_a_closed_organization_on_its_page_is_refused_with_a_message(world, closed, client):
+    client.force_login(world.admin)
+    response = client.post(reverse("orgs:edit", args=[closed.pk]), {
+        "name": "Khối hồi sinh", "code": closed.code, "org_type": closed.org_type, "term": "",
+        "establishing_decision": "", "establishing_decision_date": "", "lock_version": closed.lock_version,
+        "effective_on": "2026-01-01", "decision": "1-QĐ", "decision_date": ""})
+    assert response.status_code == 200
+    assert "99-QĐ/TU" in response.content.decode()
+    assert fresh(closed).name == "Chi bộ khối cũ"

@@ -666,6 +666,9 @@ def _move_group(steps: Steps, roots: list[Organization], old_parent_path: str, n
         row["path"] = new_parent.path + row["path"][cut:]
         row["depth"] += delta
         row["valid_from"] = on
+        # Every new version names the decision that made it: the move's, also for the sub-organizations that
+        # moved with a root (their earlier versions keep their own decisions).
+        row.update({"decision": decision, "decision_date": steps.decision_date, "reason": "reorganized", "note": ""})
         if row["organization_id"] in root_set:
             row.update(own)
         copy = OrganizationVersion(**row)

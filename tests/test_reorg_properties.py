@@ -221,7 +221,7 @@ def _open_items_follow() -> bool:
     """Is an app registered to hand open letters and cases over to the successor (h-openwork)?"""
     from core.registry import reorg_handlers
 
-    return any(h.name.startswith("lifecycle") for h in reorg_handlers())
+    return any(h.name.startswith("lifecycle") or h.apply.__module__.startswith("lifecycle") for h in reorg_handlers())
 
 
 def _open_items_actionable() -> None:

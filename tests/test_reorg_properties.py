@@ -225,22 +225,28 @@ def _open_items_follow() -> bool:
 
 
 def _open_items_actionable() -> None:
-    """Every open letter and case stands at an open organization, and its new owner can act on it."""
+    """Every open letter and case stands at an open organization (or, where its organization ended without a
+    successor, at the ended one, listed for review), and its owner can act on it (tried, then rolled back)."""
     from django.db import transaction
+    from django.utils import timezone
 
     from lifecycle.models import AdmissionCase, TransferLetter
     from lifecycle.services import cancel_letter, withdraw_case
 
+    def reachable(org: Organization) -> bool:
+        return org.dissolved_on is None or not org.successor_links.exists()
+
+    today = timezone.localdate()
     for letter in TransferLetter.objects.filter(state="issued"):
-        assert letter.from_org.dissolved_on is None and letter.to_org.dissolved_on is None
+        assert reachable(letter.from_org) and reachable(letter.to_org), letter.pk
         assert letter.member.organization_id == letter.from_org_id
         with transaction.atomic():
-            cancel_letter(SYSTEM, letter, on=dt.date(2029, 1, 1), reason="kiểm tra")
+            cancel_letter(SYSTEM, letter, on=today, reason="kiểm tra")
             transaction.set_rollback(True)
     for case in AdmissionCase.objects.filter(state__in=["applied", "cell_resolved", "committee_decided"]):
-        assert case.cell.dissolved_on is None
+        assert reachable(case.cell), case.pk
         with transaction.atomic():
-            withdraw_case(SYSTEM, case, on=dt.date(2029, 1, 1), reason="kiểm tra")
+            withdraw_case(SYSTEM, case, on=today, reason="kiểm tra")
             transaction.set_rollback(True)
 
 

@@ -110,7 +110,7 @@ class OrganizationVersion(DatedRecord, AuditedModel):
     decision_date = models.DateField(_("date of the deciding document"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=32, blank=True)
     # Why a correction was recorded (reason "corrected"): the wrong version stays, as a version of no day.
-    note = models.CharField(_("note"), max_length=255, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True, default="", db_default="")  # bulk loads omit it
 
     scope_path_field = "organization__path"
     scope_permission_model = "orgs.organization"

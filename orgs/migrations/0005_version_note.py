@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0003_rename_organization_permission'),
+        ('orgs', '0004_name_trigram_index'),
     ]
 
     operations = [

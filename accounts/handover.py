@@ -23,7 +23,8 @@ def preview_grants(hand: HandOver) -> dict:
     """The grants that will move (``grants``) or be closed for review (``review``), and the office accounts."""
     moved, review = [], []
     for g in _grants_of(hand.source, hand.on):
-        row = {"id": g.pk, "user": g.user.username, "role": str(g.role), "organization": hand.source.name,
+        row = {"id": g.pk, "user": g.user.username, "role": str(g.role), "role_code": g.role.code,
+               "organization": hand.source.name,
                "to": hand.target_name}
         (moved if hand.target_name is not None else review).append(row)
     return {"grants": moved, "review": review, "users": User.objects.filter(organization=hand.source).count()}

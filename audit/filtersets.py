@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditRecord
+from core.dates import LocalDateInput
 from core.filtersets import PartyFilterSet, ScopedOrganizationFilter
 
 
@@ -12,8 +13,9 @@ class AuditRecordFilterSet(PartyFilterSet):
     object_type = django_filters.CharFilter(method="filter_object_type", label=_("Object type"))
     object_id = django_filters.CharFilter(field_name="object_id", label=_("Object id"))
     event = django_filters.ChoiceFilter(choices=AuditRecord.Event.choices, label=_("Event"))
-    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("From"))
-    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("To"))
+    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("From"),
+                                      widget=LocalDateInput())
+    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("To"), widget=LocalDateInput())
     organization = ScopedOrganizationFilter(path_field=AuditRecord.scope_sides)
 
     class Meta:

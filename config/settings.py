@@ -167,6 +167,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
+# Each language's own dates and numbers (config/formats/<lang>/formats.py overrides what Django's modules lack:
+# grouping in Vietnamese and Arabic, day-first dates). Numbers are grouped where shown as quantities (``intcomma``,
+# ``core.l10n.number``), not everywhere: ids, years and card numbers in templates must stay ungrouped.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -12,7 +12,9 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from rest_framework import serializers
 
 # The dates the registry's records can carry: no party record predates 1900 and no plan reaches past 2199.
@@ -97,9 +99,40 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     return day
 
 
-class FormDateField(forms.DateField):
-    """A form's date that date arithmetic can use: between ``EARLIEST`` and ``LATEST``."""
+def date_pattern() -> str:
+    """How a date is typed in the active language, as shown to a person: dd/mm/yyyy, TT.MM.JJJJ, mm/dd/yyyy."""
+    pattern = formats.get_format("DATE_INPUT_FORMATS")[0]
+    return (pattern.replace("%d", pgettext("date pattern: day", "dd"))
+            .replace("%m", pgettext("date pattern: month", "mm"))
+            .replace("%Y", pgettext("date pattern: year", "yyyy"))
+            .replace("%y", pgettext("date pattern: year", "yy")))
 
+
+class LocalDateInput(forms.DateInput):
+    """A date typed in the page's language (dd/mm/yyyy in Vietnamese), not the browser's ``type=date``.
+
+    Why: a browser's date field shows its own locale's order (mm/dd/yyyy) whatever the page's language. This is a
+    text field whose value is written with the language's first ``DATE_INPUT_FORMATS`` and whose placeholder shows
+    that pattern; the field parses every input format of the language, ISO dates included.
+    """
+
+    input_type = "text"
+
+    def get_context(self, name: str, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs.setdefault("placeholder", date_pattern())
+        widget_attrs.setdefault("inputmode", "numeric")
+        widget_attrs.setdefault("autocomplete", "off")
+        widget_attrs.setdefault("size", 12)
+        return context
+
+
+class FormDateField(forms.DateField):
+    """A form's date that date arithmetic can use: between ``EARLIEST`` and ``LATEST``, typed in the page's
+    language (``LocalDateInput``)."""
+
+    widget = LocalDateInput
     default_validators = [validate_record_date]
 
 

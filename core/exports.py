@@ -60,6 +60,32 @@ def _clean_text(value: str) -> str:
     return neutralize(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
+_EXCEL_DATE_PARTS = {"d": "dd", "j": "d", "m": "mm", "n": "m", "Y": "yyyy", "y": "yy"}
+
+
+def excel_date_format() -> str:
+    """The active language's short date (Django's ``SHORT_DATE_FORMAT``) as an Excel number format.
+
+    Month names and other parts Excel cannot take from Django's format fall back to ``yyyy-mm-dd``.
+    """
+    from django.utils import formats
+
+    pattern = formats.get_format("SHORT_DATE_FORMAT")
+    out = []
+    for char in pattern:
+        if char in _EXCEL_DATE_PARTS:
+            out.append(_EXCEL_DATE_PARTS[char])
+        elif char in "/.-":
+            out.append("\\" + char if char != "-" else char)
+        elif char == " ":
+            out.append(" ")
+        elif char == "\u200f":  # the right-to-left mark of Arabic dates; the sheet itself is right to left
+            continue
+        else:
+            return "yyyy-mm-dd"
+    return "".join(out) or "yyyy-mm-dd"
+
+
 class SafeSheet:
     """A write-only openpyxl worksheet whose rows are neutralized on the way in.
 
@@ -68,7 +94,12 @@ class SafeSheet:
     """
 
     def __init__(self, workbook: Any, title: str) -> None:
+        from django.utils import translation
+
         self.sheet = workbook.create_sheet(title=str(title)[:31])
+        if translation.get_language_bidi():
+            self.sheet.sheet_view.rightToLeft = True
+        self.date_format = excel_date_format()
 
     def _cell(self, value: Any) -> Any:
         from openpyxl.cell import WriteOnlyCell
@@ -85,7 +116,7 @@ class SafeSheet:
             return cell
         if isinstance(value, (dt.date, dt.datetime)):
             cell = WriteOnlyCell(self.sheet, value=value)
-            cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(value, dt.datetime) else "yyyy-mm-dd"
+            cell.number_format = self.date_format + " hh:mm" if isinstance(value, dt.datetime) else self.date_format
             return cell
         return value
 

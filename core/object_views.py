@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.exports import csv_lines, write_xlsx
+from core.l10n import number
 from core.registry import detail_panels, object_actions, object_states
 from core.scope import OutOfScope, can, get_scoped_or_404
 from core.services import EditConflict
@@ -467,7 +468,7 @@ class ObjectExportView(ScopedObjectMixin, View):
         count = qs.order_by()[: limit + 1].count()
         if count > limit:
             return self.refuse(_("The export would have more than %(limit)s rows. Narrow the filters (for example "
-                                 "choose an organization or a status) and export again.") % {"limit": f"{limit:,}"})
+                                 "choose an organization or a status) and export again.") % {"limit": number(limit)})
         scope_path = self.get_scope_path()
         # Recorded before the first byte leaves: an export that fails half-way is still on record.
         record_export(request.user, self.get_permission_model(), scope_path=scope_path,

@@ -7,14 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import LocalDateInput
 from core.rules import RegulationKind, RuleDefinition, RuleKind
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+DateInput = LocalDateInput  # dates are typed in the page's language
 
 
 VALUE_HELP = {

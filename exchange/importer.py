@@ -42,11 +42,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from core.actions import acting
 from core.exports import FORMULA_PREFIXES
 from core.lookups import rows_by_unique_key
+from core.phrases import Said, from_error
 from core.scope import path_in_scope
 from core.text import given_name_key, search_key
 from exchange.bulk import Draft, Drafter, audited_insert
@@ -75,7 +75,16 @@ class RowError:
     row: int
     column: str  # machine key, "" for the row as a whole
     value: str
-    message: str
+    message: str  # in the language of whoever imported (the XLSX report is written in it)
+    text: dict | None = None  # the message as a stored text (core.phrases), shown in the reader's language
+
+    def __post_init__(self) -> None:
+        if self.text is None and isinstance(self.message, Said):
+            self.text = self.message.stored
+        self.message = str(self.message)
+
+
+_ = Said  # the importer's messages keep their message id, so the error table is shown in the reader's language
 
 
 @dataclass
@@ -196,8 +205,8 @@ def parse_row(number: int, raw: dict[str, Any], context: RowContext | None = Non
     row = ParsedRow(number, data, frozenset(raw), errors)
     choices = ctx.choices
 
-    def err(key: str, value: Any, message: str) -> None:
-        errors.append(RowError(number, key, _text(value)[:200], message))
+    def err(key: str, value: Any, message: str, text: dict | None = None) -> None:
+        errors.append(RowError(number, key, _text(value)[:200], message, text))
 
     for key, value in raw.items():
         kind, max_length = _KINDS[key]
@@ -263,9 +272,9 @@ def parse_row(number: int, raw: dict[str, Any], context: RowContext | None = Non
         if "full_name" in cleaned:
             data["full_name"] = cleaned["full_name"]
     except ValidationError as exc:
-        for key, messages in exc.message_dict.items():
-            for message in messages:
-                err(key if key in BY_KEY else "", data.get(key), message)
+        for key, key_errors in exc.error_dict.items():
+            for error in key_errors:
+                err(key if key in BY_KEY else "", data.get(key), " ".join(error.messages), from_error(error))
     if errors:
         failed = {e.column for e in errors}
     if data.get("citizen_id") and "citizen_id" not in failed:
@@ -298,6 +307,8 @@ class ErrorLog:
     def add(self, errors: Iterable[RowError]) -> None:
         for error in errors:
             record = asdict(error)
+            if error.column:  # the template's column name in the reader's language (exchange/phrases.py)
+                record["column_text"] = {"code": f"exchange.column.{error.column}"}
             if len(self.sample) < 20:
                 self.sample.append(record)
             self.handle.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
@@ -313,7 +324,9 @@ class ErrorLog:
 def read_errors(path: Path) -> Iterator[RowError]:
     with open(path, "rb") as handle:
         for line in handle:
-            yield RowError(**json.loads(line))
+            record = json.loads(line)
+            record.pop("column_text", None)
+            yield RowError(**record)
 
 
 class MemberImporter:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from core.phrases import text
 from exchange.importer import ErrorLog, MemberImporter, Stats
 from exchange.readers import FileProblem, open_table
 from exchange.reports import write_error_report
@@ -19,17 +18,10 @@ from orgs.models import Organization
 IMPORT_KIND = "members.import"
 
 
-def _summary(stats: Stats, mode: str, written: bool) -> str:
-    parts = [ngettext("%(n)s row read", "%(n)s rows read", stats.rows) % {"n": f"{stats.rows:,}"}]
-    if written:
-        parts.append(ngettext("%(n)s member registered", "%(n)s members registered", stats.created)
-                     % {"n": f"{stats.created:,}"})
-    parts.append(ngettext("%(n)s row unchanged (already registered)", "%(n)s rows unchanged (already registered)",
-                          stats.unchanged) % {"n": f"{stats.unchanged:,}"})
-    if stats.error_rows:
-        parts.append(ngettext("%(n)s row with errors", "%(n)s rows with errors", stats.error_rows)
-                     % {"n": f"{stats.error_rows:,}"})
-    return "; ".join(parts) + "."
+def _summary(stats: Stats, mode: str, written: bool) -> dict:
+    """The import's counts as a stored text (core.phrases), shown in the reader's language."""
+    return text("exchange.summary", rows=stats.rows, created=stats.created if written else None,
+                unchanged=stats.unchanged, errors=stats.error_rows)
 
 
 @job_handler(IMPORT_KIND, subject="members.Member")
@@ -39,10 +31,10 @@ def import_members(job, ctx: JobContext) -> JobOutcome:
     actor = get_user_model().objects.filter(pk=job.created_by_id).first()
     root = Organization.objects.filter(pk=params.get("root_id")).first()
     if actor is None or root is None or not actor.is_active:
-        raise JobFailed(_("The user or the organization of this import no longer exists."))
+        raise JobFailed(text("exchange.import_orphaned"))
     source = Path(params["file"])
     if not source.is_file():
-        raise JobFailed(_("The uploaded file is no longer available; upload it again."))
+        raise JobFailed(text("exchange.upload_gone"))
     resume = ctx.cursor if mode == "valid" else {}
     errors = ErrorLog(ctx.dir / "errors.jsonl", int(resume.get("errors_offset", 0)))
     importer = MemberImporter(actor, root, mode, errors)
@@ -82,12 +74,11 @@ def import_members(job, ctx: JobContext) -> JobOutcome:
         write_error_report(ctx.dir / "errors.jsonl", ctx.dir / report)
     result = {**stats.as_dict(), "mode": mode, "errors_sample": errors.sample}
     if cancelled:
-        return JobOutcome(JobState.CANCELLED, _("Cancelled after a whole batch.") + " " + _summary(stats, mode, True),
+        return JobOutcome(JobState.CANCELLED, [text("exchange.cancelled_after_batch"), _summary(stats, mode, True)],
                           result, error_report=report)
     if mode == "all" and stats.error_rows:
-        return JobOutcome(JobState.FAILED, _("Nothing was imported because some rows have errors. Download the "
-                                             "error report, correct the file and import it again.") + " "
-                          + _summary(stats, mode, False), result, error_report=report)
+        return JobOutcome(JobState.FAILED, [text("exchange.nothing_imported"), _summary(stats, mode, False)], result,
+                          error_report=report)
     if stats.rows == 0:
-        return JobOutcome(JobState.FAILED, _("The file has no data rows."), result)
+        return JobOutcome(JobState.FAILED, text("exchange.no_rows"), result)
     return JobOutcome(JobState.SUCCEEDED, _summary(stats, mode, True), result, error_report=report)

@@ -17,6 +17,7 @@ from django.views import View
 
 from accounts.roots import scope_root
 from audit.services import record_export
+from core.phrases import text
 from core.scope import OutOfScope, can
 from exchange.forms import ImportForm, StatisticsForm
 from exchange.job_handlers import IMPORT_KIND
@@ -73,7 +74,7 @@ class ImportView(LoginRequiredMixin, View):
                 out.write(chunk)
         try:
             job = enqueue_job(request.user, kind=IMPORT_KIND, org_path=org.path,
-                              label=_("Import of %(file)s into %(org)s") % {"file": upload.name[:80], "org": org.code},
+                              label=text("exchange.import_label", file=upload.name[:80], org=org.code),
                               params={"file": str(target), "filename": upload.name[:200], "mode":
                                       form.cleaned_data["mode"], "root_id": org.pk,
                                       "language": translation.get_language()})

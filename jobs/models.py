@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditedModel, AuditedQuerySet
+from core.phrases import render
 
 
 class JobState(models.TextChoices):
@@ -35,6 +36,10 @@ class Job(AuditedModel):
     done = models.PositiveBigIntegerField(_("done"), default=0)
     total = models.PositiveBigIntegerField(_("total"), null=True, blank=True)
     message = models.TextField(_("message"), blank=True)
+    # The description and the message as code + parameters (core.phrases), rendered in the reader's language;
+    # ``label`` and ``message`` keep the text in the author's language (older jobs have only those).
+    label_text = models.JSONField(_("description (code)"), null=True, blank=True)
+    message_text = models.JSONField(_("message (code)"), null=True, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     result_file = models.CharField(max_length=255, blank=True)
     error_report = models.CharField(max_length=255, blank=True)
@@ -54,7 +59,7 @@ class Job(AuditedModel):
     # Jobs so far work on the member registry: who may see the members of a subtree sees its jobs.
     scope_permission_model = "members.member"
     scope_check_on_write = False  # enqueue_job checks the scope; the worker writes as the system
-    audit_exclude = {"done", "total", "heartbeat", "cursor", "message", "worker", "result"}
+    audit_exclude = {"done", "total", "heartbeat", "cursor", "message", "message_text", "worker", "result"}
     objects = AuditedQuerySet.as_manager()
 
     class Meta:
@@ -67,7 +72,17 @@ class Job(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return self.label or self.kind
+        return self.shown_label or self.kind
+
+    @property
+    def shown_label(self) -> str:
+        """The description in the reader's language."""
+        return render(self.label_text) if self.label_text else self.label
+
+    @property
+    def shown_message(self) -> str:
+        """The message in the reader's language."""
+        return render(self.message_text) if self.message_text else self.message
 
     @property
     def is_finished(self) -> bool:

@@ -31,7 +31,6 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from core.actions import (
     SYSTEM,
@@ -44,6 +43,7 @@ from core.actions import (
     system_action,
     user_of,
 )
+from core.phrases import is_stored_text, render, text
 from core.scope import OutOfScope, path_in_scope
 from jobs.models import FINISHED_STATES, Job, JobState
 from jobs.registry import get_handler
@@ -56,13 +56,17 @@ class Cancelled(Exception):
 
 
 class JobFailed(Exception):
-    """A handler's clear, user-facing reason to stop (already in the user's language)."""
+    """A handler's clear, user-facing reason to stop: a sentence, or better a stored text (core.phrases)."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass
 class JobOutcome:
     state: str = JobState.SUCCEEDED
-    message: str = ""
+    message: Any = ""  # a stored text (core.phrases.text, or a list of them); a plain sentence is kept as it is
     result: dict[str, Any] = field(default_factory=dict)
     result_file: str = ""
     error_report: str = ""
@@ -89,7 +93,7 @@ def max_attempts() -> int:
 # --- actions -------------------------------------------------------------------------------------
 
 @action
-def enqueue_job(actor: Any, *, kind: str, params: dict[str, Any], org_path: str, label: str = "",
+def enqueue_job(actor: Any, *, kind: str, params: dict[str, Any], org_path: str, label: Any = "",
                 total: int | None = None, start_inline: bool | None = None, permission: str = "add") -> Job:
     """Queue a job on a subtree where the actor holds ``permission`` on members (imports: add; exports:
     export); in inline mode start it after commit."""
@@ -102,7 +106,10 @@ def enqueue_job(actor: Any, *, kind: str, params: dict[str, Any], org_path: str,
     if info is not None and "request" not in params:
         # The job's writes are audited with the IP and user agent of the request that started it.
         params["request"] = {"ip": info.ip, "user_agent": info.user_agent[:255], "request_id": info.request_id}
-    job = Job(kind=kind, params=params, org_path=org_path, label=label[:200], created_by=user_of(actor), total=total)
+    label_text = label if is_stored_text(label) else None
+    label = render(label) if label_text else str(label)
+    job = Job(kind=kind, params=params, org_path=org_path, label=label[:200], label_text=label_text,
+              created_by=user_of(actor), total=total)
     job.save()
     inline = getattr(settings, "JOBS_INLINE", True) if start_inline is None else start_inline
     if inline:
@@ -136,7 +143,8 @@ def _record_cancel(actor: Any, job: Job) -> Job:
     if job.state == JobState.QUEUED:
         job.state = JobState.CANCELLED
         job.finished_at = timezone.now()
-        job.message = _("Cancelled before it started.")
+        job.message_text = text("jobs.cancelled_before_start")
+        job.message = render(job.message_text)
     job.save()
     return job
 
@@ -183,9 +191,9 @@ def claim_job(worker: str = "", job_id: int | None = None) -> Job | None:
             if state == JobState.RUNNING and _file_heartbeat_fresh(pk):
                 continue
             if attempts >= max_attempts():
+                stopped = text("jobs.worker_stopped", n=attempts)
                 Job.objects.filter(pk=pk, state=state).update(
-                    state=JobState.FAILED, finished_at=now,
-                    message=_("The job was stopped: its worker stopped %(n)d times.") % {"n": attempts})
+                    state=JobState.FAILED, finished_at=now, message=render(stopped), message_text=stopped)
                 continue
             won = Job.objects.filter(pk=pk, state=state, attempts=attempts).update(
                 state=JobState.RUNNING, started_at=now, heartbeat=now, attempts=F("attempts") + 1, worker=worker[:64])
@@ -261,7 +269,9 @@ def _finish(job: Job, outcome: JobOutcome) -> Job:
     with system_action("jobs.finish"):
         fresh = Job.objects.select_for_update().get(pk=job.pk)
         fresh.state = outcome.state
-        fresh.message = outcome.message[:4000]
+        stored = outcome.message if is_stored_text(outcome.message) else None
+        fresh.message_text = stored
+        fresh.message = (render(stored) if stored else str(outcome.message))[:4000]
         fresh.result = outcome.result
         fresh.result_file = outcome.result_file
         fresh.error_report = outcome.error_report
@@ -285,17 +295,14 @@ def run_job(job: Job, *, on_progress=None) -> Job:
         try:
             outcome = handler(job, ctx)
         except Cancelled:
-            outcome = JobOutcome(state=JobState.CANCELLED, message=_("Cancelled; nothing of the unfinished "
-                                                                     "batch was written."))
+            outcome = JobOutcome(state=JobState.CANCELLED, message=text("jobs.cancelled_in_batch"))
         except JobFailed as exc:
-            outcome = JobOutcome(state=JobState.FAILED, message=str(exc))
+            outcome = JobOutcome(state=JobState.FAILED, message=exc.message)
         except Exception:
             log.exception("job %s (%s) failed", job.pk, job.kind)
-            outcome = JobOutcome(state=JobState.FAILED, message=_(
-                "The job stopped because of an internal error. Nothing of the unfinished batch was written; "
-                "the administrators can see the details in the server log."))
+            outcome = JobOutcome(state=JobState.FAILED, message=text("jobs.internal_error"))
         if outcome.state == JobState.CANCELLED and not outcome.message:
-            outcome.message = _("Cancelled.")
+            outcome.message = text("jobs.cancelled")
         return _finish(job, outcome)
 
 

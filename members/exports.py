@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from core.exports import write_xlsx as core_write_xlsx
 from core.object_views import ObjectExportView
+from core.phrases import text
 from members.filtersets import MemberFilterSet
 from members.models import Member
 
@@ -92,7 +93,7 @@ class MemberExportView(ObjectExportView):
         from jobs.services import enqueue_job
 
         job = enqueue_job(self.request.user, kind=EXPORT_KIND, permission="export", org_path=scope_path,
-                          label=_("Member list (%(format)s)") % {"format": "XLSX"},
+                          label=text("members.export_label", format="XLSX"),
                           params={"query": self.request.GET.urlencode(), "count": count, "filename": filename},
                           total=count)
         return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))

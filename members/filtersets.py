@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import add_years
+from core.dates import LocalDateInput, add_years
 from core.filtersets import PartyFilterSet, ScopedOrganizationFilter
 from core.pagination import any_row
 from members.choices import ACTIVE_STATUSES, Gender, MemberStatus
@@ -67,11 +67,13 @@ class MemberFilterSet(PartyFilterSet):
     admission_year = django_filters.NumberFilter(method="filter_admission_year", label=_("Admission year"),
                                                  min_value=1930, max_value=2100)
     admitted_after = django_filters.DateFilter(field_name="admission_date", lookup_expr="gte",
-                                               label=_("Admitted on or after"))
+                                               label=_("Admitted on or after"), widget=LocalDateInput())
     admitted_before = django_filters.DateFilter(field_name="admission_date", lookup_expr="lte",
-                                                label=_("Admitted on or before"))
-    born_after = django_filters.DateFilter(field_name="birth_date", lookup_expr="gte", label=_("Born on or after"))
-    born_before = django_filters.DateFilter(field_name="birth_date", lookup_expr="lte", label=_("Born on or before"))
+                                                label=_("Admitted on or before"), widget=LocalDateInput())
+    born_after = django_filters.DateFilter(field_name="birth_date", lookup_expr="gte", label=_("Born on or after"),
+                                           widget=LocalDateInput())
+    born_before = django_filters.DateFilter(field_name="birth_date", lookup_expr="lte", label=_("Born on or before"),
+                                            widget=LocalDateInput())
 
     class Meta:
         model = Member

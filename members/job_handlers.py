@@ -6,9 +6,8 @@ from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.http import QueryDict
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from core.phrases import text
 from jobs.models import JobState
 from jobs.registry import job_handler
 from jobs.services import JobContext, JobFailed, JobOutcome
@@ -22,11 +21,11 @@ def export_members(job, ctx: JobContext) -> JobOutcome:
     """Re-runs the author's filters with the author's export scope, so the file holds what they could see."""
     actor = get_user_model().objects.filter(pk=job.created_by_id, is_active=True).first()
     if actor is None:
-        raise JobFailed(_("The user of this export no longer exists."))
+        raise JobFailed(text("members.export_orphaned"))
     filterset = MemberFilterSet(QueryDict(job.params.get("query", "")), request=SimpleNamespace(user=actor),
                                 queryset=Member.objects.restrict(actor, "export"))
     if not filterset.is_valid():
-        raise JobFailed(_("The filters of this export are no longer valid."))
+        raise JobFailed(text("members.export_filters_invalid"))
     qs = filterset.qs.select_related("organization").order_by("name_key", "id")
     total = int(job.params.get("count") or 0) or None
     name = job.params.get("filename") or "members.xlsx"
@@ -37,5 +36,4 @@ def export_members(job, ctx: JobContext) -> JobOutcome:
 
     written = write_xlsx(qs, ctx.dir / name, progress=progress)
     ctx.progress(written, written, force=True)
-    message = ngettext("%(n)s member exported.", "%(n)s members exported.", written) % {"n": f"{written:,}"}
-    return JobOutcome(JobState.SUCCEEDED, message, {"rows": written}, result_file=name)
+    return JobOutcome(JobState.SUCCEEDED, text("members.exported", n=written), {"rows": written}, result_file=name)

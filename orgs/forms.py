@@ -1,14 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import LocalDateInput
 from orgs.choices import ALLOWED_CHILDREN, OrgType
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+DateInput = LocalDateInput  # dates are typed in the page's language (core.dates), kept under the old name
 
 
 class DecisionFields(forms.Form):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import LocalDateInput
 from core.filtersets import PartyFilterSet
 from reorg.choices import ReorgKind, ReorgState
 from reorg.models import Reorganization
@@ -12,8 +13,10 @@ class ReorganizationFilterSet(PartyFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=ReorgKind.choices, label=_("Operation"))
     state = django_filters.MultipleChoiceFilter(choices=ReorgState.choices, label=_("State"))
     decision = django_filters.CharFilter(lookup_expr="icontains", label=_("Deciding document"))
-    effective_from = django_filters.DateFilter(field_name="effective_on", lookup_expr="gte", label=_("Effective from"))
-    effective_to = django_filters.DateFilter(field_name="effective_on", lookup_expr="lte", label=_("Effective until"))
+    effective_from = django_filters.DateFilter(field_name="effective_on", lookup_expr="gte", label=_("Effective from"),
+                                               widget=LocalDateInput())
+    effective_to = django_filters.DateFilter(field_name="effective_on", lookup_expr="lte", label=_("Effective until"),
+                                             widget=LocalDateInput())
     organization = django_filters.NumberFilter(method="concerning", label=_("Concerning organization (number)"),
                                                min_value=1, max_value=2**53)
 

@@ -511,7 +511,10 @@ def _size_warnings(steps: Steps, result: dict[int, dict], out: dict) -> None:
 
 def describe(steps: Steps) -> dict:
     """What the steps will do: members counted on the effective date, nothing written; warnings on an empty
-    successor and on a resulting cell outside its size."""
+    successor and on a resulting cell outside its size.
+
+    Stored with the reorganization, so it holds codes and ISO dates (organization type, link kind, role code),
+    never a label: ``reorg/templatetags/reorg_tags.py`` renders them in the reader's language."""
     out: dict[str, Any] = {"kind": steps.kind, "effective_on": steps.on.isoformat(), "decision": steps.decision,
                            "established": [], "moves": [], "member_moves": [], "grants": [], "review": [],
                            "dissolved": [], "links": [], "changes": [], "users": 0, "warnings": []}
@@ -532,7 +535,7 @@ def describe(steps: Steps) -> dict:
         op = step[0]
         if op == "establish":
             new = step[1]
-            out["established"].append({"code": new.code, "name": new.name, "type": str(OrgType(new.org_type).label),
+            out["established"].append({"code": new.code, "name": new.name, "type": new.org_type,
                                        "parent": new.parent.name})
         elif op == "move_subtree":
             org, to = step[1], step[2]
@@ -574,7 +577,7 @@ def describe(steps: Steps) -> dict:
             out["dissolved"].append({"id": step[1].pk, "name": step[1].name, "code": step[1].code})
         elif op == "link":
             out["links"].append({"predecessor": step[1].name, "successor": _ref_name(step[2]),
-                                 "kind": str(LinkKind(step[3]).label)})
+                                 "kind": str(step[3])})
             entry(step[2])["successor"] = True
         elif op == "change":
             org, changes = step[1], step[2]

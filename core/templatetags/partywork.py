@@ -6,8 +6,46 @@ import json
 
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils import formats
+from django.utils.html import format_html
+
+from core.dates import date_pattern as _date_pattern
+from core.phrases import render as _render_phrase
 
 register = template.Library()
+
+
+@register.filter(is_safe=True)
+def isolate(value) -> str:
+    """A code, number, symbol or Latin name kept whole inside right-to-left text: ``<bdi>15-GGT/ĐU</bdi>``.
+
+    Why: in Arabic the bidirectional algorithm reorders the neutral ``-`` and ``/`` of "15-GGT/ĐU" into
+    "GGT/ĐU-15"; ``bdi`` gives the value its own direction from its first strong character. Empty values give
+    nothing (so ``|isolate|default:"—"`` is not needed: write ``{{ value|default:"—"|isolate }}``).
+    """
+    if value is None or value == "":
+        return ""
+    return format_html("<bdi>{}</bdi>", value)
+
+
+@register.filter
+def phrase(stored) -> str:
+    """A stored text (code and parameters, core.phrases) in the reader's language; a plain text as stored."""
+    return _render_phrase(stored)
+
+
+@register.simple_tag
+def date_pattern() -> str:
+    """The active language's date pattern for a hand-written date field's placeholder (dd/mm/yyyy)."""
+    return _date_pattern()
+
+
+@register.filter
+def date_input(value) -> str:
+    """A date as the active language's date field writes and reads it (06/11/2025 in Vietnamese)."""
+    if not value:
+        return ""
+    return formats.localize_input(value, formats.get_format("DATE_INPUT_FORMATS")[0])
 
 _OBJECT_URLS = {("members", "member"): "members:detail", ("orgs", "organization"): "orgs:detail"}
 

@@ -19,6 +19,7 @@ from django.utils import translation
 
 from core.actions import RequestInfo, reset_request_info, set_request_info
 from core.memory import children_peak_rss_mb, peak_rss_mb
+from core.phrases import text
 from core.scope import OutOfScope
 from exchange.job_handlers import IMPORT_KIND
 from jobs.models import JobState
@@ -54,7 +55,7 @@ class Command(BaseCommand):
         try:
             with translation.override(language):
                 job = enqueue_job(user, kind=IMPORT_KIND, org_path=root.path, start_inline=False,
-                                  label=f"CLI import of {path.name} into {root.code}",
+                                  label=text("exchange.import_label_cli", file=path.name[:80], org=root.code),
                                   params={"file": str(path), "filename": path.name, "mode": opts["mode"],
                                           "root_id": root.pk, "language": language})
         except OutOfScope:

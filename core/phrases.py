@@ -60,11 +60,9 @@ class Said(str):
     stored: dict[str, Any]
 
     def __new__(cls, msgid: str, params: dict[str, Any] | None = None) -> Said:
-        rendered = gettext(msgid)
-        if params:
-            rendered = rendered % params
-        obj = super().__new__(cls, rendered)
-        obj.stored = said(msgid, **(params or {}))
+        stored = said(msgid, **(params or {}))
+        obj = super().__new__(cls, render(stored))
+        obj.stored = stored
         obj.raw = dict(params or {})
         return obj
 

@@ -59,7 +59,8 @@ class Job(AuditedModel):
     # Jobs so far work on the member registry: who may see the members of a subtree sees its jobs.
     scope_permission_model = "members.member"
     scope_check_on_write = False  # enqueue_job checks the scope; the worker writes as the system
-    audit_exclude = {"done", "total", "heartbeat", "cursor", "message", "message_text", "worker", "result"}
+    audit_exclude = {"done", "total", "heartbeat", "cursor", "message", "message_text", "label_text", "worker",
+                     "result"}
     objects = AuditedQuerySet.as_manager()
 
     class Meta:

@@ -17,9 +17,12 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from core.actions import action
 from core.dates import EARLIEST, add_days, add_months, add_working_days, working_days_between
+from core.l10n import day
+from core.phrases import Said
 from core.rules import cite, periods, rule, rule_version
 from core.scope import NotPermitted, OutOfScope, may, may_decide_over, path_in_scope
 from core.services import EditConflict, StateConflict, check_version
@@ -80,7 +83,7 @@ def _check_date(on: dt.date | None, field: str, *, not_before: dt.date | None = 
         raise ValidationError({field: _("The date cannot be in the future.")})
     if not_before is not None and on < not_before:
         raise ValidationError({field: _("The date cannot be before %(what)s (%(date)s).")
-                               % {"what": before_label, "date": not_before.isoformat()}})
+                               % {"what": before_label, "date": day(not_before)}})
     return on
 
 
@@ -158,7 +161,7 @@ def submit_application(actor: Any, *, cell: Organization, applied_on: dt.date, f
         errors.setdefault("birth_date", []).append(_("The date of birth must be in the past."))
     elif birth < EARLIEST:
         errors.setdefault("birth_date", []).append(_("The date of birth cannot be before %(date)s.")
-                                                   % {"date": EARLIEST.isoformat()})
+                                                   % {"date": day(EARLIEST)})
     elif _age_on(birth, applied_on) < (min_age := rule_version("MIN_ADMISSION_AGE", applied_on)).value:
         errors.setdefault("birth_date", []).append(
             _("An applicant must be at least %(age)d years old (%(regulation)s).")
@@ -248,7 +251,8 @@ def hold_ceremony(actor: Any, case: AdmissionCase | int, *, on: dt.date,
         first = MemberHistory.objects.filter(member=member).order_by("valid_from", "id").first()
         if first is not None:
             first.event = HistoryEvent.ADMITTED
-            first.note = _("Admission ceremony on %(date)s") % {"date": on.isoformat()}
+            note = Said(N_("Admission ceremony on %(date)s"), {"date": on})
+            first.note, first.note_text = note, note.stored
             first.save()
     case.member = member
     case.state = CaseState.PROBATION
@@ -267,9 +271,9 @@ def _check_ceremony_deadline(decided_on: dt.date, on: dt.date) -> None:
         raise ValidationError({"on": _(
             "The admission ceremony is held within %(days)d working days of the committee decision of %(decided)s, "
             "that is by %(deadline)s (%(regulation)s; public holidays are not counted yet); %(date)s is later."
-        ) % {"days": limit.value, "decided": decided_on.isoformat(),
-             "deadline": add_working_days(decided_on, limit.value).isoformat(), "regulation": cite(limit),
-             "date": on.isoformat()}})
+        ) % {"days": limit.value, "decided": day(decided_on),
+             "deadline": day(add_working_days(decided_on, limit.value)), "regulation": cite(limit),
+             "date": day(on)}})
 
 
 def _readmit(actor: Any, case: AdmissionCase, cell: Organization) -> Member:
@@ -281,7 +285,7 @@ def _readmit(actor: Any, case: AdmissionCase, cell: Organization) -> Member:
     _check_version(member, None)
     return registry.return_to_register(
         member, cell, case.committee_decision_date, decision=case.committee_decision_no,
-        note=_("Re-admission; ceremony on %(date)s") % {"date": case.ceremony_date or ""})
+        note=Said(N_("Re-admission; ceremony on %(date)s"), {"date": case.ceremony_date or ""}))
 
 
 def probation_start(member: Member) -> dt.date:
@@ -323,11 +327,11 @@ def recognize_official(actor: Any, member: Member | int, *, vote_no: str, vote_d
     if vote_date is None or vote_date < end:
         raise ValidationError({"vote_date": _("The probation ends on %(date)s (%(months)d months, %(regulation)s); "
                                               "the cell votes after that.")
-                               % {"date": end.isoformat(), "months": months.value, "regulation": cite(months)}})
+                               % {"date": day(end), "months": months.value, "regulation": cite(months)}})
     _check_date(vote_date, "vote_date")
     _check_date(on, "on", not_before=vote_date, before_label=_("the cell vote"))
     _check_version(member, expected_version)
-    note = _("Cell vote %(no)s of %(date)s") % {"no": vote_no, "date": vote_date.isoformat()}
+    note = Said(N_("Cell vote %(no)s of %(date)s"), {"no": vote_no, "date": vote_date})
     # Official membership counts from the end of probation, however late the cell and the committee act.
     member = registry.set_status(member, MemberStatus.OFFICIAL, on, decision=decision_no, note=note,
                                  official_date=end)
@@ -575,9 +579,10 @@ def confirm_receipt(actor: Any, letter: TransferLetter | int, *, received_on: dt
     to = _receiving_cell(actor, letter, cell)
     decision = (decision or "").strip()
     if letter.kind == TransferKind.OFFICIAL:
-        note = _("Transfer letter %(no)s of %(date)s") % {"no": letter.number, "date": letter.issued_on.isoformat()}
+        note = Said(N_("Transfer letter %(no)s of %(date)s"), {"no": letter.number, "date": letter.issued_on})
         if decision:
-            note = f"{note}; {decision}"
+            note = Said(N_("Transfer letter %(no)s of %(date)s; %(decision)s"),
+                        {"no": letter.number, "date": letter.issued_on, "decision": decision})
         _move_member(member, to, received_on, letter, note)
     letter.to_org = to
     letter.state, letter.received_on, letter.receiving_decision = LetterState.RECEIVED, received_on, decision[:64]
@@ -651,7 +656,7 @@ def record_leaving(actor: Any, member: Member | int, *, kind: str, on: dt.date, 
             raise ValidationError({"kind": _(
                 "A probationary member cannot be expelled: the discipline forms for a probationary member on "
                 "%(date)s are %(forms)s (%(regulation)s). Strike the member from the list instead.")
-                % {"date": on.isoformat(), "regulation": cite(forms),
+                % {"date": day(on), "regulation": cite(forms),
                    "forms": ", ".join(str(DISCIPLINE_FORMS.get(f, f)) for f in forms.value)}})
     if _open_letter(member) is not None and kind != LeavingKind.DEATH:
         raise ValidationError(_("The member has an open transfer letter; cancel it first."))

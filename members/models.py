@@ -155,6 +155,9 @@ class MemberHistory(DatedRecord, AuditedModel):
     event = models.CharField(_("event"), max_length=16, choices=HistoryEvent.choices)
     decision = models.CharField(_("deciding document"), max_length=64, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
+    # A note written by code (``core.phrases.Said``) as message id + parameters, shown in the reader's language;
+    # ``note`` keeps its text in the writer's language (and a note typed by a person).
+    note_text = models.JSONField(_("note (code)"), null=True, blank=True)
 
     # Two sides: the member's organization now reads the whole record, and an organization the member has left
     # (by transfer, merger...) still reads the rows of the member's time in it, up to the day of leaving.
@@ -162,6 +165,7 @@ class MemberHistory(DatedRecord, AuditedModel):
     scope_sides = ("member__organization__path", "organization__path")
     scope_permission_model = "members.member"
     scope_check_on_write = False
+    audit_exclude = {"note_text"}  # the same note as ``note``, which the trail keeps
     objects = MemberHistoryQuerySet.as_manager()
 
     class Meta:

@@ -17,6 +17,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.l10n import day
+from core.phrases import stored_text
 from members import counters
 from members.choices import HistoryEvent, MemberStatus
 from members.models import Member, MemberHistory
@@ -41,7 +43,8 @@ def lock_member(actor: Any, pk: int, action: str = "change") -> Member | None:
 def open_history(member: Member, on: dt.date, event: str, decision: str = "", note: str = "") -> MemberHistory:
     """A new current history row: where the member is and in which status, from ``on``."""
     return MemberHistory.objects.create(member=member, organization_id=member.organization_id, status=member.status,
-                                        event=event, decision=decision[:64], note=note[:255], valid_from=on)
+                                        event=event, decision=decision[:64], note=note[:255], valid_from=on,
+                                        note_text=stored_text(note))
 
 
 def close_history(member: Member, on: dt.date) -> None:
@@ -51,7 +54,7 @@ def close_history(member: Member, on: dt.date) -> None:
         return
     if on < current.valid_from:
         raise ValidationError({"effective_on": _("The date is before the member's last recorded change (%(date)s).")
-                               % {"date": current.valid_from.isoformat()}})
+                               % {"date": day(current.valid_from)}})
     current.valid_to = on
     current.save()
 

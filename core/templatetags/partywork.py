@@ -8,7 +8,9 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
+from core import l10n
 from core.dates import date_pattern as _date_pattern
 from core.phrases import render as _render_phrase
 
@@ -68,35 +70,78 @@ def object_url(record) -> str:
 def _show(value) -> str:
     if value is None or value == "":
         return "\u2014"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 
+# Keys of audit records that are not a model's field (exports, logins, bulk loads), in the reader's language.
+_DETAIL_LABELS = {
+    "filters": _("filters"),
+    "rows": _("rows"),
+    "format": _("format"),
+    "count": _("count"),
+}
+
+
+def _field_of(model, name: str):
+    if model is None:
+        return None
+    for candidate in (name, name.removesuffix("_id"), name.removesuffix("__in")):
+        try:
+            return model._meta.get_field(candidate)
+        except Exception:  # noqa: BLE001 - a field that no longer exists keeps its stored name
+            continue
+    return None
+
+
+def _shower(field):
+    """How a stored value of ``field`` reads: choice labels, dates and times in the reader's format, yes/no."""
+    choices = {str(k): v for k, v in (getattr(field, "flatchoices", None) or ())} if field is not None else {}
+    kind = field.get_internal_type() if field is not None else ""
+
+    def show(v):
+        if isinstance(v, list):
+            return ", ".join(show(item) for item in v) or "\u2014"
+        if isinstance(v, str) and v in choices:
+            return str(choices[v])
+        if kind == "DateField" and isinstance(v, str):
+            return l10n.day(v)
+        if kind == "DateTimeField" and isinstance(v, str):
+            return l10n.moment(v)
+        return _show(v)
+
+    return show
+
+
+def _label(model, name: str, field) -> str:
+    if field is not None:
+        return str(field.verbose_name)
+    return str(_DETAIL_LABELS.get(name, name))
+
+
 @register.filter
 def audit_changes(record) -> list[dict]:
-    """Rows of (field label, before, after) from ``changes``; other shapes (exports) as name/value rows."""
+    """Rows of (field label, before, after) from ``changes``; other shapes (exports) as name/value rows.
+
+    Field names read as the model's ``verbose_name``, stored codes ("official") as their choice labels, dates and
+    times in the reader's format; an export's filters are spelled out the same way."""
     changes = record.changes or {}
     model = record.content_type.model_class() if record.content_type_id else None
     rows = []
     for name, value in changes.items():
-        label = name
-        choices: dict = {}
-        if model is not None:
-            for candidate in (name, name.removesuffix("_id")):
-                try:
-                    field = model._meta.get_field(candidate)
-                except Exception:  # noqa: BLE001 - a field that no longer exists keeps its stored name
-                    continue
-                label = str(field.verbose_name)
-                # A stored code ("issued", "probationary") reads as its label in the reader's language.
-                choices = {str(k): v for k, v in (getattr(field, "flatchoices", None) or ())}
-                break
-
-        def show(v, choices=choices):
-            return str(choices[v]) if isinstance(v, str) and v in choices else _show(v)
-
-        if isinstance(value, list) and len(value) == 2:
+        field = _field_of(model, name)
+        show = _shower(field)
+        label = _label(model, name, field)
+        if name == "filters" and isinstance(value, dict):
+            parts = []
+            for key, v in value.items():
+                f = _field_of(model, key)
+                parts.append(f"{_label(model, key, f)}: {_shower(f)(v)}")
+            rows.append({"field": label, "value": "; ".join(parts) or "\u2014", "pair": False})
+        elif isinstance(value, list) and len(value) == 2:
             rows.append({"field": label, "before": show(value[0]), "after": show(value[1]), "pair": True})
         else:
             rows.append({"field": label, "value": show(value), "pair": False})

@@ -8,6 +8,28 @@ from core.object_views import ObjectListView
 from core.registry import audit_types
 
 
+def shown_in_readers_language(records) -> None:
+    """Give each record ``shown_repr``: for objects whose ``str`` is words and dates (``audit_repr_is_text``: history
+    rows, reorganizations, jobs), the live row's ``str`` in the reader's language; else the stored name.
+
+    One query per such object type on the page (not per record); a row deleted since keeps its stored text.
+    """
+    wanted: dict[int, set[str]] = {}
+    for record in records:
+        record.shown_repr = record.object_repr
+        model = record.content_type.model_class() if record.content_type_id else None
+        if model is not None and getattr(model, "audit_repr_is_text", False) and record.object_id.isdigit():
+            wanted.setdefault(record.content_type_id, set()).add(record.object_id)
+    for type_id, ids in wanted.items():
+        model = next(r.content_type for r in records if r.content_type_id == type_id).model_class()
+        live = model._base_manager.in_bulk([int(i) for i in ids])
+        for record in records:
+            if record.content_type_id == type_id and record.object_id.isdigit():
+                obj = live.get(int(record.object_id))
+                if obj is not None:
+                    record.shown_repr = str(obj)
+
+
 def object_type_choices() -> list[tuple[str, str]]:
     """Object types offered in the filter (value "app_label.model"): every audited model of every installed app,
     from the registry; others can still be typed in the URL."""
@@ -24,4 +46,5 @@ class AuditListView(ObjectListView):
     sorts = {"": ["-id"]}
 
     def get_extra_context(self, listing) -> dict:
+        shown_in_readers_language(listing.items)
         return {"object_types": object_type_choices(), "selected_type": self.request.GET.get("object_type", "")}

@@ -197,6 +197,12 @@ _REQUIRED = ("full_name", "gender", "birth_date", "citizen_id", "status", "admis
 _PERSONAL = ("full_name", "birth_date", "admission_date", "official_date")
 
 
+def _stored(exc: ValidationError) -> dict | None:
+    """A validator's single message as a stored text, to be shown in the reader's language."""
+    errors = getattr(exc, "error_list", None) or []
+    return from_error(errors[0]) if len(errors) == 1 else None
+
+
 def parse_row(number: int, raw: dict[str, Any], context: RowContext | None = None) -> ParsedRow:
     """Turn raw cell values into typed member data, collecting every problem of the row."""
     ctx = context or RowContext.current()
@@ -283,12 +289,12 @@ def parse_row(number: int, raw: dict[str, Any], context: RowContext | None = Non
                                 birth_date=None if "birth_date" in failed else data.get("birth_date"),
                                 gender=None if "gender" in failed else data.get("gender"))
         except ValidationError as exc:
-            err("citizen_id", data["citizen_id"], " ".join(exc.messages))
+            err("citizen_id", data["citizen_id"], " ".join(exc.messages), _stored(exc))
     if data.get("party_card_no"):
         try:
             validate_party_card_no(data["party_card_no"])
         except ValidationError as exc:
-            err("party_card_no", data["party_card_no"], " ".join(exc.messages))
+            err("party_card_no", data["party_card_no"], " ".join(exc.messages), _stored(exc))
     if errors:
         row.outcome = "error"
     return row

@@ -59,8 +59,11 @@ class Job(AuditedModel):
     # Jobs so far work on the member registry: who may see the members of a subtree sees its jobs.
     scope_permission_model = "members.member"
     scope_check_on_write = False  # enqueue_job checks the scope; the worker writes as the system
-    audit_exclude = {"done", "total", "heartbeat", "cursor", "message", "message_text", "label_text", "worker",
-                     "result"}
+    # ``params`` hold server paths and the request's details, ``label`` the description in the author's language
+    # (the trail shows the job by its description in the reader's language: ``audit_repr_is_text``).
+    audit_exclude = {"done", "total", "heartbeat", "cursor", "message", "message_text", "label", "label_text",
+                     "params", "worker", "result"}
+    audit_repr_is_text = True
     objects = AuditedQuerySet.as_manager()
 
     class Meta:

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import l10n
 from core.models import AuditedModel, AuditedQuerySet, DatedRecord
 from core.pagination import any_row
 from core.search import digits_query, fuzzy_words_q, query_words, word_branches, word_tiers, words_q
@@ -166,6 +167,7 @@ class MemberHistory(DatedRecord, AuditedModel):
     scope_permission_model = "members.member"
     scope_check_on_write = False
     audit_exclude = {"note_text"}  # the same note as ``note``, which the trail keeps
+    audit_repr_is_text = True
     objects = MemberHistoryQuerySet.as_manager()
 
     class Meta:
@@ -185,4 +187,4 @@ class MemberHistory(DatedRecord, AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member_id} {self.event} {self.valid_from}"
+        return f"{self.get_event_display()} {l10n.day(self.valid_from)}"

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import l10n
 from core.models import AuditedModel, AuditedQuerySet, DatedRecord
 from core.text import search_key
 from orgs.choices import OrgType
@@ -114,6 +115,7 @@ class OrganizationVersion(DatedRecord, AuditedModel):
 
     scope_path_field = "organization__path"
     scope_permission_model = "orgs.organization"
+    audit_repr_is_text = True
     scope_check_on_write = False
     objects = OrganizationVersionQuerySet.as_manager()
 
@@ -130,4 +132,4 @@ class OrganizationVersion(DatedRecord, AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.valid_from})"
+        return f"{self.name} ({l10n.day(self.valid_from)})"

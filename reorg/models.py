@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import l10n
 from core.models import AuditedModel, AuditedQuerySet
 from reorg.choices import LinkKind, ReorgKind, ReorgState
 
@@ -51,6 +52,10 @@ class Reorganization(AuditedModel):
 
     scope_path_field = "scope_path"
     scope_permission_model = "orgs.organization"
+    # The summary is derived (from the plan and the tree) and shown on the reorganization's page in the reader's
+    # language; the trail keeps the plan, the decision and the state.
+    audit_exclude = {"summary"}
+    audit_repr_is_text = True
     objects = ReorganizationQuerySet.as_manager()
 
     class Meta:
@@ -61,7 +66,7 @@ class Reorganization(AuditedModel):
                    models.Index(fields=["scope_path"], opclasses=["varchar_pattern_ops"], name="reorg_scope_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.decision} ({self.effective_on})"
+        return f"{self.get_kind_display()} {self.decision} ({l10n.day(self.effective_on)})"
 
     @property
     def is_pending(self) -> bool:
@@ -82,6 +87,7 @@ class OrganizationLink(AuditedModel):
     scope_path_field = "successor__path"
     scope_permission_model = "orgs.organization"
     scope_check_on_write = False
+    audit_repr_is_text = True
 
     class Meta:
         verbose_name = _("predecessor and successor")
@@ -91,4 +97,4 @@ class OrganizationLink(AuditedModel):
                                                name="orglink_unique")]
 
     def __str__(self) -> str:
-        return f"{self.predecessor_id} -> {self.successor_id} ({self.effective_on})"
+        return f"{self.predecessor_id} \u2192 {self.successor_id} ({l10n.day(self.effective_on)})"

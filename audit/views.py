@@ -9,8 +9,8 @@ from core.registry import audit_types
 
 
 def shown_in_readers_language(records) -> None:
-    """Give each record ``shown_repr``: for objects whose ``str`` is words and dates (``audit_repr_is_text``: history
-    rows, reorganizations, jobs), the live row's ``str`` in the reader's language; else the stored name.
+    """Give each record ``shown_repr``: for objects named by words and dates (``audit_repr_is_text``: history rows,
+    reorganizations, jobs), the live row's ``audit_text()`` in the reader's language; else the stored name.
 
     One query per such object type on the page (not per record); a row deleted since keeps its stored text.
     """
@@ -27,7 +27,7 @@ def shown_in_readers_language(records) -> None:
             if record.content_type_id == type_id and record.object_id.isdigit():
                 obj = live.get(int(record.object_id))
                 if obj is not None:
-                    record.shown_repr = str(obj)
+                    record.shown_repr = obj.audit_text() if hasattr(obj, "audit_text") else str(obj)
 
 
 def object_type_choices() -> list[tuple[str, str]]:

@@ -136,8 +136,8 @@ class AuditedModel(models.Model):
     scope_path_field: ClassVar[str] = "path"
     scope_sides: ClassVar[tuple[str, ...]] = ()
     audit_exclude: ClassVar[set[str]] = set()
-    # True when ``str(obj)`` is words and dates rather than a name (a history row: "Recognized 06/11/2025"): the
-    # trail then shows the row's ``str`` in the reader's language instead of the text stored when it was written.
+    # True when the object is named by words and dates rather than a name (a history row: "Recognized 06/11/2025"):
+    # the trail then shows the live row's ``audit_text()`` in the reader's language, not the text stored with it.
     audit_repr_is_text: ClassVar[bool] = False
     scope_check_on_write: ClassVar[bool] = True
 

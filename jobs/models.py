@@ -78,6 +78,9 @@ class Job(AuditedModel):
     def __str__(self) -> str:
         return self.shown_label or self.kind
 
+    def audit_text(self) -> str:
+        return str(self)
+
     @property
     def shown_label(self) -> str:
         """The description in the reader's language."""

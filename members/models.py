@@ -187,4 +187,8 @@ class MemberHistory(DatedRecord, AuditedModel):
         ]
 
     def __str__(self) -> str:
+        return f"{self.member_id} {self.event} {self.valid_from}"
+
+    def audit_text(self) -> str:
+        """How the audit trail names this row, in the reader's language (``str`` stays cheap for bulk imports)."""
         return f"{self.get_event_display()} {l10n.day(self.valid_from)}"

@@ -132,4 +132,8 @@ class OrganizationVersion(DatedRecord, AuditedModel):
         ]
 
     def __str__(self) -> str:
+        return f"{self.name} ({self.valid_from})"
+
+    def audit_text(self) -> str:
+        """How the audit trail names this version, in the reader's language."""
         return f"{self.name} ({l10n.day(self.valid_from)})"

@@ -66,6 +66,10 @@ class Reorganization(AuditedModel):
                    models.Index(fields=["scope_path"], opclasses=["varchar_pattern_ops"], name="reorg_scope_idx")]
 
     def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.decision} ({self.effective_on})"
+
+    def audit_text(self) -> str:
+        """How the audit trail names this reorganization, in the reader's language."""
         return f"{self.get_kind_display()} {self.decision} ({l10n.day(self.effective_on)})"
 
     @property
@@ -97,4 +101,8 @@ class OrganizationLink(AuditedModel):
                                                name="orglink_unique")]
 
     def __str__(self) -> str:
+        return f"{self.predecessor_id} -> {self.successor_id} ({self.effective_on})"
+
+    def audit_text(self) -> str:
+        """How the audit trail names this link, in the reader's language."""
         return f"{self.predecessor_id} \u2192 {self.successor_id} ({l10n.day(self.effective_on)})"

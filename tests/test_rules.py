@@ -14,7 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.models import AuditRecord
-from core import rules
+from core import l10n, rules
 from core.actions import SYSTEM, system_action
 from core.models import RuleVersion
 from core.services import add_rule_version, correct_rule_version
@@ -146,7 +146,7 @@ def test_probation_follows_the_rule_in_force_at_the_ceremony(world):
         services.recognize_official(user, new, vote_no="6-NQ/CB", vote_date=dt.date(2026, 2, 10),
                                     decision_no="21-QĐ/ĐU", on=dt.date(2026, 2, 10))
     message = " ".join(err.value.message_dict["vote_date"])
-    assert "2027-08-01" in message and "18 months" in message and "Regulation 999-QĐ/TW" in message
+    assert l10n.day(dt.date(2027, 8, 1)) in message and "18 months" in message and "Regulation 999-QĐ/TW" in message
 
 
 def test_worklist_applies_each_admissions_own_rule(world):

@@ -7,7 +7,8 @@ import json
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core import l10n
@@ -104,14 +105,15 @@ def _shower(field):
 
     def show(v):
         if isinstance(v, list):
-            return ", ".join(show(item) for item in v) or "\u2014"
+            return mark_safe(", ".join(conditional_escape(show(item)) for item in v)) if v else "\u2014"
         if isinstance(v, str) and v in choices:
-            return str(choices[v])
+            return str(choices[v])  # a label in the reader's language, no isolation needed
         if kind == "DateField" and isinstance(v, str):
             return l10n.day(v)
         if kind == "DateTimeField" and isinstance(v, str):
             return l10n.moment(v)
-        return _show(v)
+        shown = _show(v)
+        return shown if shown == "\u2014" else isolate(shown)  # a code, number or name kept whole in RTL text
 
     return show
 
@@ -136,11 +138,9 @@ def audit_changes(record) -> list[dict]:
         show = _shower(field)
         label = _label(model, name, field)
         if name == "filters" and isinstance(value, dict):
-            parts = []
-            for key, v in value.items():
-                f = _field_of(model, key)
-                parts.append(f"{_label(model, key, f)}: {_shower(f)(v)}")
-            rows.append({"field": label, "value": "; ".join(parts) or "\u2014", "pair": False})
+            parts = [format_html("{}: {}", _label(model, key, _field_of(model, key)), _shower(_field_of(model, key))(v))
+                     for key, v in value.items()]
+            rows.append({"field": label, "value": mark_safe("; ".join(parts)) if parts else "\u2014", "pair": False})
         elif isinstance(value, list) and len(value) == 2:
             rows.append({"field": label, "before": show(value[0]), "after": show(value[1]), "pair": True})
         else:

@@ -19,7 +19,8 @@
           indexAxis: "y",
           maintainAspectRatio: false,
           animation: false,
-          locale: document.documentElement.lang || undefined,
+          // the page language with Latin digits, as the tables beside the chart write them
+          locale: document.documentElement.lang ? document.documentElement.lang + "-u-nu-latn" : undefined,
           plugins: { legend: { display: false }, tooltip: { rtl: rtl } },
           scales: {
             x: { beginAtZero: true, reverse: rtl, ticks: { precision: 0 } },

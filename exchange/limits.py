@@ -14,9 +14,10 @@ import zipfile
 from typing import IO, Any
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 
-from core.l10n import number
+from core.phrases import Said
+
+_ = Said  # the message keeps its id and parameters (a job shows it in the reader's language)
 
 # Defaults: the benchmark's 1,000,000-row workbook (about 770 bytes of sheet XML per row, 10:1 compressed)
 # fits; the reported bomb (150 MB of XML from 580 KB, 265:1) does not.
@@ -46,7 +47,7 @@ def too_many_rows(rows: int) -> LimitExceeded:
     limit = import_limit("MAX_ROWS")
     return LimitExceeded(_("The file has more than %(limit)s data rows (%(rows)s). Split it into files of at "
                            "most %(limit)s rows and import them one after the other.")
-                         % {"limit": number(limit), "rows": number(rows)})
+                         % {"limit": limit, "rows": rows})
 
 
 def check_text_size(size: int) -> None:
@@ -55,7 +56,7 @@ def check_text_size(size: int) -> None:
     if size > limit_mb * 1024 * 1024:
         raise LimitExceeded(_("The file holds %(size)s MB, more than the %(limit)s MB one import may hold. Split "
                               "it into several files.")
-                             % {"size": number(round(size / 1048576)), "limit": number(limit_mb)})
+                             % {"size": round(size / 1048576), "limit": limit_mb})
 
 
 def check_archive(source: zipfile.ZipFile | IO[bytes] | str | Any) -> None:
@@ -79,11 +80,10 @@ def check_archive(source: zipfile.ZipFile | IO[bytes] | str | Any) -> None:
     if inflated > limit_mb * 1024 * 1024:
         raise LimitExceeded(_("The workbook unpacks to %(size)s MB, more than the %(limit)s MB one import may "
                               "hold. Split it into several files.")
-                            % {"size": number(round(inflated / 1048576)), "limit": number(limit_mb)})
+                            % {"size": round(inflated / 1048576), "limit": limit_mb})
     ratio = import_limit("MAX_COMPRESSION_RATIO")
     if inflated > RATIO_FLOOR_BYTES and inflated > ratio * packed:
         raise LimitExceeded(_("The workbook unpacks to %(size)s MB from a %(packed)s KB file, which no member list "
                               "does (it may hold masses of repeated or formatted empty rows). Delete the empty "
                               "rows, or save the sheet as CSV UTF-8, and import again.")
-                            % {"size": number(round(inflated / 1048576)),
-                               "packed": number(round(packed / 1024))})
+                            % {"size": round(inflated / 1048576), "packed": round(packed / 1024)})

@@ -21,10 +21,18 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from django.utils.translation import gettext as _
-
+from core.phrases import Said
 from exchange.limits import LimitExceeded, check_archive, check_text_size, import_limit, too_many_rows
-from exchange.template import BY_KEY, COLUMNS, REQUIRED_KEYS, _norm, header_aliases, header_label
+from exchange.template import BY_KEY, COLUMNS, REQUIRED_KEYS, _norm, header_aliases
+
+# A file's problem keeps its message id and parameters (core.phrases.Said): a job stores it as a code and shows it
+# in the reader's language; a form shows it as the text it also is.
+_ = Said
+
+
+def _columns(keys: list[str]) -> list[dict]:
+    """Column names as stored texts: each reads as the template's header in the reader's language."""
+    return [{"code": f"exchange.column.{key}"} for key in keys]
 
 EMPTY_ROWS_STOP = 1000
 MAX_COLUMNS = 200
@@ -115,17 +123,17 @@ def _check_keys(keys: list[str | None]) -> None:
         if key is None:
             continue
         if key in seen:
-            doubled.append(header_label(key))
+            doubled.append(key)
         seen.add(key)
     if doubled:
-        raise FileProblem(_("These columns appear more than once: %(columns)s.") % {"columns": ", ".join(doubled)})
-    missing = [header_label(k) for k in REQUIRED_KEYS if k not in seen]
+        raise FileProblem(_("These columns appear more than once: %(columns)s.") % {"columns": _columns(doubled)})
+    missing = [k for k in REQUIRED_KEYS if k not in seen]
     if missing:
         if not seen:
             raise FileProblem(_("The first row does not name the template's columns. Download the template "
                                 "and keep its header rows."))
         raise FileProblem(_("Required columns are missing: %(columns)s. Download the template to see all "
-                            "columns.") % {"columns": ", ".join(missing)})
+                            "columns.") % {"columns": _columns(missing)})
 
 
 # "stream": exchange.xlsx_stream (standard library, several times faster); "openpyxl": the previous reader.

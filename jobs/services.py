@@ -43,7 +43,7 @@ from core.actions import (
     system_action,
     user_of,
 )
-from core.phrases import is_stored_text, render, text
+from core.phrases import is_stored_text, render, stored_text, text
 from core.scope import OutOfScope, path_in_scope
 from jobs.models import FINISHED_STATES, Job, JobState
 from jobs.registry import get_handler
@@ -269,7 +269,7 @@ def _finish(job: Job, outcome: JobOutcome) -> Job:
     with system_action("jobs.finish"):
         fresh = Job.objects.select_for_update().get(pk=job.pk)
         fresh.state = outcome.state
-        stored = outcome.message if is_stored_text(outcome.message) else None
+        stored = outcome.message if is_stored_text(outcome.message) else stored_text(outcome.message)
         fresh.message_text = stored
         fresh.message = (render(stored) if stored else str(outcome.message))[:4000]
         fresh.result = outcome.result

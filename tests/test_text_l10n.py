@@ -264,3 +264,19 @@ def test_pages_show_no_stored_code_nor_a_sentence_in_the_writers_language(world,
                 problems.append(f"{url}: snake_case {match.group(0)!r}")
     assert history is not None
     assert not problems, "\n".join(problems)
+
+
+def test_a_file_problem_is_stored_by_its_message_id_with_column_codes(world, tmp_path, job_files):
+    from exchange.template import BY_KEY
+
+    path = tmp_path / "few.csv"
+    path.write_text(f"{BY_KEY['full_name'].label}\nNguyễn Văn A\n", encoding="utf-8")
+    with translation.override("vi"):
+        job = enqueue_job(world.a_secretary, kind="members.import", org_path=world.a.org.path, label="x",
+                          params={"file": str(path), "filename": path.name, "mode": "all",
+                                  "root_id": world.a.org.pk, "language": "vi"}, start_inline=False)
+    job = run_job(claim_job("test", job.pk))
+    assert job.state == JobState.FAILED and job.message_text, job.message
+    with translation.override("de"):
+        german, label = render(job.message_text), str(BY_KEY["citizen_id"].label)
+    assert label in german and german != job.message

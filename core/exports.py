@@ -60,6 +60,10 @@ def _clean_text(value: str) -> str:
     return neutralize(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
+class Quantity(int):
+    """A count written as a real number with grouping (``#,##0``: Excel shows the reader's own separators)."""
+
+
 _EXCEL_DATE_PARTS = {"d": "dd", "j": "d", "m": "mm", "n": "m", "Y": "yyyy", "y": "yy"}
 
 
@@ -113,6 +117,10 @@ class SafeSheet:
         if isinstance(value, str):
             cell = WriteOnlyCell(self.sheet, value=_clean_text(value))
             cell.data_type = "s"
+            return cell
+        if isinstance(value, Quantity):
+            cell = WriteOnlyCell(self.sheet, value=int(value))
+            cell.number_format = "#,##0"
             return cell
         if isinstance(value, (dt.date, dt.datetime)):
             cell = WriteOnlyCell(self.sheet, value=value)

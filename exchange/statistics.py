@@ -16,7 +16,8 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.exports import SafeSheet
+from core import l10n
+from core.exports import Quantity, SafeSheet
 from core.tree import STEP, prefix_q
 from members.choices import ACTIVE_STATUSES, Gender
 from members.filtersets import years_ago
@@ -60,16 +61,16 @@ def build_statistics(org: Organization, target: str) -> int:
 
     sheet = SafeSheet(workbook, _("By status"))
     sheet.append([_("Organization: %(name)s (%(code)s), %(date)s") % {
-        "name": org.name, "code": org.code, "date": today.isoformat()}])
+        "name": org.name, "code": org.code, "date": l10n.day(today)}])
     header(sheet, [_("Code"), _("Organization"), _("Official members"), _("Probationary members"), _("Total")])
     for child in children:
-        sheet.append([child.code, child.name, child.subtree_official, child.subtree_probationary,
-                      child.subtree_official + child.subtree_probationary])
+        sheet.append([child.code, child.name, Quantity(child.subtree_official), Quantity(child.subtree_probationary),
+                      Quantity(child.subtree_official + child.subtree_probationary)])
     if org.direct_official or org.direct_probationary:
-        sheet.append([org.code, _("Directly in %(name)s") % {"name": org.name}, org.direct_official,
-                      org.direct_probationary, org.direct_official + org.direct_probationary])
-    sheet.append(["", _("Total"), org.subtree_official, org.subtree_probationary,
-                  org.subtree_official + org.subtree_probationary])
+        sheet.append([org.code, _("Directly in %(name)s") % {"name": org.name}, Quantity(org.direct_official),
+                      Quantity(org.direct_probationary), Quantity(org.direct_official + org.direct_probationary)])
+    sheet.append(["", _("Total"), Quantity(org.subtree_official), Quantity(org.subtree_probationary),
+                  Quantity(org.subtree_official + org.subtree_probationary)])
 
     def grouped_sheet(title, column, buckets):
         counts = _grouped(org, column, "bucket")
@@ -79,12 +80,13 @@ def build_statistics(org: Organization, target: str) -> int:
         for child in children:
             values = [counts.get((child.path, code), 0) for code, _label in buckets]
             totals = [a + b for a, b in zip(totals, values)]
-            sheet.append([child.code, child.name, *values, sum(values)])
+            sheet.append([child.code, child.name, *map(Quantity, values), Quantity(sum(values))])
         direct = [counts.get((org.path + "", code), 0) for code, _label in buckets]  # members held by org itself
         if any(direct):
             totals = [a + b for a, b in zip(totals, direct)]
-            sheet.append([org.code, _("Directly in %(name)s") % {"name": org.name}, *direct, sum(direct)])
-        sheet.append(["", _("Total"), *totals, sum(totals)])
+            sheet.append([org.code, _("Directly in %(name)s") % {"name": org.name}, *map(Quantity, direct),
+                          Quantity(sum(direct))])
+        sheet.append(["", _("Total"), *map(Quantity, totals), Quantity(sum(totals))])
 
     grouped_sheet(_("By gender"), Case(When(gender=Gender.MALE, then=Value("M")), default=Value("F"),
                                         output_field=CharField()), [(v, str(label)) for v, label in Gender.choices])

@@ -280,3 +280,17 @@ def test_a_file_problem_is_stored_by_its_message_id_with_column_codes(world, tmp
     with translation.override("de"):
         german, label = render(job.message_text), str(BY_KEY["citizen_id"].label)
     assert label in german and german != job.message
+
+
+def test_statistics_counts_are_grouped_numbers(world, tmp_path):
+    from openpyxl import load_workbook
+
+    from exchange.statistics import build_statistics
+
+    target = tmp_path / "s.xlsx"
+    with translation.override("vi"):
+        build_statistics(world.a.org, str(target))
+    sheet = load_workbook(target).worksheets[0]
+    assert "/" in sheet["A1"].value  # the date in the title reads 06/11/2025, not 2025-11-06
+    counts = [c for row in sheet.iter_rows(min_row=3) for c in row[2:] if isinstance(c.value, int)]
+    assert counts and all(c.number_format == "#,##0" for c in counts)

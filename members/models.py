@@ -166,7 +166,6 @@ class MemberHistory(DatedRecord, AuditedModel):
     scope_sides = ("member__organization__path", "organization__path")
     scope_permission_model = "members.member"
     scope_check_on_write = False
-    audit_exclude = {"note_text"}  # the same note as ``note``, which the trail keeps
     audit_repr_is_text = True
     objects = MemberHistoryQuerySet.as_manager()
 

@@ -228,22 +228,32 @@ ISO_MOMENT = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?\b")
 @pytest.mark.parametrize("language", ["ar", "de"])
 def test_pages_show_no_stored_code_nor_a_sentence_in_the_writers_language(world, client, tmp_path, job_files,
                                                                            language):
-    from lifecycle.services import recognize_official  # noqa: F401 - the lifecycle writes history notes
+    from lifecycle.services import recognize_official
+    from tests import factories
 
     job = _import_in_vietnamese(world, tmp_path)
+    probationary = factories.member(world.a.cells[0], "Đỗ Thị Mai", admitted=dt.date(2023, 1, 10), official=None)
+    with translation.override("vi"):  # the history note is written by code in Vietnamese
+        recognize_official(SYSTEM, probationary, vote_no="3-NQ/CB", vote_date=dt.date(2024, 7, 20),
+                           decision_no="12-QĐ/ĐU", on=dt.date(2024, 8, 1))
+        note = MemberHistory.objects.filter(member=probationary).order_by("-id").first()
+    assert note.note_text and "20/07/2024" in note.note
     with translation.override("vi"):
         reorg = reorg_services.create_reorganization(
             SYSTEM, kind="merge", plan={"sources": [world.a.cells[1].pk], "target": world.a.cells[0].pk},
             effective_on=dt.date(2025, 11, 6), decision="15-GGT/ĐU", today=dt.date(2026, 1, 1))
         vietnamese = {render(job.message_text), render(job.label_text), job.message}
         vietnamese |= {e["message"] for e in job.result["errors_sample"]}
-    member = world.a.members[0]
-    history = MemberHistory.objects.filter(member=member).order_by("-id").first()
+    member = probationary
+    vietnamese.add(note.note)
+    history = note
     usernames = {"a_secretary", "a_viewer", "root", "zetauser"}
     pages = [reverse("dashboard"), reverse("jobs:list"), reverse("jobs:detail", args=[job.pk]),
              reverse("audit:list"), reverse("reorg:list"), reverse("reorg:detail", args=[reorg.pk]),
              reverse("members:detail", args=[member.pk]), reverse("orgs:detail", args=[world.a.org.pk]),
-             reverse("orgs:detail", args=[world.a.cells[0].pk]), reverse("members:list"), reverse("exchange:home")]
+             reverse("orgs:detail", args=[world.a.cells[0].pk]), reverse("members:list"), reverse("exchange:home"),
+             reverse("orgs:tree"), reverse("lifecycle:home"), reverse("lifecycle:member", args=[member.pk]),
+             reverse("lifecycle:letters"), reverse("lifecycle:admissions"), reverse("rules:list")]
     # The import page documents the status codes a file may use besides the status names.
     documented = {reverse("exchange:home"): {"probationary", "official"}}
     client.force_login(world.admin)

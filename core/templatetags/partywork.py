@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import l10n
 from core.dates import date_pattern as _date_pattern
+from core.phrases import is_stored_text
 from core.phrases import render as _render_phrase
 
 register = template.Library()
@@ -124,6 +125,13 @@ def _label(model, name: str, field) -> str:
     return str(_DETAIL_LABELS.get(name, name))
 
 
+def _rendered(value, stored):
+    """``value`` with each side replaced by its stored text rendered in the reader's language, where there is one."""
+    if isinstance(value, list) and len(value) == 2 and isinstance(stored, list) and len(stored) == 2:
+        return [_render_phrase(s) if is_stored_text(s) else v for v, s in zip(value, stored, strict=True)]
+    return _render_phrase(stored) if is_stored_text(stored) else value
+
+
 @register.filter
 def audit_changes(record) -> list[dict]:
     """Rows of (field label, before, after) from ``changes``; other shapes (exports) as name/value rows.
@@ -132,8 +140,16 @@ def audit_changes(record) -> list[dict]:
     times in the reader's format; an export's filters are spelled out the same way."""
     changes = record.changes or {}
     model = record.content_type.model_class() if record.content_type_id else None
+    # A text written by code is kept twice: ``note`` (the writer's language) and ``note_text`` (code + parameters,
+    # core.phrases); the trail shows the field once, rendered in the reader's language.
+    stored = {name.removesuffix("_text"): value for name, value in changes.items()
+              if name.endswith("_text") and name.removesuffix("_text") in changes}
     rows = []
     for name, value in changes.items():
+        if name.endswith("_text") and name.removesuffix("_text") in stored:
+            continue
+        if name in stored:
+            value = _rendered(value, stored[name])
         field = _field_of(model, name)
         show = _shower(field)
         label = _label(model, name, field)

@@ -351,6 +351,10 @@ def record_export(user: Any, model: type[Model], *, scope_path: str, description
                                filters=filters)
 
 
+# The filters of each model's export, so the audit trail names an export's filters by their labels.
+EXPORT_FILTERSETS: dict[type, Any] = {}
+
+
 class ObjectExportView(ScopedObjectMixin, View):
     """Export of a filtered list as CSV (streamed) or XLSX, permission-checked and audited, formulas neutralized.
 
@@ -373,6 +377,11 @@ class ObjectExportView(ScopedObjectMixin, View):
     back_url_name = ""
     permission_denied_message = gettext_lazy("Your roles do not allow exporting this list.")
     chunk_size = 2000
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "model", None) is not None and cls.filterset_class is not None:
+            EXPORT_FILTERSETS[cls.model] = cls.filterset_class
 
     @staticmethod
     def max_rows() -> int:

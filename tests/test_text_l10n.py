@@ -304,3 +304,27 @@ def test_statistics_counts_are_grouped_numbers(world, tmp_path):
     assert "/" in sheet["A1"].value  # the date in the title reads 06/11/2025, not 2025-11-06
     counts = [c for row in sheet.iter_rows(min_row=3) for c in row[2:] if isinstance(c.value, int)]
     assert counts and all(c.number_format == "#,##0" for c in counts)
+
+
+def test_audit_values_read_in_the_readers_language(world):
+    from audit.models import AuditRecord
+    from audit.services import record_export
+    from core.templatetags.partywork import audit_changes
+    from members.choices import MemberStatus
+    from members.models import Member
+
+    export = record_export(world.admin, Member, scope_path=world.a.org.path, description="x", count=57457,
+                           filters={"status": ["official", "probationary"], "admitted_after": "2025-11-06"})
+    member = world.a.members[0]
+    created = AuditRecord.objects.filter(content_type__model="member", object_id=str(member.pk),
+                                         event=AuditRecord.Event.CREATE).get()
+    with translation.override("de"):
+        filters = next(str(r["value"]) for r in audit_changes(export) if ";" in str(r["value"]))
+        assert "official" not in filters and "06.11.2025" in filters
+        assert str(MemberStatus.OFFICIAL.label) in filters and str(MemberStatus.PROBATIONARY.label) in filters
+        shown = " ".join(str(r.get("value", "")) + str(r.get("after", "")) for r in audit_changes(created))
+        assert "06.05.2005" in shown and "2005-05-06" not in shown  # the admission date, in German
+        assert str(MemberStatus.OFFICIAL.label) in shown and "official" not in shown.replace(
+            str(MemberStatus.OFFICIAL.label), "")
+        assert str(Member._meta.get_field("admission_date").verbose_name) in {str(r["field"]) for r in
+                                                                             audit_changes(created)}

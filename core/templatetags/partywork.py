@@ -119,6 +119,21 @@ def _shower(field):
     return show
 
 
+def _filter_shown(model, key: str, value) -> tuple[str, str]:
+    """An export's filter as its label and value in the reader's language (the export's filterset names it)."""
+    from core.object_views import EXPORT_FILTERSETS
+
+    filterset = EXPORT_FILTERSETS.get(model)
+    declared = filterset.base_filters.get(key) if filterset is not None else None
+    if declared is None:
+        field = _field_of(model, key)
+        return _label(model, key, field), _shower(field)(value)
+    field = _field_of(model, declared.field_name or key)
+    if field is None and "Date" in type(declared).__name__ and isinstance(value, str):
+        return str(declared.label or key), l10n.day(value)
+    return str(declared.label or _label(model, key, field)), _shower(field)(value)
+
+
 def _label(model, name: str, field) -> str:
     if field is not None:
         return str(field.verbose_name)
@@ -154,8 +169,7 @@ def audit_changes(record) -> list[dict]:
         show = _shower(field)
         label = _label(model, name, field)
         if name == "filters" and isinstance(value, dict):
-            parts = [format_html("{}: {}", _label(model, key, _field_of(model, key)), _shower(_field_of(model, key))(v))
-                     for key, v in value.items()]
+            parts = [format_html("{}: {}", *_filter_shown(model, key, v)) for key, v in value.items()]
             rows.append({"field": label, "value": mark_safe("; ".join(parts)) if parts else "\u2014", "pair": False})
         elif isinstance(value, list) and len(value) == 2:
             rows.append({"field": label, "before": show(value[0]), "after": show(value[1]), "pair": True})

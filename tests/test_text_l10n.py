@@ -259,7 +259,11 @@ def test_pages_show_no_stored_code_nor_a_sentence_in_the_writers_language(world,
     client.force_login(world.admin)
     problems = []
     for url in pages:
-        seen = _visible(_page(client, url, language))
+        html = _page(client, url, language)
+        title = re.search(r"<title>(.*?)</title>", html, re.S)
+        if title is None or "bdi" in title.group(1) or "&lt;bdi" in html:
+            problems.append(f"{url}: isolation markup shown as text")
+        seen = _visible(html)
         for sentence in vietnamese:
             if sentence and sentence in seen:
                 problems.append(f"{url}: Vietnamese sentence written by code: {sentence[:80]}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy
 
 from core.phrases import text
 from exchange.importer import ErrorLog, MemberImporter, Stats
@@ -24,7 +25,7 @@ def _summary(stats: Stats, mode: str, written: bool) -> dict:
                 unchanged=stats.unchanged, errors=stats.error_rows)
 
 
-@job_handler(IMPORT_KIND, subject="members.Member")
+@job_handler(IMPORT_KIND, subject="members.Member", label=gettext_lazy("Import of members"))
 def import_members(job, ctx: JobContext) -> JobOutcome:
     params = job.params
     mode = params.get("mode", "all")

@@ -8,6 +8,8 @@ state changes and cancel requests are.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -41,17 +43,17 @@ class Job(AuditedModel):
     label_text = models.JSONField(_("description (code)"), null=True, blank=True)
     message_text = models.JSONField(_("message (code)"), null=True, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
-    result_file = models.CharField(max_length=255, blank=True)
-    error_report = models.CharField(max_length=255, blank=True)
+    result_file = models.CharField(_("result file"), max_length=255, blank=True)
+    error_report = models.CharField(_("error report"), max_length=255, blank=True)
     cancel_requested = models.BooleanField(_("cancel requested"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
-    org_path = models.CharField(max_length=252, blank=True, default="")
+    org_path = models.CharField(_("organization path"), max_length=252, blank=True, default="")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     heartbeat = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     cursor = models.JSONField(default=dict, blank=True)
     worker = models.CharField(max_length=64, blank=True)
 
@@ -80,6 +82,15 @@ class Job(AuditedModel):
 
     def audit_text(self) -> str:
         return str(self)
+
+    @staticmethod
+    def audit_value(name: str, value: Any) -> str | None:
+        """How the trail shows a stored value of a job: its kind by the kind's label; None: as usual."""
+        if name == "kind" and isinstance(value, str):
+            from jobs.registry import kind_label
+
+            return kind_label(value)
+        return None
 
     @property
     def shown_label(self) -> str:

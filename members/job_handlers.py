@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy
 
 from core.phrases import text
 from jobs.models import JobState
@@ -16,7 +17,7 @@ from members.filtersets import MemberFilterSet
 from members.models import Member
 
 
-@job_handler(EXPORT_KIND, private_files=True, subject="members.Member")
+@job_handler(EXPORT_KIND, private_files=True, subject="members.Member", label=gettext_lazy("Export of members"))
 def export_members(job, ctx: JobContext) -> JobOutcome:
     """Re-runs the author's filters with the author's export scope, so the file holds what they could see."""
     actor = get_user_model().objects.filter(pk=job.created_by_id, is_active=True).first()

@@ -218,7 +218,8 @@ def _visible(html: str) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
-RAW_CODES = re.compile(r"\b(official|probationary|running|succeeded|queued|failed|cancelled|merged|split_from|"
+RAW_CODES = re.compile(r"\b(members\.import|members\.export|"
+                       r"official|probationary|running|succeeded|queued|failed|cancelled|merged|split_from|"
                        r"grassroots_committee|level1|cell|citizen_id|party_card_no|organization_code|"
                        r"admission_date|official_date|birth_date|org_type)\b")
 SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")

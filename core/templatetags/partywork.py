@@ -134,6 +134,13 @@ def _filter_shown(model, key: str, value) -> tuple[str, str]:
     return str(declared.label or _label(model, key, field)), _shower(field)(value)
 
 
+def _with_model_values(model, name: str, show):
+    def shown(v):
+        own = model.audit_value(name, v)
+        return show(v) if own is None else own
+    return shown
+
+
 def _label(model, name: str, field) -> str:
     if field is not None:
         return str(field.verbose_name)
@@ -167,6 +174,8 @@ def audit_changes(record) -> list[dict]:
             value = _rendered(value, stored[name])
         field = _field_of(model, name)
         show = _shower(field)
+        if hasattr(model, "audit_value"):  # a model that knows how its codes read (a job's kind)
+            show = _with_model_values(model, name, show)
         label = _label(model, name, field)
         if name == "filters" and isinstance(value, dict):
             parts = [format_html("{}: {}", *_filter_shown(model, key, v)) for key, v in value.items()]

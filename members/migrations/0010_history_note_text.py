@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0008_correct_member_permission'),
+        ('members', '0009_search_trigram_indexes'),
     ]
 
     operations = [

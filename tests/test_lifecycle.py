@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core import l10n
 from core.dates import add_months
 from core.scope import OutOfScope
 from core.services import StateConflict
@@ -243,7 +244,7 @@ def test_leaving_and_readmission(world):
     assert case.member_id == member.pk  # the same record returns
     assert member.status == MemberStatus.PROBATIONARY and member.organization_id == world.a.cells[1].pk
     assert member.admission_date == days(6) and member.official_date is None
-    assert days(5).isoformat() in MemberHistory.objects.get(member=member, valid_to__isnull=True).note
+    assert l10n.day(days(5)) in MemberHistory.objects.get(member=member, valid_to__isnull=True).note
     assert where(member) == [world.a.cells[1].pk]
     assert Member.objects.filter(citizen_id=member.citizen_id).count() == 1
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core import l10n
 from core.actions import SYSTEM
 from core.dates import add_months, add_working_days, working_days_between
 from core.services import add_rule_version
@@ -69,7 +70,7 @@ def test_worklist_and_recognition_count_from_the_ceremony(world):
     with pytest.raises(ValidationError) as err:
         services.recognize_official(user, member, vote_no="1", vote_date=end - dt.timedelta(days=1),
                                     decision_no="2", on=end)
-    assert end.isoformat() in " ".join(err.value.message_dict["vote_date"])
+    assert l10n.day(end) in " ".join(err.value.message_dict["vote_date"])
     services.recognize_official(user, member, vote_no="1", vote_date=end, decision_no="2", on=end)
     # A member registered without a case (imported) is still due by the admission date.
     imported = factories.member(cell, "Nhập Khẩu", admitted=days(400), official=None)
@@ -84,7 +85,7 @@ def test_ceremony_within_30_working_days_of_the_decision(world):
         services.hold_ceremony(user, late, on=add_working_days(decision, 31))
     message = " ".join(err.value.message_dict["on"])
     assert "30 working days" in message and "294-QĐ/TW" in message
-    assert decision.isoformat() in message and add_working_days(decision, 30).isoformat() in message
+    assert l10n.day(decision) in message and l10n.day(add_working_days(decision, 30)) in message
     assert "public holidays" in message
     on_time = decided(user, world.a.cells[1], "Đúng Văn Hạn", decision, birth=dt.date(1997, 1, 2))
     case = services.hold_ceremony(user, on_time, on=add_working_days(decision, 30))
@@ -129,7 +130,7 @@ def test_probationary_member_cannot_be_expelled(world):
     with pytest.raises(ValidationError) as err:
         services.record_leaving(user, probationary, kind="expulsion", on=days(1), decision="9-QĐ/ĐU")
     message = " ".join(err.value.message_dict["kind"])
-    assert "296-QĐ/TW" in message and "reprimand, warning" in message and days(1).isoformat() in message
+    assert "296-QĐ/TW" in message and "reprimand, warning" in message and l10n.day(days(1)) in message
     assert type(probationary).objects.get(pk=probationary.pk).status == MemberStatus.PROBATIONARY
     # Removal from the list stays open to them; an official member can be expelled.
     services.record_leaving(user, probationary, kind="removal", on=days(1), decision="10-QĐ/ĐU")
@@ -146,6 +147,7 @@ def test_worklist_page_counts_overdue_from_the_ceremony(world, client):
     client.force_login(user)
     html = client.get("/lifecycle/worklist/").content.decode()
     assert case.member.full_name in html and recent.member.full_name in html
+    html = html.replace("<bdi>", "").replace("</bdi>", "")  # names are isolated for right-to-left pages
     rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: "lc-overdue" in row for row in html.split("<tr")[1:]
             if "</a>" in row}
     assert rows[case.member.full_name] and not rows[recent.member.full_name]

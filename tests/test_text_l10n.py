@@ -254,7 +254,7 @@ def test_pages_show_no_stored_code_nor_a_sentence_in_the_writers_language(world,
              reverse("members:detail", args=[member.pk]), reverse("orgs:detail", args=[world.a.org.pk]),
              reverse("orgs:detail", args=[world.a.cells[0].pk]), reverse("members:list"), reverse("exchange:home"),
              reverse("orgs:tree"), reverse("lifecycle:home"), reverse("lifecycle:member", args=[member.pk]),
-             reverse("lifecycle:letters"), reverse("lifecycle:admissions"), reverse("rules:list")]
+             reverse("lifecycle:letters"), reverse("lifecycle:admissions")]
     # The import page documents the status codes a file may use besides the status names.
     documented = {reverse("exchange:home"): {"probationary", "official"}}
     client.force_login(world.admin)

@@ -496,13 +496,13 @@ def _size_warnings(steps: Steps, result: dict[int, dict], out: dict) -> None:
             continue
         if official < smallest.value:
             out["warnings"].append({"code": "cell_too_small", **base, "limit": smallest.value,
-                                    "regulation": cite(smallest)})
+                                    "rule": "CELL_MIN_MEMBERS", "on": steps.on.isoformat()})
             refusals.append(_("%(name)s would have %(official)d full members; a party organization needs at least "
                               "%(limit)d (%(regulation)s).") % {**base, "limit": smallest.value,
                                                                 "regulation": cite(smallest)})
         elif total > largest.value:
             out["warnings"].append({"code": "cell_too_large", **base, "limit": largest.value,
-                                    "regulation": cite(largest)})
+                                    "rule": "CELL_MAX_MEMBERS", "on": steps.on.isoformat()})
             refusals.append(_("%(name)s would have %(members)d members; a party cell has at most %(limit)d "
                               "(%(regulation)s).") % {**base, "limit": largest.value, "regulation": cite(largest)})
     if refusals and rule("REORG_REFUSE_CELL_SIZE", steps.on):

@@ -210,7 +210,7 @@ def test_preview_counts_members_on_the_effective_date_and_warns(world):
     assert ("empty_successor", "Phần 2") in codes
     assert ("cell_too_small", "Phần 1") in codes  # two full members, fewer than the statute's smallest
     small = [w for w in split["warnings"] if w["code"] == "cell_too_small"][0]
-    assert small["limit"] == rule("CELL_MIN_MEMBERS", dt.date(2025, 1, 1)) and small["regulation"]
+    assert small["limit"] == rule("CELL_MIN_MEMBERS", dt.date(2025, 1, 1)) and small["rule"] == "CELL_MIN_MEMBERS"
 
 
 def test_preview_refuses_a_cell_outside_its_size_where_the_rule_says_so(world):

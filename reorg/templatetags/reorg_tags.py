@@ -7,6 +7,8 @@ from django.core.exceptions import FieldDoesNotExist
 
 from accounts.choices import RoleCode
 from core import l10n
+from core.dates import parse_date
+from core.rules import cite, rule_version
 from orgs.choices import OrgType
 from orgs.models import Organization
 from reorg.choices import LinkKind
@@ -97,3 +99,12 @@ def org_field_value(value, name: str) -> str:
     if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
         return l10n.day(value)
     return "\u2014" if value in (None, "") else str(value)
+
+
+@register.filter
+def warning_regulation(warning: dict) -> str:
+    """The regulation behind a stored size warning, cited in the reader's language (stored as rule code and date)."""
+    on = parse_date(warning.get("on") or "")
+    if not warning.get("rule") or on is None:
+        return ""
+    return cite(rule_version(warning["rule"], on))

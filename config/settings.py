@@ -70,6 +70,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed on the way out (static files come precompressed from WhiteNoise, which answers above).
+    # BREACH: acceptable because Django masks the CSRF token anew in every response and adds random bytes to
+    # each gzip stream (Django 4.2+), so no secret repeats across responses for an attacker to guess at.
+    "django.middleware.gzip.GZipMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.UserLanguageMiddleware",
@@ -179,11 +183,16 @@ _NODE = BASE_DIR / "node_modules"
 for _pkg_dir in (_NODE / "htmx.org" / "dist", _NODE / "chart.js" / "dist"):
     if _pkg_dir.exists():
         STATICFILES_DIRS.append(("vendor", _pkg_dir))
+# `collectstatic` writes each file under a name with its content's hash, plus gzip (and brotli, if the Brotli
+# package is installed) copies; WhiteNoise serves those names compressed and cached for ten years (immutable),
+# the plain names for WHITENOISE_MAX_AGE. Without DEBUG, pages need `collectstatic` first (scripts/demo.sh runs
+# it); with DEBUG, {% static %} gives the plain names and the files come from the source folders.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_MAX_AGE = int(os.environ.get("WHITENOISE_MAX_AGE", "0" if DEBUG else "3600"))
 MEDIA_ROOT = VAR_DIR / "media"
 
 # --- Security: personal data of millions.

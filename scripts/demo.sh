@@ -15,4 +15,6 @@ echo "  national administrator: admin / ${DEMO_PASSWORD:-partywork-demo}"
 echo "  province secretary (Quang Ninh): province / ${DEMO_PASSWORD:-partywork-demo}"
 echo "  office clerk: clerk / ${DEMO_PASSWORD:-partywork-demo}"
 echo
-exec .venv/bin/python manage.py runserver 127.0.0.1:8000
+# Static files as production serves them: fingerprinted names, gzip copies, cached for long (WhiteNoise).
+.venv/bin/python manage.py collectstatic --noinput -v0
+exec .venv/bin/python manage.py runserver --nostatic 127.0.0.1:8000

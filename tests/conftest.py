@@ -27,6 +27,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _static_without_collectstatic(settings):
+    """The suite runs from a clean clone, without `collectstatic`: plain static names, files from the source.
+
+    The installation's fingerprinted, compressed storage is tested on its own (tests/test_static.py).
+    """
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings):
     """Tests read messages in English unless they choose a language; the installation default is Vietnamese."""
     from django.utils import translation

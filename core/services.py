@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.actions import action, user_of
@@ -17,6 +20,38 @@ class EditConflict(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+class Refusals:
+    """The errors of several independent checks, raised together as one ``ValidationError`` by field."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[Any]] = {}
+
+    def add(self, error: ValidationError | str, message: Any = None) -> None:
+        """``add(exc)`` keeps a ValidationError's errors; ``add(field, message)`` adds one message to a field."""
+        if isinstance(error, str):
+            self.errors.setdefault(error, []).append(message)
+        elif hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                self.errors.setdefault(name, []).extend(messages)
+        else:
+            self.errors.setdefault(NON_FIELD_ERRORS, []).extend(error.messages)
+
+    @contextmanager
+    def collect(self) -> Iterator[None]:
+        """Run a check; a ValidationError it raises is kept, and the next check runs."""
+        try:
+            yield
+        except ValidationError as exc:
+            self.add(exc)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
 
 
 def check_version(obj: Any, expected: int | None) -> None:

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import FormDateField
+from core.forms import AllErrorsForm
 from lifecycle.choices import LeavingKind, TransferKind
+from lifecycle.services import check_applicant
 from members.choices import Gender
 from orgs.forms import DateInput
 
@@ -16,7 +18,7 @@ def _today():
     return timezone.localdate()
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(AllErrorsForm):
     cell = forms.IntegerField(label=_("Party cell (organization number)"), min_value=1, max_value=2**53,
                               help_text=_("The number shown on the party cell's page."))
     applied_on = FormDateField(label=_("Application date"), widget=DateInput, initial=_today)
@@ -33,6 +35,10 @@ class ApplicationForm(forms.Form):
 
     personal_fields = ("full_name", "gender", "birth_date", "ethnicity", "religion", "home_town", "education",
                        "occupation", "citizen_id")
+
+    def domain_checks(self, data: dict) -> None:
+        """The applicant's checks on what cleaned, also when the cell did not (all errors in one round)."""
+        check_applicant({f: data.get(f) for f in self.personal_fields}, applied_on=data.get("applied_on"))
 
 
 class ReadmissionForm(forms.Form):

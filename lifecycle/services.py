@@ -25,7 +25,7 @@ from core.l10n import day
 from core.phrases import Said
 from core.rules import cite, periods, rule, rule_version
 from core.scope import NotPermitted, OutOfScope, may, may_decide_over, path_in_scope
-from core.services import EditConflict, StateConflict, check_version
+from core.services import EditConflict, Refusals, StateConflict, check_version
 from core.text import clean_person_name
 from core.tree import STEP, prefix_q, province_path
 from lifecycle.choices import (
@@ -117,6 +117,11 @@ def _check_cell(actor: Any, org: Organization, perm: str = "add", field: str = "
         raise ValidationError({field: _("Members belong to a party cell or a grassroots party cell.")})
 
 
+def check_cell(actor: Any, org: Organization) -> None:
+    """Refuse a cell an applicant cannot join here (the page runs it when other fields failed: one round)."""
+    _check_cell(actor, org)
+
+
 def _check_committee(actor: Any, org_path: str) -> None:
     """The committee above the cell decides an admission, a recognition or a striking off, not the cell."""
     if not may_decide_over(actor, AdmissionCase, "decide", org_path):
@@ -127,15 +132,57 @@ def _check_committee(actor: Any, org_path: str) -> None:
 # --- Admission ------------------------------------------------------------------------------------------
 
 
+def check_applicant(personal: dict[str, Any], *, applied_on: dt.date | None,
+                    former_member: Member | None = None) -> dict[str, Any]:
+    """The applicant's personal data, cleaned; every refusal at once (the form runs this too, before the cell)."""
+    errors = Refusals()
+    personal = dict(personal)
+    personal["full_name"] = clean_person_name(personal.get("full_name") or "")
+    if len(personal["full_name"]) < 2:
+        errors.add("full_name", _("Enter the member's full name."))
+    if personal.get("gender") not in ("M", "F"):
+        errors.add("gender", _("This field is required."))
+    birth = personal.get("birth_date")
+    if not birth:
+        errors.add("birth_date", _("This field is required."))
+    elif birth >= _today():
+        errors.add("birth_date", _("The date of birth must be in the past."))
+    elif birth < EARLIEST:
+        errors.add("birth_date", _("The date of birth cannot be before %(date)s.") % {"date": day(EARLIEST)})
+    elif applied_on and _age_on(birth, applied_on) < (min_age := rule_version("MIN_ADMISSION_AGE", applied_on)).value:
+        errors.add("birth_date", _("An applicant must be at least %(age)d years old (%(regulation)s).")
+                   % {"age": min_age.value, "regulation": cite(min_age)})
+    citizen_id = (personal.get("citizen_id") or "").strip() or None
+    personal["citizen_id"] = citizen_id
+    if citizen_id:
+        try:
+            validate_citizen_id(citizen_id, birth_date=birth, gender=personal.get("gender"))
+        except ValidationError as exc:
+            errors.add(ValidationError({"citizen_id": exc.messages}))
+        else:
+            clash = Member.objects.filter(citizen_id=citizen_id)
+            if former_member is not None:
+                clash = clash.exclude(pk=former_member.pk)
+            if clash.exists():
+                errors.add("citizen_id", _("Another member already has this citizen ID."))
+            elif AdmissionCase.objects.filter(citizen_id=citizen_id, state__in=OPEN_CASE_STATES).exists():
+                errors.add("citizen_id", _("An open admission case already has this citizen ID."))
+    errors.raise_if_any()
+    return personal
+
+
 @action
 def submit_application(actor: Any, *, cell: Organization, applied_on: dt.date, former_member: Member | None = None,
                        **personal: Any) -> AdmissionCase:
     """Receive an application for admission to a party cell (or re-admission of a former member)."""
-    _check_cell(actor, cell)
+    errors = Refusals()  # the cell, the date and the applicant are refused together, not one per round
+    with errors.collect():
+        _check_cell(actor, cell)
     unknown = set(personal) - set(APPLICANT_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    _check_date(applied_on, "applied_on")
+    with errors.collect():
+        _check_date(applied_on, "applied_on")
     if former_member is not None:
         former_member = Member.objects.restrict(actor, "view").filter(pk=former_member.pk).first()
         if former_member is None:
@@ -148,41 +195,9 @@ def submit_application(actor: Any, *, cell: Organization, applied_on: dt.date, f
         for name in APPLICANT_FIELDS:
             if not personal.get(name):
                 personal[name] = getattr(former_member, name) or ""
-    errors: dict[str, list[str]] = {}
-    personal["full_name"] = clean_person_name(personal.get("full_name") or "")
-    if len(personal["full_name"]) < 2:
-        errors.setdefault("full_name", []).append(_("Enter the member's full name."))
-    if personal.get("gender") not in ("M", "F"):
-        errors.setdefault("gender", []).append(_("This field is required."))
-    birth = personal.get("birth_date")
-    if not birth:
-        errors.setdefault("birth_date", []).append(_("This field is required."))
-    elif birth >= _today():
-        errors.setdefault("birth_date", []).append(_("The date of birth must be in the past."))
-    elif birth < EARLIEST:
-        errors.setdefault("birth_date", []).append(_("The date of birth cannot be before %(date)s.")
-                                                   % {"date": day(EARLIEST)})
-    elif _age_on(birth, applied_on) < (min_age := rule_version("MIN_ADMISSION_AGE", applied_on)).value:
-        errors.setdefault("birth_date", []).append(
-            _("An applicant must be at least %(age)d years old (%(regulation)s).")
-            % {"age": min_age.value, "regulation": cite(min_age)})
-    citizen_id = (personal.get("citizen_id") or "").strip() or None
-    personal["citizen_id"] = citizen_id
-    if citizen_id:
-        try:
-            validate_citizen_id(citizen_id, birth_date=birth, gender=personal.get("gender"))
-        except ValidationError as exc:
-            errors.setdefault("citizen_id", []).extend(exc.messages)
-        else:
-            clash = Member.objects.filter(citizen_id=citizen_id)
-            if former_member is not None:
-                clash = clash.exclude(pk=former_member.pk)
-            if clash.exists():
-                errors.setdefault("citizen_id", []).append(_("Another member already has this citizen ID."))
-            elif AdmissionCase.objects.filter(citizen_id=citizen_id, state__in=OPEN_CASE_STATES).exists():
-                errors.setdefault("citizen_id", []).append(_("An open admission case already has this citizen ID."))
-    if errors:
-        raise ValidationError(errors)
+    with errors.collect():
+        personal = check_applicant(personal, applied_on=applied_on, former_member=former_member)
+    errors.raise_if_any()
     case = AdmissionCase(cell=cell, applied_on=applied_on, member=former_member,
                          readmission=former_member is not None,
                          **{k: (v if v is not None else "") if k != "citizen_id" else v for k, v in personal.items()})

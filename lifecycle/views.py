@@ -145,10 +145,13 @@ class AdmissionCreateView(LoginRequiredMixin, View):
         _require(request.user, "add")
         former = self._former(request)
         form = (ReadmissionForm if former else ApplicationForm)(request.POST)
-        if form.is_valid():
+        valid = form.is_valid()
+        if "cell" in form.cleaned_data:  # looked up even when another field failed: one round of errors
             cell = organization_in_scope(request.user, form.cleaned_data["cell"], "view")
             if cell is None:
                 form.add_error("cell", _("There is no organization with this number among those you work on."))
+            elif not valid:
+                _run(form, services.check_cell, request.user, cell)
             else:
                 personal = {} if former else {f: form.cleaned_data.get(f) for f in ApplicationForm.personal_fields}
                 case = _run(form, services.submit_application, request.user, cell=cell,

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AllErrorsForm
 from members.choices import Gender, MemberStatus
+from members.services import check_new_member
 from orgs.forms import DateInput
 
 
@@ -36,7 +38,7 @@ class MemberEditForm(MemberForm):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class MemberCreateForm(MemberForm):
+class MemberCreateForm(MemberForm, AllErrorsForm):
     organization = forms.IntegerField(label=_("Party cell (organization number)"), min_value=1,
                                       help_text=_("The number shown on the party cell's page."))
     status = forms.ChoiceField(label=_("Status"), choices=[(MemberStatus.PROBATIONARY, MemberStatus.PROBATIONARY.label),
@@ -45,3 +47,8 @@ class MemberCreateForm(MemberForm):
 
     field_order = ["organization", "status", "full_name", "gender", "birth_date", "admission_date", "official_date",
                    "decision"]
+
+    def domain_checks(self, data: dict) -> None:
+        """The registry's checks on what cleaned, also when the organization did not (all errors in one round)."""
+        personal = {f: data[f] for f in self.personal_fields if data.get(f) not in ("", None)}
+        check_new_member(personal, status=data.get("status", ""))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core.actions import action
 from core.rules import cite, rule_version
 from core.scope import NotPermitted, OutOfScope, may_on, path_in_scope
-from core.services import check_version
+from core.services import Refusals, check_version
 from core.text import clean_person_name
 from members import counters, registry
 from members.choices import ACTIVE_STATUSES, HistoryEvent, MemberStatus
@@ -104,24 +104,43 @@ def _check_holding_org(actor: Any, org: Organization, perm: str) -> None:
         raise ValidationError({"organization": _("Members belong to a party cell or a grassroots party cell.")})
 
 
+def check_new_member(data: dict[str, Any], *, status: str) -> dict[str, Any]:
+    """A new record's status and personal data, cleaned; every refusal at once (the form runs this too)."""
+    errors = Refusals()
+    if status not in ACTIVE_STATUSES:
+        errors.add("status", _("A new record is a probationary or an official member."))
+    for required in ("full_name", "gender", "birth_date", "admission_date"):
+        if not data.get(required):
+            errors.add(required, _("This field is required."))
+    if status == MemberStatus.OFFICIAL and not data.get("official_date"):
+        errors.add("official_date", _("An official member needs the date of recognition."))
+    if status == MemberStatus.PROBATIONARY and data.get("official_date"):
+        errors.add("official_date", _("A probationary member has no official date yet."))
+    cleaned = data
+    with errors.collect():
+        cleaned = validate_member(data)
+    errors.raise_if_any()
+    return cleaned
+
+
+def check_holding_org(actor: Any, org: Organization) -> None:
+    """Refuse an organization a member cannot be registered in (the page runs it when other fields failed)."""
+    _check_holding_org(actor, org, "add")
+
+
 @action
 def register_member(actor: Any, *, organization: Organization, status: str = MemberStatus.OFFICIAL,
                     decision: str = "", **data: Any) -> Member:
     """Enter a member into the registry (an existing member's record, or one admitted on paper)."""
-    _check_holding_org(actor, organization, "add")
-    if status not in ACTIVE_STATUSES:
-        raise ValidationError({"status": _("A new record is a probationary or an official member.")})
+    errors = Refusals()  # the organization and the record are refused together, not one per round
+    with errors.collect():
+        _check_holding_org(actor, organization, "add")
     unknown = set(data) - set(PERSONAL_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    for required in ("full_name", "gender", "birth_date", "admission_date"):
-        if not data.get(required):
-            raise ValidationError({required: _("This field is required.")})
-    if status == MemberStatus.OFFICIAL and not data.get("official_date"):
-        raise ValidationError({"official_date": _("An official member needs the date of recognition.")})
-    if status == MemberStatus.PROBATIONARY and data.get("official_date"):
-        raise ValidationError({"official_date": _("A probationary member has no official date yet.")})
-    cleaned = validate_member(data)
+    with errors.collect():
+        cleaned = check_new_member(data, status=status)
+    errors.raise_if_any()
     member = Member(organization=organization, status=status,
                     status_since=cleaned.get("official_date") or cleaned["admission_date"], **cleaned)
     member.full_clean(exclude=["name_key", "given_key"], validate_unique=False)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from core.object_views import ObjectDetailView, ObjectListView
+from core.object_views import ObjectDetailView, ObjectListView, run_service
 from core.registry import object_states
 from core.scope import OutOfScope, can, get_scoped_or_404, may
 from core.services import EditConflict
@@ -230,11 +230,14 @@ class MemberCreateView(LoginRequiredMixin, View):
         self._check(request)
         form = MemberCreateForm(request.POST)
         org = None
-        if form.is_valid():
+        valid = form.is_valid()
+        if "organization" in form.cleaned_data:  # looked up even when another field failed: one round of errors
             visible = Organization.objects.restrict(request.user, "view")
             org = visible.filter(pk=form.cleaned_data["organization"]).first()
             if org is None:
                 form.add_error("organization", _("There is no organization with this number among those you work on."))
+            elif not valid:
+                run_service(form, services.check_holding_org, request.user, org)
             else:
                 data = {k: v for k, v in form.personal_data().items() if v not in ("", None)}
                 try:

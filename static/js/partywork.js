@@ -34,6 +34,35 @@
     }
   });
 
+  // Tables become cards on a phone (partywork.css): each cell gets its column's name as data-label.
+  function labelTables(root) {
+    var tables = (root && root.querySelectorAll ? root : document).querySelectorAll("table.data");
+    Array.prototype.forEach.call(tables, function (table) {
+      var head = table.tHead && table.tHead.rows.length ? table.tHead.rows[table.tHead.rows.length - 1] : null;
+      if (!head || head.cells.length < 3) { return; }
+      var labels = [];
+      Array.prototype.forEach.call(head.cells, function (th) {
+        for (var i = 0; i < th.colSpan; i += 1) { labels.push(th.textContent.replace(/\s+/g, " ").trim()); }
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var column = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            if (cell.colSpan === 1 && labels[column]) { cell.setAttribute("data-label", labels[column]); }
+            column += cell.colSpan;
+          });
+        });
+      });
+      table.classList.add("js-cards");
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { labelTables(document); });
+  } else {
+    labelTables(document);
+  }
+  document.addEventListener("htmx:afterSettle", function (event) { labelTables(document); });
+
   // Errors of partial requests are shown, not swallowed.
   document.addEventListener("htmx:responseError", function (event) {
     var target = event.detail.target;

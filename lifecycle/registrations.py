@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.dates import add_months
 from core.registry import (
     DashboardCard,
+    DetailPanel,
     MenuEntry,
     ObjectAction,
     ObjectState,
@@ -20,6 +22,7 @@ from core.registry import (
     register_menu,
     register_object_action,
     register_object_state,
+    register_panel,
     register_reorg_handler,
 )
 from core.rules import rule
@@ -42,6 +45,13 @@ def admissions(request: Any, root: Any) -> dict:
     """This year's admissions against the target of the user's root (one definition of "the target")."""
     year = timezone.localdate().year
     return {"target_summary": target_summary(root, year), "year": year}
+
+
+def lifecycle_charts(request: Any, org: Any) -> dict:
+    """Admissions against the target and transfers in and out over the years, for the organization's subtree."""
+    from lifecycle.statistics import lifecycle_charts as charts
+
+    return {"charts": charts(org), "charts_id": "lifecycle-charts", "charts_heading": _("Admissions and transfers")}
 
 
 def probation_due(request: Any, root: Any) -> dict:
@@ -119,3 +129,7 @@ register_object_action(ObjectAction(MEMBER, "leave", gettext_lazy("Leaving the p
                                     _active, order=40))
 register_object_action(ObjectAction(MEMBER, "readmission", gettext_lazy("Re-admission"), "lifecycle:admission_create",
                                     "add", _readmittable, order=50, query_param="member"))
+register_card(DashboardCard("lifecycle.charts", "includes/charts_panel.html", lifecycle_charts,
+                            "members.Member", "view", order=50, area="panels"))
+register_panel(DetailPanel("lifecycle.charts", "orgs.Organization", "includes/charts_panel.html", lifecycle_charts,
+                           order=50))

@@ -33,6 +33,13 @@ def member_totals(request: Any, root: Any) -> dict:
                                       "title": _("Members by status")}}}
 
 
+def member_charts(request: Any, org: Any) -> dict:
+    """Members by status, gender and age group of the organization's subtree (the dashboard's root, or the page's)."""
+    from members.statistics import member_charts as charts
+
+    return {"charts": charts(org), "charts_id": "member-charts", "charts_heading": _("Members in figures")}
+
+
 def organization_members(request: Any, org: Any) -> dict:
     """The searchable member table of an organization's page (its whole subtree, in the user's scope)."""
     from members.views import member_list_context
@@ -48,3 +55,7 @@ register_panel(DetailPanel("members.organization_members", "orgs.Organization", 
                            organization_members, order=10, partial="members", partial_template="members/_table.html"))
 register_object_action(ObjectAction("members.Member", "correct", gettext_lazy("Correct the personal record"),
                                     "members:edit", "correct", order=90))
+register_card(DashboardCard("members.charts", "includes/charts_panel.html", member_charts,
+                            "members.Member", "view", order=40, area="panels"))
+register_panel(DetailPanel("members.charts", "orgs.Organization", "includes/charts_panel.html", member_charts,
+                           order=40))

@@ -72,3 +72,29 @@ def test_reorganization_preview_takes_the_page_width(live_world, new_context, li
     preview_box = preview.bounding_box()
     assert preview_box["width"] >= 0.9 * form_box["width"], (preview_box, form_box)
     assert page.evaluate("getComputedStyle(document.querySelector('.reorg-preview')).gridColumnStart") == "1"
+
+
+@pytest.mark.parametrize("language", ["vi", "ar"])
+def test_dashboard_charts_are_drawn_beside_their_tables(live_world, new_context, live_server, language):  # noqa: F811
+    page = _page(new_context, live_server, language, DESKTOP, axe=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}{reverse('dashboard')}")
+    pairs = page.locator("figure.chart-pair")
+    expect(pairs).to_have_count(5)
+    for i in range(5):
+        pair = pairs.nth(i)
+        expect(pair.locator("canvas")).to_have_attribute("data-drawn", "1")
+        canvas, table = pair.locator("canvas").bounding_box(), pair.locator("table").bounding_box()
+        assert canvas["width"] > 100 and canvas["height"] > 100
+        assert canvas["y"] + canvas["height"] <= table["y"] + 1 or canvas["x"] != table["x"]  # beside or above
+    # Right to left: the first category is drawn on the right.
+    first_bar_on_the_right = page.evaluate("""() => {
+        const chart = Chart.getChart(document.querySelector('canvas[data-chart="chart-members-age-data"]'));
+        const meta = chart.getDatasetMeta(0);
+        return meta.data[0].x > meta.data[meta.data.length - 1].x;
+    }""")
+    assert first_bar_on_the_right == (language == "ar")
+    assert not errors, errors
+    violations = run_axe(page)
+    assert not violations, describe(violations)

@@ -809,6 +809,12 @@ def _target_value(target: DevelopmentTarget | None, base: int, year: int) -> tup
     return count, percent, default
 
 
+def target_value(target: DevelopmentTarget | None, base: int, year: int) -> tuple[int, decimal.Decimal | None, bool]:
+    """A year's target in members: the recorded count, else its percent (or the rule's) of ``base``; and whether
+    it is the default."""
+    return _target_value(target, base, year)
+
+
 def _row(org: Organization, counts: dict[str, int], target: DevelopmentTarget | None, year: int) -> dict:
     value, percent, default = _target_value(target, counts["base"], year)
     return {"organization": org, "year": year, "target": value, "target_percent": percent, "is_default": default,

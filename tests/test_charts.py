@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.actions import SYSTEM
-from lifecycle.services import confirm_receipt, issue_transfer_letter
+from lifecycle.services import confirm_receipt, issue_transfer_letter, target_summary
 from members.models import Member
 from members.statistics import AGE_GROUPS, member_charts
 from tests import factories
@@ -99,6 +99,9 @@ def test_admissions_against_the_target_by_year(client, world):
                                               admission_date__year=int(label)).count()
     assert admitted[-1] == 1 and admitted[-3] == 1
     assert data["series"][1]["kind"] == "line"
+    for label, actual, target in zip(data["labels"], admitted, data["series"][1]["values"]):
+        summary = target_summary(world.a.org, int(label))  # the one definition of the target, year by year
+        assert (actual, target) == (summary["actual"], summary["target"])
     assert table_figures(html, "admissions-target") == drawn(data)
 
 

@@ -291,7 +291,9 @@ class ObjectActionView(ScopedObjectMixin, View):
         return obj
 
     def get_form(self, obj: Model | None, data: Any = None) -> Any:
-        return self.form_class(data) if data is not None else self.form_class()
+        # Forms with pickers resolve what is typed through the acting user's scope (core.pickers).
+        kwargs = {"user": self.request.user} if getattr(self.form_class, "takes_user", False) else {}  # type: ignore[attr-defined]
+        return self.form_class(data, **kwargs) if data is not None else self.form_class(**kwargs)
 
     def perform(self, user: Any, obj: Model | None, data: dict[str, Any]) -> Any:
         """Run the service action; override to map form fields onto its arguments."""

@@ -4,10 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.scope import path_in_scope
+from core.pickers import OrganizationChoiceField, PickerFormMixin
 from exchange.limits import LimitExceeded, check_archive, check_text_size
-from members.models import Member
-from orgs.models import Organization
 
 DEFAULT_MAX_UPLOAD_MB = 200
 
@@ -16,35 +14,15 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "EXCHANGE_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)) * 1024 * 1024
 
 
-class ScopedOrgCodeField(forms.CharField):
-    """An organization typed by its code; one outside the user's scope is reported as unknown."""
-
-    def __init__(self, *args, perm: str = "view", **kwargs):
-        self.perm = perm
-        self.user = None
-        kwargs.setdefault("max_length", 32)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        code = super().clean(value).strip()
-        org = Organization.objects.filter(code=code).first()
-        if org is None or not org.path or not path_in_scope(self.user, Member, self.perm, org.path):
-            raise forms.ValidationError(_("No organization with this code among those you are responsible for."))
-        return org
-
-
-class ImportForm(forms.Form):
+class ImportForm(PickerFormMixin, forms.Form):
     file = forms.FileField(label=_("File (.xlsx or .csv)"))
     mode = forms.ChoiceField(label=_("If some rows have errors"), initial="all", widget=forms.RadioSelect, choices=[
         ("all", _("Import nothing (all or nothing)")),
         ("valid", _("Import the valid rows and report the others")),
     ])
-    organization = ScopedOrgCodeField(label=_("Import into (organization code)"), perm="add", help_text=_(
-        "Every row's organization must be this organization or one under it."))
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].user = user
+    organization = OrganizationChoiceField(label=_("Import into"), scope_model="members.Member", action="add",
+                                           active_only=False, help_text=_(
+                                               "Every row's organization must be this organization or one under it."))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -65,10 +43,6 @@ class ImportForm(forms.Form):
         return upload
 
 
-class StatisticsForm(forms.Form):
-    organization = ScopedOrgCodeField(label=_("Organization code"), perm="view", help_text=_(
-        "The tables list the organizations directly under this one."))
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].user = user
+class StatisticsForm(PickerFormMixin, forms.Form):
+    organization = OrganizationChoiceField(label=_("Organization"), scope_model="members.Member", active_only=False,
+                                           help_text=_("The tables list the organizations directly under this one."))

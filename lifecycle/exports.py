@@ -33,12 +33,12 @@ class BadgeExportView(ObjectExportView):
         from core.dates import add_days, add_months
         from lifecycle.forms import BadgeFilterForm
 
-        form = BadgeFilterForm(self.request.GET, years=badges.badge_years())
+        form = BadgeFilterForm(self.request.GET, years=badges.badge_years(), user=self.request.user)
         if not form.is_valid():
             raise ExportRefused(_("Some filter values are not valid. Correct them and export again."))
         start, end = badges.badge_period(form)
         data = form.cleaned_data
-        self.organization = badges.organization_in_scope(self.request.user, data.get("organization"))
+        self.organization = data.get("organization")
         only = [data["badge"]] if data.get("badge") else None
         early = bool(self.request.GET.get("early"))
         self.period = (start, end)

@@ -8,19 +8,29 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import FormDateField
 from core.forms import AllErrorsForm
+from core.pickers import OrganizationChoiceField, PickerFormMixin
 from lifecycle.choices import LeavingKind, TransferKind
 from lifecycle.services import check_applicant
 from members.choices import Gender
+from orgs.choices import MEMBER_HOLDING_TYPES
 from orgs.forms import DateInput
+
+CELL_TYPES = tuple(sorted(MEMBER_HOLDING_TYPES))
 
 
 def _today():
     return timezone.localdate()
 
 
-class ApplicationForm(AllErrorsForm):
-    cell = forms.IntegerField(label=_("Party cell (organization number)"), min_value=1, max_value=2**53,
-                              help_text=_("The number shown on the party cell's page."))
+def cell_field(action: str, **kwargs) -> OrganizationChoiceField:
+    """An active party cell where the user may do ``action`` on members, by its code or name."""
+    kwargs.setdefault("label", _("Party cell"))
+    kwargs.setdefault("help_text", _("Type part of its name or its code, or browse your organizations."))
+    return OrganizationChoiceField(scope_model="members.Member", action=action, types=CELL_TYPES, **kwargs)
+
+
+class ApplicationForm(PickerFormMixin, AllErrorsForm):
+    cell = cell_field("add")
     applied_on = FormDateField(label=_("Application date"), widget=DateInput, initial=_today)
     full_name = forms.CharField(label=_("Full name"), max_length=120)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
@@ -41,8 +51,8 @@ class ApplicationForm(AllErrorsForm):
         check_applicant({f: data.get(f) for f in self.personal_fields}, applied_on=data.get("applied_on"))
 
 
-class ReadmissionForm(forms.Form):
-    cell = forms.IntegerField(label=_("Party cell (organization number)"), min_value=1, max_value=2**53)
+class ReadmissionForm(PickerFormMixin, forms.Form):
+    cell = cell_field("add")
     applied_on = FormDateField(label=_("Application date"), widget=DateInput, initial=_today)
 
 
@@ -79,12 +89,12 @@ def committee_choices() -> list[tuple[str, str]]:
                                   for pk, code, name in receiving_committees().values_list("id", "code", "name")]
 
 
-class LetterForm(forms.Form):
+class LetterForm(PickerFormMixin, forms.Form):
     """A letter goes to a party cell the sender works on, or to the receiving province's committee, which
     assigns the cell on receipt (the sender does not see another province's cells)."""
 
-    to_org = forms.CharField(label=_("Receiving party cell among those you work on (code)"),
-                             max_length=32, required=False)
+    to_org = OrganizationChoiceField(label=_("Receiving party cell among those you work on"), types=CELL_TYPES,
+                                     required=False)
     to_province = forms.TypedChoiceField(label=_("Or: the receiving province's committee"), coerce=int,
                                          required=False, empty_value=None, choices=[])
     kind = forms.ChoiceField(label=_("Kind"), choices=TransferKind.choices)
@@ -97,9 +107,15 @@ class LetterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if bool((data.get("to_org") or "").strip()) == bool(data.get("to_province")):
+        if "to_org" not in self.errors and bool(data.get("to_org")) == bool(data.get("to_province")):
             self.add_error("to_org", _("Give either a party cell or a receiving province."))
         return data
+
+
+class SendingCellForm(PickerFormMixin, forms.Form):
+    """The bulk transfer's first step: the party cell whose members leave (the right to change its members)."""
+
+    organization = cell_field("change", label=_("Sending party cell"))
 
 
 class BulkLetterForm(LetterForm):
@@ -111,10 +127,14 @@ class BulkLetterForm(LetterForm):
         self.fields["members"].choices = list(member_choices)
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(PickerFormMixin, forms.Form):
     received_on = FormDateField(label=_("Received on"), widget=DateInput, initial=_today)
-    cell = forms.CharField(label=_("Receiving party cell (code), for a letter addressed to the committee"),
-                           max_length=32, required=False)
+    cell = cell_field("change", label=_("Receiving party cell, for a letter addressed to the committee"),
+                      required=False)
+
+    def __init__(self, *args, within=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].set_within(within)  # the receiving side: cells under the letter's addressee
     decision = forms.CharField(label=_("Receiving decision"), max_length=64, required=False)
 
 
@@ -142,8 +162,9 @@ class ExemptionForm(forms.Form):
     decision = forms.CharField(label=_("Deciding document"), max_length=64, required=False)
 
 
-class BadgeFilterForm(forms.Form):
-    organization = forms.IntegerField(label=_("Organization number"), min_value=1, max_value=2**53, required=False)
+class BadgeFilterForm(PickerFormMixin, forms.Form):
+    organization = OrganizationChoiceField(label=_("Organization"), scope_model="members.Member", required=False,
+                                           active_only=False)
     start = FormDateField(label=_("From"), widget=DateInput, required=False)
     end = FormDateField(label=_("Until"), widget=DateInput, required=False)
     badge = forms.TypedChoiceField(label=_("Badge"), coerce=int, required=False, empty_value=None, choices=[])
@@ -162,13 +183,13 @@ class BadgeFilterForm(forms.Form):
         return data
 
 
-class TargetFilterForm(forms.Form):
-    organization = forms.IntegerField(label=_("Organization number"), min_value=1, max_value=2**53, required=False)
+class TargetFilterForm(PickerFormMixin, forms.Form):
+    organization = OrganizationChoiceField(label=_("Organization"), scope_model="members.Member", required=False)
     year = forms.IntegerField(label=_("Year"), min_value=1930, max_value=2100, required=False)
 
 
-class TargetForm(forms.Form):
-    organization = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**53)
+class TargetForm(PickerFormMixin, forms.Form):
+    organization = OrganizationChoiceField(scope_model="members.Member", action="change", widget=forms.HiddenInput)
     year = forms.IntegerField(label=_("Year"), min_value=1930, max_value=2100)
     target_count = forms.IntegerField(label=_("Target (members)"), min_value=0, max_value=10**7, required=False)
     target_percent = forms.DecimalField(label=_("Target (percent of members)"), min_value=0, max_value=100,

@@ -3,6 +3,8 @@ show the result or the form with its errors."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +35,7 @@ from lifecycle.forms import (
     ReadmissionForm,
     ReceiptForm,
     RecognitionForm,
+    SendingCellForm,
     StepForm,
     TargetFilterForm,
     TargetForm,
@@ -41,7 +44,6 @@ from lifecycle.forms import (
 from lifecycle.models import AdmissionCase, Exemption, TransferLetter
 from members.choices import MemberStatus
 from members.models import Member
-from orgs.choices import MEMBER_HOLDING_TYPES
 from orgs.models import Organization
 
 BADGE_PAGE_ROWS = 200
@@ -55,33 +57,15 @@ def _require(user, action: str) -> None:
         raise PermissionDenied(_("You do not have the right to do this."))
 
 
-NO_CELL = _("There is no active party cell with this code among those you work on.")
-
-
-def find_cell(user, value: str, action: str = "view") -> Organization | None:
-    """A party cell the user works on, by its code (never an internal id); anything else is None (one answer for
-    a missing and a foreign cell, so the form tells nobody which codes exist elsewhere)."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    scoped = Organization.objects.restrict(user, action)
-    org = scoped.filter(code=value).first()
-    if org is None or not org.is_active or org.org_type not in MEMBER_HOLDING_TYPES:
-        return None
-    return org
-
-
 def letter_addressee(user, data: dict) -> Organization:
-    """The organization a letter form addresses: a cell in scope, or the chosen receiving committee."""
+    """The organization a letter form addresses: the cell chosen in scope (the form resolved it), or the chosen
+    receiving committee."""
     if data.get("to_province"):
         committee = services.receiving_committees().filter(pk=data["to_province"]).first()
         if committee is None:
             raise ValidationError({"to_province": _("Choose a receiving province from the list.")})
         return committee
-    to = find_cell(user, data.get("to_org") or "")
-    if to is None:
-        raise ValidationError({"to_org": NO_CELL})
-    return to
+    return data["to_org"]
 
 
 class LifecycleHomeView(LoginRequiredMixin, View):
@@ -138,27 +122,24 @@ class AdmissionCreateView(LoginRequiredMixin, View):
     def get(self, request):
         _require(request.user, "add")
         former = self._former(request)
-        form = (ReadmissionForm if former else ApplicationForm)()
+        form = (ReadmissionForm if former else ApplicationForm)(user=request.user)
         return self._render(request, form, former)
 
     def post(self, request):
         _require(request.user, "add")
         former = self._former(request)
-        form = (ReadmissionForm if former else ApplicationForm)(request.POST)
+        form = (ReadmissionForm if former else ApplicationForm)(request.POST, user=request.user)
         valid = form.is_valid()
-        if "cell" in form.cleaned_data:  # looked up even when another field failed: one round of errors
-            cell = organization_in_scope(request.user, form.cleaned_data["cell"], "view")
-            if cell is None:
-                form.add_error("cell", _("There is no organization with this number among those you work on."))
-            elif not valid:
-                _run(form, services.check_cell, request.user, cell)
-            else:
-                personal = {} if former else {f: form.cleaned_data.get(f) for f in ApplicationForm.personal_fields}
-                case = _run(form, services.submit_application, request.user, cell=cell,
-                            applied_on=form.cleaned_data["applied_on"], former_member=former, **personal)
-                if case is not None:
-                    messages.success(request, _("The application has been recorded."))
-                    return redirect("lifecycle:admission", pk=case.pk)
+        cell = form.cleaned_data.get("cell")
+        if cell is not None and not valid:  # the cell's own checks join the other errors: one round
+            _run(form, services.check_cell, request.user, cell)
+        elif valid:
+            personal = {} if former else {f: form.cleaned_data.get(f) for f in ApplicationForm.personal_fields}
+            case = _run(form, services.submit_application, request.user, cell=cell,
+                        applied_on=form.cleaned_data["applied_on"], former_member=former, **personal)
+            if case is not None:
+                messages.success(request, _("The application has been recorded."))
+                return redirect("lifecycle:admission", pk=case.pk)
         return self._render(request, form, former)
 
 
@@ -392,33 +373,38 @@ class LetterListView(ObjectListView):
 
 
 class BulkTransferView(LoginRequiredMixin, View):
-    """Choose a party cell, tick its members, issue one letter number for all of them."""
+    """Choose a party cell, tick its members, issue one letter number for all of them.
+
+    The cell is one where the user may change members (the right the letters need), so an office clerk of the
+    cell can use the page as its secretary does."""
 
     def _setup(self, request, data):
         _require(request.user, "change")
-        org = organization_in_scope(request.user, services.as_int(data.get("organization")), "change")
+        sender = SendingCellForm(data if data.get("organization") else None, user=request.user)
+        org = sender.cleaned_data["organization"] if sender.is_bound and sender.is_valid() else None
         members = []
         if org is not None:
             members = list(Member.objects.restrict(request.user, "change").filter(
                 organization=org, status__in=[MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY])
                 .order_by("name_key", "id")[:500])
-        return org, members
+        return sender, org, members
 
-    def _render(self, request, org, members, form, status=200):
+    def _render(self, request, sender, org, members, form, status=200):
         selected = {services.as_int(v) for v in request.POST.getlist("members")}
-        return render(request, "lifecycle/bulk_transfer.html", {"organization": org, "members": members,
-                                                                "form": form, "selected": selected,
-                                                                "tab": "transfers"}, status=status)
+        return render(request, "lifecycle/bulk_transfer.html", {"sender": sender, "organization": org,
+                                                                "members": members, "form": form,
+                                                                "selected": selected, "tab": "transfers"},
+                      status=status)
 
     def get(self, request):
-        org, members = self._setup(request, request.GET)
-        form = BulkLetterForm(member_choices=[(m.pk, m.full_name) for m in members])
-        return self._render(request, org, members, form)
+        sender, org, members = self._setup(request, request.GET)
+        form = BulkLetterForm(member_choices=[(m.pk, m.full_name) for m in members], user=request.user)
+        return self._render(request, sender, org, members, form, status=400 if sender.errors else 200)
 
     def post(self, request):
-        org, members = self._setup(request, request.POST)
+        sender, org, members = self._setup(request, request.POST)
         choices = [(m.pk, m.full_name) for m in members]
-        form = BulkLetterForm(request.POST, member_choices=choices)
+        form = BulkLetterForm(request.POST, member_choices=choices, user=request.user)
         if org is None:
             form.add_error(None, _("Choose the sending party cell first."))
         elif form.is_valid():
@@ -430,7 +416,7 @@ class BulkTransferView(LoginRequiredMixin, View):
                 if letters is not None:
                     messages.success(request, _("%(n)d transfer letters have been issued.") % {"n": len(letters)})
                     return redirect("lifecycle:letters")
-        return self._render(request, org, members, form, status=400)
+        return self._render(request, sender, org, members, form, status=400)
 
 
 LETTER_OPS = {"confirm": ReceiptForm, "return": CloseLetterForm, "cancel": CloseLetterForm,
@@ -452,7 +438,8 @@ class LetterDetailView(LoginRequiredMixin, View):
         ops = {}
         if letter.state == LetterState.ISSUED:
             if receiver:
-                ops["confirm"] = forms.get("confirm") or ReceiptForm(prefix="confirm")
+                ops["confirm"] = forms.get("confirm") or ReceiptForm(prefix="confirm", user=user,
+                                                                     within=letter.to_org)
                 ops["return"] = forms.get("return") or CloseLetterForm(prefix="return")
             if sender:
                 ops["cancel"] = forms.get("cancel") or CloseLetterForm(prefix="cancel")
@@ -473,20 +460,15 @@ class LetterDetailView(LoginRequiredMixin, View):
         if op not in LETTER_OPS:
             messages.error(request, _("Choose what to do with the letter."))
             return redirect("lifecycle:letter", pk=letter.pk)
-        form = LETTER_OPS[op](request.POST, prefix=op)
+        extra = {"user": request.user, "within": letter.to_org} if op == "confirm" else {}
+        form = LETTER_OPS[op](request.POST, prefix=op, **extra)
         result = None
         if form.is_valid():
             data = form.cleaned_data
             user = request.user
             if op == "confirm":
-                cell = None
-                if data.get("cell"):
-                    cell = find_cell(user, data["cell"], "change")
-                    if cell is None:
-                        form.add_error("cell", NO_CELL)
-                if not form.errors:
-                    result = _run(form, services.confirm_receipt, user, letter, received_on=data["received_on"],
-                                  decision=data["decision"], cell=cell)
+                result = _run(form, services.confirm_receipt, user, letter, received_on=data["received_on"],
+                              decision=data["decision"], cell=data.get("cell"))
             elif op == "return":
                 result = _run(form, services.return_letter, user, letter, on=data["on"], reason=data["reason"])
             elif op == "cancel":
@@ -507,11 +489,11 @@ class BadgeView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
         _require(user, "view")
-        form = BadgeFilterForm(request.GET or None, years=badges.badge_years())
+        form = BadgeFilterForm(request.GET or None, years=badges.badge_years(), user=user)
         valid = form.is_valid() if request.GET else True
-        start, end = badge_period(form) if valid else badge_period(BadgeFilterForm({}))
+        start, end = badge_period(form) if valid else badge_period(BadgeFilterForm({}, user=user))
         data = form.cleaned_data if valid and request.GET else {}
-        org = organization_in_scope(user, data.get("organization"))
+        org = data.get("organization")
         only = [data["badge"]] if data.get("badge") else None
         if request.GET.get("format") == "xlsx" and valid:
             from lifecycle.exports import BadgeExportView
@@ -542,10 +524,10 @@ class BadgeView(LoginRequiredMixin, View):
 
 class TargetView(LoginRequiredMixin, View):
     def _org_year(self, request, data):
-        form = TargetFilterForm(data)
+        form = TargetFilterForm(data, user=request.user)
         form.is_valid()
         cleaned = getattr(form, "cleaned_data", {})
-        org = organization_in_scope(request.user, cleaned.get("organization")) or scope_root(request.user)
+        org = cleaned.get("organization") or scope_root(request.user)
         if org is not None and not Organization.objects.restrict(request.user, "view").filter(pk=org.pk).exists():
             org = None
         return form, org, cleaned.get("year") or timezone.localdate().year
@@ -553,8 +535,8 @@ class TargetView(LoginRequiredMixin, View):
     def _render(self, request, filter_form, org, year, target_form=None, status=200):
         report = services.target_report(org, year) if org is not None else None
         can_set = org is not None and may(request.user, Member, "change", org.path)
-        target_form = target_form or TargetForm(auto_id="target_%s",
-                                                initial={"organization": org.pk if org else None, "year": year})
+        target_form = target_form or TargetForm(auto_id="target_%s", user=request.user,
+                                                initial={"organization": org.code if org else None, "year": year})
         return render(request, "lifecycle/targets.html", {
             "filter_form": filter_form, "organization": org, "year": year, "report": report, "can_set": can_set,
             "target_form": target_form, "tab": "targets"}, status=status)
@@ -566,18 +548,17 @@ class TargetView(LoginRequiredMixin, View):
 
     def post(self, request):
         _require(request.user, "change")
-        target_form = TargetForm(request.POST, auto_id="target_%s")
+        target_form = TargetForm(request.POST, auto_id="target_%s", user=request.user)
         filter_form, org, year = self._org_year(request, request.POST)
         if target_form.is_valid():
             data = target_form.cleaned_data
-            org = organization_in_scope(request.user, data["organization"], "change")
-            if org is None:
-                target_form.add_error(None, _("There is no organization with this number among those you work on."))
-            else:
-                result = _run(target_form, services.set_target, request.user, org, year=data["year"],
-                              target_count=data["target_count"], target_percent=data["target_percent"],
-                              decision=data["decision"])
-                if result is not None:
-                    messages.success(request, _("The target has been saved."))
-                    return redirect(f"{request.path}?organization={org.pk}&year={data['year']}")
+            org = data["organization"]
+            result = _run(target_form, services.set_target, request.user, org, year=data["year"],
+                          target_count=data["target_count"], target_percent=data["target_percent"],
+                          decision=data["decision"])
+            if result is not None:
+                messages.success(request, _("The target has been saved."))
+                return redirect(f"{request.path}?{urlencode({'organization': org.code, 'year': data['year']})}")
+        elif target_form.has_error("organization"):
+            target_form.add_error(None, target_form.errors["organization"])
         return self._render(request, filter_form, org, year, target_form, status=400)

@@ -2,8 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import AllErrorsForm
+from core.pickers import OrganizationChoiceField, PickerFormMixin
 from members.choices import Gender, MemberStatus
 from members.services import check_new_member
+from orgs.choices import MEMBER_HOLDING_TYPES
 from orgs.forms import DateInput
 
 
@@ -38,9 +40,10 @@ class MemberEditForm(MemberForm):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class MemberCreateForm(MemberForm, AllErrorsForm):
-    organization = forms.IntegerField(label=_("Party cell (organization number)"), min_value=1,
-                                      help_text=_("The number shown on the party cell's page."))
+class MemberCreateForm(PickerFormMixin, MemberForm, AllErrorsForm):
+    organization = OrganizationChoiceField(
+        label=_("Party cell"), scope_model="members.Member", action="add", types=tuple(sorted(MEMBER_HOLDING_TYPES)),
+        help_text=_("Type part of its name or its code, or browse your organizations."))
     status = forms.ChoiceField(label=_("Status"), choices=[(MemberStatus.PROBATIONARY, MemberStatus.PROBATIONARY.label),
                                                             (MemberStatus.OFFICIAL, MemberStatus.OFFICIAL.label)])
     decision = forms.CharField(label=_("Deciding document"), max_length=64, required=False)

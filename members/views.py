@@ -217,38 +217,29 @@ class MemberCreateView(LoginRequiredMixin, View):
 
     def get(self, request):
         self._check(request)
-        initial = {}
-        raw = request.GET.get("organization", "")
-        if raw.isdigit():
-            initial["organization"] = int(raw)
-        form = MemberCreateForm(initial=initial)
-        org = Organization.objects.restrict(request.user, "view").filter(pk=initial["organization"]).first() \
-            if initial else None
+        raw = request.GET.get("organization", "").strip()[:32]  # a link from a cell's page: its code
+        org = Organization.objects.restrict(request.user, "view").filter(code=raw).first() if raw else None
+        form = MemberCreateForm(initial={"organization": org.code} if org else {}, user=request.user)
         return render(request, self.template_name, {"form": form, "mode": "create", "org": org})
 
     def post(self, request):
         self._check(request)
-        form = MemberCreateForm(request.POST)
-        org = None
+        form = MemberCreateForm(request.POST, user=request.user)
         valid = form.is_valid()
-        if "organization" in form.cleaned_data:  # looked up even when another field failed: one round of errors
-            visible = Organization.objects.restrict(request.user, "view")
-            org = visible.filter(pk=form.cleaned_data["organization"]).first()
-            if org is None:
-                form.add_error("organization", _("There is no organization with this number among those you work on."))
-            elif not valid:
-                run_service(form, services.check_holding_org, request.user, org)
+        org = form.cleaned_data.get("organization")
+        if org is not None and not valid:  # the cell's own checks join the other errors: one round
+            run_service(form, services.check_holding_org, request.user, org)
+        elif valid:
+            data = {k: v for k, v in form.personal_data().items() if v not in ("", None)}
+            try:
+                member = services.register_member(request.user, organization=org,
+                                                  status=form.cleaned_data["status"],
+                                                  decision=form.cleaned_data["decision"], **data)
+            except OutOfScope as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
             else:
-                data = {k: v for k, v in form.personal_data().items() if v not in ("", None)}
-                try:
-                    member = services.register_member(request.user, organization=org,
-                                                      status=form.cleaned_data["status"],
-                                                      decision=form.cleaned_data["decision"], **data)
-                except OutOfScope as exc:
-                    form.add_error(None, str(exc))
-                except ValidationError as exc:
-                    apply_service_errors(form, exc)
-                else:
-                    messages.success(request, _("The member has been registered."))
-                    return redirect("members:detail", pk=member.pk)
+                messages.success(request, _("The member has been registered."))
+                return redirect("members:detail", pk=member.pk)
         return render(request, self.template_name, {"form": form, "mode": "create", "org": org})

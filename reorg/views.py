@@ -59,18 +59,18 @@ class ReorganizationCreateView(LoginRequiredMixin, View):
         form_class = self._form_class(kind)
         _require_change(request.user)
         initial = {"effective_on": timezone.localdate()}
-        org_pk = request.GET.get("organization", "")
-        if org_pk.isdigit() and len(org_pk) < 16:
-            org = Organization.objects.restrict(request.user, "view").filter(pk=int(org_pk)).first()
+        code = request.GET.get("organization", "").strip()[:32]  # a link from an organization's page: its code
+        if code:
+            org = Organization.objects.restrict(request.user, "view").filter(code=code).first()
             if org is not None:
-                initial[PREFILL[kind]] = org.pk
-        return render(request, self.template_name, {"form": form_class(initial=initial), "kind": kind,
-                                                    "kind_label": ReorgKind(kind).label})
+                initial[PREFILL[kind]] = [org.code] if PREFILL[kind] in ("sources", "organizations") else org.code
+        return render(request, self.template_name, {"form": form_class(initial=initial, user=request.user),
+                                                    "kind": kind, "kind_label": ReorgKind(kind).label})
 
     def post(self, request, kind):
         form_class = self._form_class(kind)
         _require_change(request.user)
-        form = form_class(request.POST)
+        form = form_class(request.POST, user=request.user)
         preview = None
         if form.is_valid():
             data = form.cleaned_data
@@ -148,14 +148,11 @@ class AsOfView(LoginRequiredMixin, View):
     limit = 500
 
     def get(self, request):
-        form = AsOfForm(request.GET or None)
+        form = AsOfForm(request.GET or None, user=request.user)
         context: dict = {"form": form}
         if form.is_valid():
-            org = Organization.objects.restrict(request.user, "view").filter(
-                pk=form.cleaned_data["organization"]).first()
-            if org is None:
-                form.add_error("organization", _("This organization does not exist or is outside your organizations."))
-            else:
+            org = form.cleaned_data["organization"]
+            if org is not None:
                 on = form.cleaned_data["on"]
                 rows = list(services.tree_as_of(org, on, max_depth=3, limit=self.limit + 1, user=request.user))
                 root_depth = rows[0]["depth"] if rows else 0

@@ -404,11 +404,11 @@ def test_pages_admission_and_transfer(world, client):
         assert client.get(f"/lifecycle/{'' if name == 'home' else ''}").status_code == 200
     for url in ("/lifecycle/", "/lifecycle/admissions/", "/lifecycle/worklist/", "/lifecycle/transfers/",
                 "/lifecycle/transfers/?side=in&overdue=1", "/lifecycle/badges/", "/lifecycle/targets/",
-                f"/lifecycle/transfers/bulk/?organization={world.a.cells[0].pk}", "/lifecycle/admissions/new/"):
+                f"/lifecycle/transfers/bulk/?organization={world.a.cells[0].code}", "/lifecycle/admissions/new/"):
         assert client.get(url).status_code == 200, url
     birth = dt.date(1999, 9, 9)
     response = client.post("/lifecycle/admissions/new/", {
-        "cell": world.a.cells[0].pk, "applied_on": days(20).isoformat(), "full_name": "Vũ Văn Trang", "gender": "M",
+        "cell": world.a.cells[0].code, "applied_on": days(20).isoformat(), "full_name": "Vũ Văn Trang", "gender": "M",
         "birth_date": birth.isoformat(), "citizen_id": factories.citizen_id(birth, "M")})
     assert response.status_code == 302
     case = AdmissionCase.objects.get(full_name="Vũ Văn Trang")
@@ -460,16 +460,19 @@ def test_pages_scope_404_and_bad_input(world, client):
         assert client.get(url).status_code == 404, url
         assert client.post(url, {}).status_code in (404, 405), url
     assert client.get("/lifecycle/badges/?start=xx&badge=7").status_code == 400
-    response = client.get(f"/lifecycle/badges/?organization={world.b.org.pk}")
-    assert response.status_code == 200 and "zeta" not in response.content.decode().lower()
-    response = client.get(f"/lifecycle/targets/?organization={world.b.org.pk}")
+    response = client.get(f"/lifecycle/badges/?organization={world.b.org.code}")
+    assert response.status_code == 400 and "zeta" not in response.content.decode().lower()
+    assert "No organization with this code or name among those you work on." in response.content.decode()
+    response = client.get(f"/lifecycle/targets/?organization={world.b.org.code}")
     assert "zeta" not in response.content.decode().lower()
     y = TODAY.year
     factories.member(world.b.cells[0], "Zeta Ba Mươi", birth=OLD, admitted=dt.date(y - 30, 3, 1),
                      official=dt.date(y - 29, 3, 1))
     factories.member(world.a.cells[0], "Ba Mươi", birth=OLD, admitted=dt.date(y - 30, 3, 1),
                      official=dt.date(y - 29, 3, 1))
-    xlsx = client.get(f"/lifecycle/badges/?format=xlsx&organization={world.b.org.pk}")
+    refused = client.get(f"/lifecycle/badges/?format=xlsx&organization={world.b.org.code}")
+    assert refused.status_code == 400 and "zeta" not in refused.content.decode().lower()
+    xlsx = client.get("/lifecycle/badges/?format=xlsx")
     from io import BytesIO
 
     from openpyxl import load_workbook

@@ -307,7 +307,7 @@ def test_ui_guided_form_preview_then_confirm(world, client):
     client.force_login(world.a_secretary)
     url = reverse("reorg:create_merge")
     assert client.get(url).status_code == 200
-    data = {"sources": [world.a.cells[0].pk], "target": world.a.cells[1].pk, "decision": "5-QĐ/ĐU",
+    data = {"sources": [world.a.cells[0].code], "target": world.a.cells[1].code, "decision": "5-QĐ/ĐU",
             "effective_on": "2025-07-01", "decision_date": "2025-06-20"}
     response = client.post(url, data)
     assert response.status_code == 200
@@ -320,8 +320,8 @@ def test_ui_guided_form_preview_then_confirm(world, client):
     assert r.state == "applied"
     assert client.get(reverse("reorg:detail", kwargs={"pk": r.pk})).status_code == 200
     assert client.get(reverse("reorg:list")).status_code == 200
-    page = client.get(reverse("reorg:as_of") + f"?organization={world.a.grassroots.pk}&on=2025-06-30")
-    assert page.status_code == 200
+    page = client.get(reverse("reorg:as_of") + f"?organization={world.a.grassroots.code}&on=2025-06-30")
+    assert page.status_code == 200 and world.a.cells[1].name in page.content.decode()
 
 
 def test_ui_forms_for_every_kind_render(world, client):
@@ -334,15 +334,17 @@ def test_ui_split_preview_and_apply(world, client):
     client.force_login(world.a_secretary)
     url = reverse("reorg:create_split")
     c1, c2 = world.a.cells
-    data = {"source": world.a.grassroots.pk, "rule": "list", "decision": "6-QĐ/ĐU", "effective_on": "2025-07-01",
-            "part_code": ["P1", "P2"], "part_name": ["Đảng bộ P1", "Đảng bộ P2"],
-            "part_type": ["grassroots_committee", "grassroots_committee"],
-            "part_children": [str(c1.pk), str(c2.pk)], "part_members": ["", ""]}
+    data = {"source": world.a.grassroots.code, "rule": "list", "decision": "6-QĐ/ĐU", "effective_on": "2025-07-01",
+            "part0-code": "P1", "part0-name": "Đảng bộ P1", "part0-org_type": "grassroots_committee",
+            "part0-term": "2025-2030", "part0-children": c1.code,
+            "part1-code": "P2", "part1-name": "Đảng bộ P2", "part1-org_type": "grassroots_committee",
+            "part1-children": c2.code}
     response = client.post(url, data)
     assert response.status_code == 200 and "Đảng bộ P1" in response.content.decode()
     response = client.post(url, {**data, "confirm": "1"})
     assert response.status_code == 302, response.content.decode()[:3000]
     assert fresh(c2).parent.code == "P2"
+    assert Organization.objects.get(code="P1").term == "2025-2030"  # the form takes the new organizations' term
 
 
 def test_ui_scheduled_can_be_cancelled(world, client):

@@ -125,7 +125,7 @@ def test_every_page_renders_for_scoped_user(client_a, tree):
         reverse("members:list"),
         reverse("members:detail", kwargs={"pk": duc.pk}),
         reverse("members:edit", kwargs={"pk": duc.pk}),
-        reverse("members:create") + f"?organization={org.pk}",
+        reverse("members:create") + f"?organization={org.code}",
         reverse("audit:list"),
         reverse("password_change"),
     ]
@@ -256,7 +256,7 @@ def test_stale_lock_version_gives_conflict_and_changes_nothing(client_a, tree):
 def test_member_create(client_a, tree):
     birth = dt.date(1992, 3, 4)
     response = client_a.post(reverse("members:create"), {
-        "organization": tree["cell_a"].pk, "status": "probationary", "full_name": "Đỗ Thị Mai", "gender": "F",
+        "organization": tree["cell_a"].code, "status": "probationary", "full_name": "Đỗ Thị Mai", "gender": "F",
         "birth_date": birth.isoformat(), "admission_date": "2024-05-01", "citizen_id": _cid(1, birth, "F", 77),
     })
     assert response.status_code == 302
@@ -266,7 +266,7 @@ def test_member_create(client_a, tree):
 def test_member_create_outside_scope_is_refused(client_a, tree):
     birth = dt.date(1992, 3, 4)
     response = client_a.post(reverse("members:create"), {
-        "organization": tree["cell_b"].pk, "status": "probationary", "full_name": "Đỗ Thị Mai", "gender": "F",
+        "organization": tree["cell_b"].code, "status": "probationary", "full_name": "Đỗ Thị Mai", "gender": "F",
         "birth_date": birth.isoformat(), "admission_date": "2024-05-01",
     })
     assert response.status_code == 200

@@ -32,6 +32,7 @@ from core.text import search_key
 from core.tree import prefix_q
 
 PICK_LIMIT = 20
+MAX_CHOSEN = 500
 MAX_QUERY = 100
 NOT_FOUND = _("No organization with this code or name among those you work on.")
 AMBIGUOUS = _("Several of your organizations have this name: choose one from the list or type its code.")
@@ -218,8 +219,8 @@ class OrganizationChoiceField(_ScopedPickerField):
         if self.multiple:
             if value in (None, ""):
                 return []
-            values = value if isinstance(value, (list, tuple)) else str(value).split(",")
-            return [str(v).strip()[:MAX_QUERY * 3] for v in values if str(v).strip()]
+            values = value if isinstance(value, (list, tuple)) else [value]
+            return [part.strip()[:MAX_QUERY * 3] for v in values for part in str(v).split(",") if part.strip()]
         return "" if value in (None, "") else str(value).strip()[:MAX_QUERY * 3]
 
     def validate(self, value: Any) -> None:
@@ -234,10 +235,15 @@ class OrganizationChoiceField(_ScopedPickerField):
         qs = self.queryset()
         if not self.multiple:
             return resolve_organization(qs, value)
+        tokens = list(dict.fromkeys(value))
+        if len(tokens) > MAX_CHOSEN:
+            raise forms.ValidationError(_("Choose at most %(n)d organizations at once.") % {"n": MAX_CHOSEN},
+                                        code="too_many")
+        by_code = {o.code: o for o in qs.filter(code__in=tokens)}  # one query for what the picker submits
         found, missing = [], []
-        for token in dict.fromkeys(value):
-            try:
-                found.append(resolve_organization(qs, token))
+        for token in tokens:
+            try:  # a name or a lower-case code typed by hand: looked up alone
+                found.append(by_code[token] if token in by_code else resolve_organization(qs, token))
             except forms.ValidationError:
                 missing.append(token)
         if missing:

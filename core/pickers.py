@@ -67,25 +67,34 @@ def organization_scope(user: Any, scope_model: str | type[Model] | None = None, 
     return qs
 
 
-def organization_search(qs: QuerySet, text: str, limit: int = PICK_LIMIT) -> list[Model]:
-    """Up to ``limit`` organizations of ``qs`` whose code or name starts with ``text`` (diacritics-free), then
-    those with a later word of the name starting with it.
-
-    The first query is answered from the ``code`` and ``name_key`` indexes; the second (only when the first did not
-    fill the list) reads the scope's range of the path index, which is small for everyone but the Centre.
-    """
+def organization_prefix_q(text: str) -> Q:
+    """Code or name starts with ``text`` (the name without diacritics): answered from the two indexes."""
     text = (text or "").strip()[:MAX_QUERY]
     key = search_key(text)
+    q = prefix_q("code", text) | prefix_q("code", text.upper())
+    return q | prefix_q("name_key", key) if key else q
+
+
+def organization_search(qs: QuerySet, text: str, limit: int = PICK_LIMIT) -> list[Model]:
+    """Up to ``limit`` organizations of ``qs``: first those whose code or name starts with ``text`` (diacritics-free),
+    then those whose name has every word of ``text`` in any order (``core.search``, the tree's search too), and,
+    when nothing matched, one typo tolerated (PostgreSQL).
+
+    The first query is answered from the ``code`` and ``name_key`` indexes, the others from the name's trigram index
+    on PostgreSQL (on SQLite by reading the scope's rows). At most three queries, whatever is found.
+    """
+    text = _text(text)
     if not text:
         return []
-    starts = prefix_q("code", text) | prefix_q("code", text.upper())
-    if key:
-        starts |= prefix_q("name_key", key)
-    found = list(qs.filter(starts).order_by("name_key", "id")[:limit])
-    if key and len(found) < limit:
-        seen = [o.pk for o in found]
-        found += list(qs.filter(name_key__contains=f" {key}").exclude(pk__in=seen)
+    found = list(qs.filter(organization_prefix_q(text)).order_by("name_key", "id")[:limit])
+    words = query_words(text)
+    if words and len(found) < limit:
+        found += list(qs.filter(words_q("name_key", words)).exclude(pk__in=[o.pk for o in found])
                       .order_by("name_key", "id")[:limit - len(found)])
+    if words and not found:
+        loose = fuzzy_words_q("name_key", words)
+        if loose is not None:
+            found = list(qs.filter(loose).order_by("name_key", "id")[:limit])
     return found
 
 

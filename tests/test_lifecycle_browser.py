@@ -33,7 +33,8 @@ def test_admission_end_to_end(world, page, live_server):
     login(page, live_server, "a_secretary")
     page.goto(f"{live_server.url}/lifecycle/admissions/new/")
     birth = dt.date(1998, 4, 5)
-    page.fill("input[name=cell]", str(world.a.cells[0].pk))
+    page.fill("input[name=cell]", world.a.cells[0].code)  # the picker also takes a code typed in full
+    page.press("input[name=cell]", "Escape")
     page.fill("input[name=applied_on]", _day(400))
     page.fill("input[name=full_name]", "Phan Thị Hồng")
     page.select_option("select[name=gender]", "F")
@@ -84,7 +85,12 @@ def test_transfer_between_provinces(world, page, live_server):
     page.goto(f"{live_server.url}/lifecycle/transfers/?side=in")
     page.click(f"a[href='/lifecycle/transfers/{letter.pk}/']")
     page.fill("input[name=confirm-received_on]", _day(1))
-    page.fill("input[name=confirm-cell]", world.b.cells[1].code)  # the committee assigns the cell
+    # The committee assigns the cell, chosen among the receiving side's cells by part of its name.
+    page.locator("input[name=confirm-cell]").focus()
+    page.keyboard.type("thon 2 zeta")
+    page.wait_for_selector(f"[role=option]:has-text('{world.b.cells[1].code}')")
+    page.keyboard.press("Enter")
+    assert page.input_value("input[name=confirm-cell]") == world.b.cells[1].code
     page.click("[data-testid=op-confirm]")
     page.wait_for_load_state()
     letter.refresh_from_db()

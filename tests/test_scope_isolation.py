@@ -240,7 +240,9 @@ def foreign_payload(world) -> dict[str, Any]:
         "members": [member], "sources": [cell], "organizations": [cell], "children": [cell],
         "plan": {"organization": cell, "sources": [cell], "target": other, "to": other, "parent": org,
                  "organizations": [cell], "source": cell, "name": "x"},
-        "q": "zetam", "kind": "change", "lock_version": 0, "name": "Tên mới", "full_name": "Tên mới",
+        "q": "zeta", "kind": "change", "lock_version": 0, "name": "Tên mới", "full_name": "Tên mới",
+        # The pickers (core/pickers.py): browse under B's province, by its code.
+        "under": b.org.code, "scope": "members.member",
     }
 
 

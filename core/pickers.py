@@ -40,6 +40,11 @@ MEMBER_NOT_FOUND = _("No member with this party card number or citizen ID among 
 
 
 # --- reading ------------------------------------------------------------------------------------------------------
+def _text(value: Any, limit: int = MAX_QUERY) -> str:
+    """What was typed, as text a database accepts (PostgreSQL refuses NUL characters), at most ``limit`` long."""
+    return str(value if value is not None else "").replace("\x00", "").strip()[:limit]
+
+
 def _model(label: str | type[Model] | None) -> type[Model]:
     if label is None:
         return organization_model()
@@ -229,8 +234,8 @@ class OrganizationChoiceField(_ScopedPickerField):
             if value in (None, ""):
                 return []
             values = value if isinstance(value, (list, tuple)) else [value]
-            return [part.strip()[:MAX_QUERY * 3] for v in values for part in str(v).split(",") if part.strip()]
-        return "" if value in (None, "") else str(value).strip()[:MAX_QUERY * 3]
+            return [_text(part, MAX_QUERY * 3) for v in values for part in str(v).split(",") if _text(part)]
+        return "" if value in (None, "") else _text(value, MAX_QUERY * 3)
 
     def validate(self, value: Any) -> None:
         if self.required and not value:
@@ -307,7 +312,7 @@ class MemberChoiceField(_ScopedPickerField):
         if value in (None, ""):
             return []
         values = value if isinstance(value, (list, tuple)) else str(value).split(",")
-        return [str(v).strip()[:MAX_QUERY] for v in values if str(v).strip()]
+        return [_text(v) for v in values if _text(v)]
 
     def validate(self, value: Any) -> None:
         if self.required and not value:
@@ -366,28 +371,28 @@ class OrganizationPickView(LoginRequiredMixin, View):
 
     def get(self, request):
         user, data = request.user, request.GET
-        action = (data.get("action") or "view")[:40]
-        scope = (data.get("scope") or "")[:80]
+        action = _text(data.get("action") or "view", 40)
+        scope = _text(data.get("scope"), 80)
         if not action.replace("_", "").isalpha():
             return _bad(_("Unknown action."))
         try:
             model = _model(scope or None)
         except (LookupError, ValueError):
             return _bad(_("Unknown kind of record."))
-        types = [t for t in (data.get("types") or "").split(",") if t][:10]
+        types = [t for t in _text(data.get("types"), 200).split(",") if t][:10]
         active = data.get("active") == "1"
         org_model = organization_model()
         within = None
-        if data.get("within"):
-            within = org_model.objects.restrict(user, "view").filter(code=data["within"][:MAX_QUERY]).first()
+        if _text(data.get("within")):
+            within = org_model.objects.restrict(user, "view").filter(code=_text(data.get("within"))).first()
             if within is None:
                 return JsonResponse({"results": [], "error": str(NOT_FOUND)}, status=404)
         # Browsing walks the whole visible tree; only the organizations the field accepts are selectable.
         pickable = organization_scope(user, model, action, types=types, active_only=active, within=within)
-        base = pickable if data.get("q") else organization_scope(user, model, action, within=within)
+        base = pickable if _text(data.get("q")) else organization_scope(user, model, action, within=within)
         base = base.select_related("parent").annotate(
             has_children=Exists(org_model.objects.filter(parent=OuterRef("pk"))))
-        q, under = (data.get("q") or "").strip(), (data.get("under") or "").strip()[:MAX_QUERY]
+        q, under = _text(data.get("q")), _text(data.get("under"))
         if q:
             orgs = organization_search(base, q)
             return JsonResponse({"results": [_row(user, o, True) for o in orgs]})
@@ -417,14 +422,14 @@ class MemberPickView(LoginRequiredMixin, View):
 
     def get(self, request):
         user, data = request.user, request.GET
-        action = (data.get("action") or "view")[:40]
+        action = _text(data.get("action") or "view", 40)
         if not action.replace("_", "").isalpha():
             return _bad(_("Unknown action."))
-        q = (data.get("q") or "").strip()[:MAX_QUERY]
+        q = _text(data.get("q"))
         if not q:
             return JsonResponse({"results": []})
         qs = apps.get_model("members.Member").objects.restrict(user, action)
-        under = (data.get("under") or "").strip()[:MAX_QUERY]
+        under = _text(data.get("under"))
         if under:
             node = organization_model().objects.restrict(user, "view").filter(code=under).first()
             if node is None:

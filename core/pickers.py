@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.apps import apps
@@ -27,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from core.registry import organization_model
-from core.scope import _unrestricted, granted_paths, grants_q, path_in_scope, permission_label
+from core.scope import grants_q, path_in_scope, scope_top_paths
 from core.text import search_key
 from core.tree import prefix_q
 
@@ -129,7 +130,7 @@ class PickerInput(forms.TextInput):
         self.multiple = multiple
         self.url_name = "pick-organizations"
         self.params: dict[str, str] = {}
-        self.describe = None  # (value) -> list of (code, label, found) for the chosen items
+        self.describe = None  # the field's describe(tokens): [{"token", "found", "label"}] of the chosen items
         super().__init__(attrs)
 
     def format_value(self, value: Any) -> Any:
@@ -164,7 +165,7 @@ class PickerInput(forms.TextInput):
         widget_attrs = context["widget"]["attrs"]
         widget_attrs.update({"autocomplete": "off", "spellcheck": "false", "data-picker-url": reverse(self.url_name),
                              "data-picker-multiple": "1" if self.multiple else "0",
-                             "data-picker-params": "&".join(f"{k}={v}" for k, v in self.params.items() if v)})
+                             "data-picker-params": urlencode({k: v for k, v in self.params.items() if v})})
         widget_attrs["class"] = (widget_attrs.get("class", "") + " picker-input").strip()
         context["widget"].update({"multiple": self.multiple, "chosen": chosen})
         return context
@@ -401,11 +402,10 @@ class OrganizationPickView(LoginRequiredMixin, View):
             if node is None:
                 return JsonResponse({"results": [], "error": str(NOT_FOUND)}, status=404)
             orgs = list(base.filter(parent=node).order_by("name_key", "id")[:PICK_LIMIT * 10 + 1])
-        elif _unrestricted(user):
+        elif (paths := scope_top_paths(user, model, action)) is None:
             top = base.filter(pk=within.pk) if within is not None else base.filter(parent__isnull=True)
             orgs = list(top.order_by("name_key", "id")[:PICK_LIMIT])
         else:
-            paths = granted_paths(user, permission_label(model, action))
             if within is not None:  # the subtree's top if it is all the user's, else the user's roots inside it
                 covered = any(within.path.startswith(p) for p in paths)
                 paths = [within.path] if covered else [p for p in paths if p.startswith(within.path)]

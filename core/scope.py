@@ -173,6 +173,14 @@ def can(user: Any, model: type[Model], action: str) -> bool:
     return bool(granted_paths(user, permission_label(model, action)))
 
 
+def scope_top_paths(user: Any, model: type[Model], action: str) -> list[str] | None:
+    """The paths of the top organizations where ``user`` may do ``action`` on ``model`` (a picker's first level);
+    ``None``: unrestricted (the tree's roots)."""
+    if _unrestricted(user):
+        return None
+    return granted_paths(user, permission_label(model, action))
+
+
 def path_in_scope(user: Any, model: type[Model], action: str, path: str | None) -> bool:
     """Is the organization at ``path`` inside the subtrees where ``user`` may do ``action`` on ``model``?"""
     if _unrestricted(user):

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from core.registry import organization_model
+from core.registry import member_model, organization_model
 from core.scope import grants_q, path_in_scope, scope_top_paths
 from core.text import search_key
 from core.tree import prefix_q
@@ -276,7 +276,7 @@ class MemberChoiceField(_ScopedPickerField):
 
     widget = PickerInput
 
-    def __init__(self, *, scope_model: str = "members.Member", action: str = "view", multiple: bool = True,
+    def __init__(self, *, scope_model: str | None = None, action: str = "view", multiple: bool = True,
                  **kwargs: Any) -> None:
         self.scope_model, self.action, self.multiple = scope_model, action, multiple
         kwargs.setdefault("widget", PickerInput(multiple=multiple))
@@ -288,7 +288,8 @@ class MemberChoiceField(_ScopedPickerField):
 
 
     def queryset(self) -> QuerySet:
-        return apps.get_model(self.scope_model).objects.restrict(self.user, self.action)
+        model = apps.get_model(self.scope_model) if self.scope_model else member_model()
+        return model.objects.restrict(self.user, self.action)
 
     def _lookup(self, tokens: list[str]) -> dict[str, Any]:
         ids = {int(t[1:]): t for t in tokens if t[:1] == "m" and t[1:].isdigit() and len(t) < 17}
@@ -428,7 +429,7 @@ class MemberPickView(LoginRequiredMixin, View):
         q = _text(data.get("q"))
         if not q:
             return JsonResponse({"results": []})
-        qs = apps.get_model("members.Member").objects.restrict(user, action)
+        qs = member_model().objects.restrict(user, action)
         under = _text(data.get("under"))
         if under:
             node = organization_model().objects.restrict(user, "view").filter(code=under).first()

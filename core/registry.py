@@ -149,6 +149,7 @@ class Registry:
     object_states: dict[tuple[str, str], ObjectState] = field(default_factory=dict)
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)
     organization_model: str | None = None
+    member_model: str | None = None
 
 
 registry = Registry()
@@ -193,6 +194,11 @@ def register_object_state(entry: ObjectState) -> ObjectState:
 def register_organization_model(label: str) -> None:
     """Name the model of the organization tree (``"orgs.Organization"``): scope roots and filters use it."""
     registry.organization_model = label
+
+
+def register_member_model(label: str) -> None:
+    """Name the model of the member registry (``"members.Member"``): the member picker (``core.pickers``) uses it."""
+    registry.member_model = label
 
 
 def register_hook(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -261,6 +267,13 @@ def organization_model():
     if registry.organization_model is None:
         raise LookupError("no app registered the organization model (register_organization_model)")
     return apps.get_model(registry.organization_model)
+
+
+def member_model():
+    """The model class of the member registry, as registered by the app that owns it."""
+    if registry.member_model is None:
+        raise LookupError("no app registered the member model (register_member_model)")
+    return apps.get_model(registry.member_model)
 
 
 def hook(name: str) -> Callable[..., Any]:

@@ -14,6 +14,7 @@ from core.registry import (
     MenuEntry,
     ObjectAction,
     register_card,
+    register_member_model,
     register_menu,
     register_object_action,
     register_panel,
@@ -59,3 +60,5 @@ register_card(DashboardCard("members.charts", "includes/charts_panel.html", memb
                             "members.Member", "view", order=40, area="panels"))
 register_panel(DetailPanel("members.charts", "orgs.Organization", "includes/charts_panel.html", member_charts,
                            order=40))
+
+register_member_model("members.Member")  # the member picker of every form (core.pickers)

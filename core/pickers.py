@@ -29,6 +29,7 @@ from django.views import View
 
 from core.registry import member_model, organization_model
 from core.scope import grants_q, path_in_scope, scope_top_paths
+from core.search import fuzzy_words_q, query_words, words_q
 from core.text import search_key
 from core.tree import prefix_q
 

@@ -24,6 +24,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import JsonResponse
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -231,6 +232,26 @@ class OrganizationChoiceField(_ScopedPickerField):
         return [{"token": t, "found": t in by_code, "label": _label(by_code[t]) if t in by_code else t}
                 for t in tokens]
 
+    def _refuse_wrong_kind(self, value: str, exc: forms.ValidationError) -> None:
+        """Found in the user's scope but of a kind this form does not take (a committee typed for a cell), or
+        dissolved: say so, rather than "not found" for an organization the user does work on."""
+        if getattr(exc, "code", None) != "not_found" or not (self.types or self.active_only):
+            return
+        wider = organization_scope(self.user, self.scope_model, self.action, types=(), active_only=False,
+                                   within=self.within)
+        try:
+            org = resolve_organization(wider, value)
+        except forms.ValidationError:
+            return
+        if getattr(org, "dissolved_on", None) is not None:
+            raise forms.ValidationError(
+                _("%(name)s was dissolved on %(date)s and can no longer be chosen.")
+                % {"name": org.name, "date": formats.date_format(org.dissolved_on, "SHORT_DATE_FORMAT")},
+                code="dissolved")
+        raise forms.ValidationError(
+            _("%(name)s is a %(type)s; it cannot be chosen here.")
+            % {"name": org.name, "type": org.get_org_type_display().lower()}, code="wrong_kind")
+
     def to_python(self, value: Any) -> Any:
         if self.multiple:
             if value in (None, ""):
@@ -250,7 +271,11 @@ class OrganizationChoiceField(_ScopedPickerField):
             return [] if self.multiple else None
         qs = self.queryset()
         if not self.multiple:
-            return resolve_organization(qs, value)
+            try:
+                return resolve_organization(qs, value)
+            except forms.ValidationError as exc:
+                self._refuse_wrong_kind(value, exc)
+                raise
         tokens = list(dict.fromkeys(value))
         if len(tokens) > MAX_CHOSEN:
             raise forms.ValidationError(_("Choose at most %(n)d organizations at once.") % {"n": MAX_CHOSEN},

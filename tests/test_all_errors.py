@@ -43,7 +43,8 @@ def _errors(response) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("cell", ["unknown", "other_province", "committee"])
 def test_application_shows_the_cell_age_and_citizen_id_errors_at_once(client_a, world, cell):
-    number = {"unknown": 9_999_999, "other_province": world.b.cells[0].pk, "committee": world.a.grassroots.pk}[cell]
+    number = {"unknown": "NO-SUCH-CELL", "other_province": world.b.cells[0].code,
+              "committee": world.a.grassroots.code}[cell]
     errors = _errors(client_a.post(reverse("lifecycle:admission_create"), _application(number)))
     assert set(errors) >= {"cell", "birth_date", "citizen_id"}, errors
     assert any("years old" in e for e in errors["birth_date"])
@@ -51,7 +52,7 @@ def test_application_shows_the_cell_age_and_citizen_id_errors_at_once(client_a, 
 
 
 def test_registration_shows_the_organization_age_and_citizen_id_errors_at_once(client_a, world):
-    for organization in (9_999_999, world.b.cells[0].pk, world.a.grassroots.pk):
+    for organization in ("NO-SUCH-CELL", world.b.cells[0].code, world.a.grassroots.code):
         before = Member.objects.count()
         errors = _errors(client_a.post(reverse("members:create"), _registration(organization)))
         assert set(errors) >= {"organization", "admission_date", "citizen_id"}, (organization, errors)
@@ -59,21 +60,21 @@ def test_registration_shows_the_organization_age_and_citizen_id_errors_at_once(c
 
 
 def test_a_malformed_field_does_not_hide_the_others(client_a, world):
-    data = _application(world.a.cells[0].pk) | {"applied_on": "not a date"}
+    data = _application(world.a.cells[0].code) | {"applied_on": "not a date"}
     errors = _errors(client_a.post(reverse("lifecycle:admission_create"), data))
     assert {"applied_on", "citizen_id"} <= set(errors)
     assert len(errors["applied_on"]) == 1  # the field's own message, not the domain's "required" on top
 
 
 def test_the_page_shows_all_three_messages(client_a, world):
-    html = client_a.post(reverse("lifecycle:admission_create"), _application(world.a.grassroots.pk)).content.decode()
-    assert "party cell or a grassroots party cell" in html
+    html = client_a.post(reverse("lifecycle:admission_create"), _application(world.a.grassroots.code)).content.decode()
+    assert "it cannot be chosen here" in html
     assert "years old" in html
     assert html.count('aria-invalid="true"') >= 3
 
 
 def test_a_valid_application_still_goes_through(client_a, world):
-    data = _application(world.a.cells[0].pk) | {"birth_date": "1990-05-01", "citizen_id": ""}
+    data = _application(world.a.cells[0].code) | {"birth_date": "1990-05-01", "citizen_id": ""}
     response = client_a.post(reverse("lifecycle:admission_create"), data)
     assert response.status_code == 302
     assert AdmissionCase.objects.filter(full_name="Hoàng Văn Tư").count() == 1

@@ -165,3 +165,89 @@ CELL_KINDS: tuple[str, ...] = (
     "Chi bộ Tổ Khoa học tự nhiên", "Chi bộ Phân xưởng {n}", "Chi bộ Đội sản xuất {n}", "Chi bộ Văn phòng",
     "Chi bộ Phòng Kỹ thuật", "Chi bộ số {n}", "Chi bộ Hưu trí {n}", "Chi bộ ấp {p}", "Chi bộ bản {p}",
 )
+
+# The 63 provinces and cities before 1 July 2025, by citizen-ID province code: (name prefix, name, date the
+# province (and its party committee) took its pre-2025 shape, relative party membership weight within the
+# province it went into). Resolution 202/2025/QH15 of 12 June 2025 grouped them into the 34 above: each entry
+# of PROVINCES lists its old codes, the first being the province whose name the merged one keeps.
+OLD_PROVINCES: dict[int, tuple[str, str, str, float]] = {
+    1: ("thành phố", "Hà Nội", "1976-07-02", 1.0),
+    2: ("tỉnh", "Hà Giang", "1991-10-01", 0.8),
+    4: ("tỉnh", "Cao Bằng", "1976-07-02", 1.0),
+    6: ("tỉnh", "Bắc Kạn", "1997-01-01", 0.5),
+    8: ("tỉnh", "Tuyên Quang", "1991-10-01", 1.0),
+    10: ("tỉnh", "Lào Cai", "1991-10-01", 1.0),
+    11: ("tỉnh", "Điện Biên", "2004-01-01", 1.0),
+    12: ("tỉnh", "Lai Châu", "2004-01-01", 1.0),
+    14: ("tỉnh", "Sơn La", "1976-07-02", 1.0),
+    15: ("tỉnh", "Yên Bái", "1991-10-01", 1.0),
+    17: ("tỉnh", "Hòa Bình", "1991-10-01", 0.9),
+    19: ("tỉnh", "Thái Nguyên", "1997-01-01", 1.0),
+    20: ("tỉnh", "Lạng Sơn", "1976-07-02", 1.0),
+    22: ("tỉnh", "Quảng Ninh", "1976-07-02", 1.0),
+    24: ("tỉnh", "Bắc Giang", "1997-01-01", 1.0),
+    25: ("tỉnh", "Phú Thọ", "1997-01-01", 1.0),
+    26: ("tỉnh", "Vĩnh Phúc", "1997-01-01", 0.9),
+    27: ("tỉnh", "Bắc Ninh", "1997-01-01", 0.9),
+    30: ("tỉnh", "Hải Dương", "1997-01-01", 1.1),
+    31: ("thành phố", "Hải Phòng", "1976-07-02", 1.0),
+    33: ("tỉnh", "Hưng Yên", "1997-01-01", 0.9),
+    34: ("tỉnh", "Thái Bình", "1976-07-02", 1.2),
+    35: ("tỉnh", "Hà Nam", "1997-01-01", 0.6),
+    36: ("tỉnh", "Nam Định", "1997-01-01", 1.3),
+    37: ("tỉnh", "Ninh Bình", "1992-04-01", 0.8),
+    38: ("tỉnh", "Thanh Hóa", "1976-07-02", 1.0),
+    40: ("tỉnh", "Nghệ An", "1991-10-01", 1.0),
+    42: ("tỉnh", "Hà Tĩnh", "1991-10-01", 1.0),
+    44: ("tỉnh", "Quảng Bình", "1989-07-01", 0.9),
+    45: ("tỉnh", "Quảng Trị", "1989-07-01", 1.0),
+    46: ("tỉnh", "Thừa Thiên Huế", "1989-07-01", 1.0),
+    48: ("thành phố", "Đà Nẵng", "1997-01-01", 1.0),
+    49: ("tỉnh", "Quảng Nam", "1997-01-01", 1.2),
+    51: ("tỉnh", "Quảng Ngãi", "1989-07-01", 1.0),
+    52: ("tỉnh", "Bình Định", "1989-07-01", 1.3),
+    54: ("tỉnh", "Phú Yên", "1989-07-01", 0.9),
+    56: ("tỉnh", "Khánh Hòa", "1989-07-01", 1.0),
+    58: ("tỉnh", "Ninh Thuận", "1992-04-01", 0.5),
+    60: ("tỉnh", "Bình Thuận", "1992-04-01", 0.9),
+    62: ("tỉnh", "Kon Tum", "1991-10-01", 0.5),
+    64: ("tỉnh", "Gia Lai", "1991-10-01", 1.0),
+    66: ("tỉnh", "Đắk Lắk", "2004-01-01", 1.0),
+    67: ("tỉnh", "Đắk Nông", "2004-01-01", 0.4),
+    68: ("tỉnh", "Lâm Đồng", "1976-07-02", 1.0),
+    70: ("tỉnh", "Bình Phước", "1997-01-01", 0.7),
+    72: ("tỉnh", "Tây Ninh", "1976-07-02", 1.0),
+    74: ("tỉnh", "Bình Dương", "1997-01-01", 0.4),
+    75: ("tỉnh", "Đồng Nai", "1976-07-02", 1.0),
+    77: ("tỉnh", "Bà Rịa - Vũng Tàu", "1991-10-01", 0.3),
+    79: ("", "Thành phố Hồ Chí Minh", "1976-07-02", 1.0),
+    80: ("tỉnh", "Long An", "1976-07-02", 1.2),
+    82: ("tỉnh", "Tiền Giang", "1976-07-02", 1.1),
+    83: ("tỉnh", "Bến Tre", "1976-07-02", 1.0),
+    84: ("tỉnh", "Trà Vinh", "1992-05-01", 0.8),
+    86: ("tỉnh", "Vĩnh Long", "1992-05-01", 1.0),
+    87: ("tỉnh", "Đồng Tháp", "1976-07-02", 1.0),
+    89: ("tỉnh", "An Giang", "1976-07-02", 1.0),
+    91: ("tỉnh", "Kiên Giang", "1976-07-02", 1.0),
+    92: ("thành phố", "Cần Thơ", "2004-01-01", 1.0),
+    93: ("tỉnh", "Hậu Giang", "2004-01-01", 0.6),
+    94: ("tỉnh", "Sóc Trăng", "1992-04-01", 0.9),
+    95: ("tỉnh", "Bạc Liêu", "1997-01-01", 0.7),
+    96: ("tỉnh", "Cà Mau", "1997-01-01", 1.0),
+}
+
+# The former central blocs, until Decision 242-QĐ/TW (24 January 2025, effective 1 February 2025): the
+# ministries', the National Assembly's, the Front's and the central party agencies' committees stood under the
+# agencies bloc, the state enterprises under the enterprises bloc.
+FORMER_BLOCS: tuple[tuple[str, str, str], ...] = (
+    ("KCQTW", "Đảng bộ Khối các cơ quan Trung ương", "2007-01-01"),
+    ("KDNTW", "Đảng bộ Khối Doanh nghiệp Trung ương", "2007-01-01"),
+)
+# Level-1 committees established from the blocs on 1 February 2025, each by its own decision of 24 January 2025
+# (the first, 242-QĐ/TW, merges what remains of the two blocs).
+BUSINESS_WORDS: tuple[str, ...] = ("Tập đoàn", "Tổng công ty", "Ngân hàng")
+
+# District-level units before 1 July 2025 (about 696 at scale 1.0).
+NATIONAL_DISTRICTS = 696
+DISTRICT_KINDS: tuple[tuple[str, float], ...] = (("huyện", 0.74), ("thị xã", 0.07), ("thành phố", 0.12),
+                                                 ("quận", 0.07))

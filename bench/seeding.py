@@ -101,7 +101,8 @@ def _place(prefix: str, name: str) -> str:
 
 @dataclass
 class LevelOnePlan:
-    """One level-1 committee: its organizations and the cells that hold members, ready to be streamed."""
+    """One level-1 committee of today: its organizations as they stood before 2025, the cells that hold members,
+    ready to be streamed, and the reorganizations that turn it into today's committee."""
 
     index: int  # 0..39, also the citizen-ID slot
     code: str
@@ -110,13 +111,25 @@ class LevelOnePlan:
     orgs: list[tuple] = field(default_factory=list)
     versions: list[tuple] = field(default_factory=list)
     cells: list[tuple[int, str, int]] = field(default_factory=list)  # (org id, path, members)
+    node: int | None = None  # the committee's id once it exists (a province: the old one whose name it keeps)
+    rename: tuple[int, str] | None = None  # (old province id, today's name) when the name changed in 2025
+    # Each district: (its id, [(new commune code, name, ids of the organizations it receives)]).
+    districts: list[tuple[int, list[tuple[str, str, list[int]]]]] = field(default_factory=list)
+    merged: list[tuple[int, list[tuple[int, int]]]] = field(default_factory=list)  # (old province, [(bloc, into)])
+    transfer: list[int] = field(default_factory=list)  # a central committee: its units under the former blocs
 
 
 class _TreeBuilder:
-    """Builds one level-1 subtree; ids come from a shared counter so paths are known without a round trip."""
+    """Builds one level-1 subtree; ids come from a shared counter so paths are known without a round trip.
 
-    def __init__(self, rng: random.Random, next_id: list[int], plan: LevelOnePlan, scale: float) -> None:
+    No organization is dated before its parent: then the tree of any date is whole (every organization of
+    that day stands under organizations of that day), which the as-of reads rely on.
+    """
+
+    def __init__(self, rng: random.Random, next_id: list[int], plan: LevelOnePlan, scale: float,
+                 established: dict[int, int] | None = None) -> None:
         self.rng, self.next_id, self.plan, self.scale = rng, next_id, plan, scale
+        self.established = established if established is not None else {}
         self.place_prefix = "tỉnh"
 
     def add(self, parent: tuple[int, str] | None, code: str, name: str, org_type: str, est_ord: int,
@@ -124,6 +137,9 @@ class _TreeBuilder:
         pk = self.next_id[0]
         self.next_id[0] += 1
         parent_id, parent_path = parent if parent else (None, "")
+        if parent_id is not None:
+            est_ord = max(est_ord, self.established.get(parent_id, est_ord))
+        self.established[pk] = est_ord
         path = child_path(parent_path, pk)
         depth = len(path) // 6
         est = _ISO[est_ord - _BASE_ORD]
@@ -134,7 +150,8 @@ class _TreeBuilder:
         return pk, path
 
     def old_date(self) -> int:
-        return dt.date(1976, 1, 1).toordinal() + int(self.rng.random() * 17_500)
+        """A founding date between 1976 and 2019: every organization of 2020 already stands."""
+        return dt.date(1976, 1, 1).toordinal() + int(self.rng.random() * 16_000)
 
     def decision(self, suffix: str) -> str:
         return f"{int(self.rng.random() * 900) + 10}-QĐ/{suffix}"
@@ -206,7 +223,7 @@ class _TreeBuilder:
 
 
 def _level_one_targets(scale: float) -> list[tuple[str, str, int | None, float]]:
-    """(code, name, province index or None, member share) for the 34 provinces and the central blocs."""
+    """(code, name, province index or None, member share) for today's 34 provinces and central committees."""
     units: list[tuple[str, str, int | None, float]] = []
     for i, (_, _, _, w) in enumerate(N.PROVINCES):
         units.append((f"T{i + 1:02d}", province_name(i), i, w))
@@ -216,59 +233,128 @@ def _level_one_targets(scale: float) -> list[tuple[str, str, int | None, float]]
     return [(c, n, p, w / total) for c, n, p, w in units]
 
 
+def old_province_codes() -> dict[int, str]:
+    """Codes of the 63 former provinces by citizen-ID code: the one whose name a merged province keeps has
+    today's code (T01-T34), the others T35-T63 in the order of the list."""
+    codes = {p[2][0]: f"T{i + 1:02d}" for i, p in enumerate(N.PROVINCES)}
+    n = len(N.PROVINCES)
+    for p in N.PROVINCES:
+        for cid in p[2][1:]:
+            n += 1
+            codes[cid] = f"T{n:02d}"
+    return codes
+
+
+def old_province_name(cid: int) -> str:
+    prefix, name, _, _ = N.OLD_PROVINCES[cid]
+    return f"Đảng bộ {_place(prefix, name)}"
+
+
 def plan_tree(scale: float, seed: int, first_id: int) -> Iterator[LevelOnePlan]:
-    """Yield the Central Committee, then one level-1 subtree at a time (each with its own RNG)."""
+    """Yield the Central Committee (with the former central blocs), then one of today's level-1 committees at a
+    time (each with its own RNG), as they stood before the 2025 reorganizations."""
     next_id = [first_id]
+    established: dict[int, int] = {}
     root_plan = LevelOnePlan(index=L1_SLOTS - 1, code="TW", budget=0, province=None)
-    root_builder = _TreeBuilder(random.Random(f"{seed}:TW"), next_id, root_plan, scale)
+    root_builder = _TreeBuilder(random.Random(f"{seed}:TW"), next_id, root_plan, scale, established)
     root = root_builder.add(None, "TW", "Ban Chấp hành Trung ương Đảng", "central", dt.date(1930, 2, 3).toordinal(), "")
+    root_plan.node = root[0]
+    former = {code: root_builder.add(root, code, name, "level1", dt.date.fromisoformat(since).toordinal(), "")
+              for code, name, since in N.FORMER_BLOCS}
     yield root_plan
     prov_weight = sum(p[3] for p in N.PROVINCES)
+    old_codes = old_province_codes()
     for index, (code, name, prov, share) in enumerate(_level_one_targets(scale)):
         budget = max(60, round(NATIONAL_MEMBERS * scale * share))
         plan = LevelOnePlan(index=index, code=code, budget=budget, province=prov)
         rng = random.Random(f"{seed}:{code}")
-        b = _TreeBuilder(rng, next_id, plan, scale)
+        b = _TreeBuilder(rng, next_id, plan, scale, established)
         if prov is not None:
-            _build_province(b, root, code, name, prov, budget, prov_weight, scale)
+            _build_province(b, root, code, prov, budget, prov_weight, scale, old_codes)
         else:
-            _build_bloc(b, root, code, name, index - len(N.PROVINCES), budget)
+            _build_bloc(b, root, code, name, index - len(N.PROVINCES), budget, former)
         yield plan
 
 
-def _build_province(b: _TreeBuilder, root: tuple[int, str], code: str, name: str, prov: int, budget: int,
-                    prov_weight: float, scale: float) -> None:
-    rng = b.rng
-    prefix, short, _, weight = N.PROVINCES[prov]
-    where = _place(prefix, short)
-    node = b.add(root, code, name, "level1", dt.date(2025, 7, 1).toordinal(), b.decision("TW"))
-    n_communes = max(1, round(NATIONAL_COMMUNES * scale * weight / prov_weight))
-    direct = max(3, budget * 3 // 100)
-    agencies = max(30, budget * 12 // 100)
-    business = max(30, budget * 5 // 100)
-    communes = max(3 * n_communes, budget - direct - agencies - business)
-    # Grassroots cells and committees directly under the province (depth varies by branch).
-    b.grassroots(node, code, direct, central=False)
-    for k, (bloc_name, part) in enumerate(
-        ((f"Đảng bộ Khối các cơ quan {where}", agencies), (f"Đảng bộ Khối doanh nghiệp {where}", business)), start=1
-    ):
-        bloc = b.add(node, f"{code}.K{k:02d}", bloc_name, "intermediate", dt.date(2025, 7, 1).toordinal(),
-                     b.decision("TU"))
-        b.grassroots(bloc, f"{code}.K{k:02d}", part, central=True)
+def _groups(rng: random.Random, items: list[int], n: int) -> list[list[int]]:
+    """``items`` cut into ``n`` consecutive non-empty groups at random places."""
+    cuts = sorted(rng.sample(range(1, len(items)), n - 1)) if n > 1 else []
+    bounds = [0, *cuts, len(items)]
+    return [items[bounds[k]:bounds[k + 1]] for k in range(n)]
+
+
+def _build_province(b: _TreeBuilder, root: tuple[int, str], code: str, prov: int, budget: int,
+                    prov_weight: float, scale: float, old_codes: dict[int, str]) -> None:
+    """The former provinces that make today's province, each with its district committees; the communes of
+    2025 are planned here (codes, names, which grassroots organizations each receives) and established by
+    the reorganization of 1 July 2025."""
+    rng, plan = b.rng, b.plan
+    _, _, cids, weight = N.PROVINCES[prov]
+    olds = [(cid, *N.OLD_PROVINCES[cid]) for cid in cids]
+    wsum = sum(o[4] for o in olds)
+    n_communes = max(len(olds), round(NATIONAL_COMMUNES * scale * weight / prov_weight))
+    n_districts = N.NATIONAL_DISTRICTS * scale * weight / prov_weight
+    district_kinds = _expand(N.DISTRICT_KINDS, 100)
     places = N.PLACE_NAMES
-    for i, part in enumerate(b.split(communes, n_communes, 0.7), start=1):
-        kind = "phường" if rng.random() < 0.3 else "xã"
-        place = places[int(rng.random() * len(places))]
-        commune = b.add(node, f"{code}.X{i:04d}", f"Đảng bộ {kind} {place}", "intermediate",
-                        dt.date(2025, 7, 1).toordinal(), b.decision("TU"))
-        b.grassroots(commune, f"{code}.X{i:04d}", part, central=False)
+    seq = 0  # today's communes are numbered across the merged province
+    receiver_blocs: list[int] = []
+    for k, (cid, oprefix, oname, since, ow) in enumerate(olds):
+        share = ow / wsum
+        obudget = max(60, round(budget * share))
+        ocode = old_codes[cid]
+        where = _place(oprefix, oname)
+        node = b.add(root, ocode, old_province_name(cid), "level1", dt.date.fromisoformat(since).toordinal(), "")
+        direct = max(3, obudget * 3 // 100)
+        agencies = max(30, obudget * 12 // 100)
+        business = max(30, obudget * 5 // 100)
+        nc = max(1, round(n_communes * share))
+        communes = max(3 * nc, obudget - direct - agencies - business)
+        b.grassroots(node, ocode, direct, central=False)
+        blocs = []
+        for kk, (bloc_name, part) in enumerate(
+            ((f"Đảng bộ Khối các cơ quan {where}", agencies), (f"Đảng bộ Khối doanh nghiệp {where}", business)),
+            start=1,
+        ):
+            bloc = b.add(node, f"{ocode}.K{kk:02d}", bloc_name, "intermediate", b.old_date(), b.decision("TU"))
+            b.grassroots(bloc, f"{ocode}.K{kk:02d}", part, central=True)
+            blocs.append(bloc[0])
+        nd = max(1, min(nc, round(n_districts * share)))
+        local = 0
+        for j, group in enumerate(_groups(rng, b.split(communes, nc, 0.7), nd), start=1):
+            kind = district_kinds[int(rng.random() * len(district_kinds))]
+            district = b.add(node, f"{ocode}.H{j:02d}", f"Đảng bộ {kind} {places[int(rng.random() * len(places))]}",
+                             "intermediate", b.old_date(), b.decision("TU"))
+            planned = []
+            for part in group:
+                seq += 1
+                local += 1
+                start = len(plan.orgs)
+                b.grassroots(district, f"{ocode}.X{local:04d}", part, central=False)
+                children = [o[0] for o in plan.orgs[start:] if o[5] == district[0]]
+                ckind = "phường" if rng.random() < 0.3 else "xã"
+                planned.append((f"{code}.X{seq:04d}", f"Đảng bộ {ckind} {places[int(rng.random() * len(places))]}",
+                                children))
+            plan.districts.append((district[0], planned))
+        if k == 0:
+            plan.node, receiver_blocs = node[0], blocs
+            if old_province_name(cid) != province_name(prov):
+                plan.rename = (node[0], province_name(prov))
+        else:
+            plan.merged.append((node[0], list(zip(blocs, receiver_blocs))))
 
 
-def _build_bloc(b: _TreeBuilder, root: tuple[int, str], code: str, name: str, j: int, budget: int) -> None:
+def _build_bloc(b: _TreeBuilder, root: tuple[int, str], code: str, name: str, j: int, budget: int,
+                former: dict[str, tuple[int, str]]) -> None:
+    """A central committee of today. The army's and public security's stood as they stand; the others' units
+    stood under the former blocs (enterprises under the enterprises bloc) until 1 February 2025."""
     rng = b.rng
     _, _, decision, decision_date = N.CENTRAL_BLOCS[j]
-    est = dt.date.fromisoformat(decision_date).toordinal() if decision_date else dt.date(1975, 1, 1).toordinal()
-    node = b.add(root, code, name, "level1", est, decision)
+    if decision:
+        node = former["KCQTW"]
+        start = len(b.plan.orgs)
+    else:
+        node = b.add(root, code, name, "level1", dt.date(1975, 1, 1).toordinal(), decision)
+        b.plan.node = node[0]
     units = N.BLOC_UNITS[name]
     direct = max(3, budget * 4 // 100)
     if j == 0:
@@ -280,7 +366,9 @@ def _build_bloc(b: _TreeBuilder, root: tuple[int, str], code: str, name: str, j:
     n_units = max(1, min(len(units), budget // 400))
     for i, part in enumerate(b.split(budget - direct, n_units, 0.8), start=1):
         ucode = f"{code}.U{i:03d}"
-        unit = b.add(node, ucode, f"Đảng bộ {units[i - 1]}", "intermediate", dt.date(2020, 10, 1).toordinal(),
+        unit_name = units[i - 1]
+        parent = former["KDNTW"] if decision and unit_name.startswith(N.BUSINESS_WORDS) else node
+        unit = b.add(parent, ucode, f"Đảng bộ {unit_name}", "intermediate", dt.date(1990, 1, 1).toordinal(),
                      b.decision("TW"))
         if part > 3000 and rng.random() < 0.6:
             for k, sub in enumerate(b.split(part, 2 + int(rng.random() * 3)), start=1):
@@ -289,6 +377,9 @@ def _build_bloc(b: _TreeBuilder, root: tuple[int, str], code: str, name: str, j:
                 b.grassroots(inner, f"{ucode}.N{k:02d}", sub, central=True)
         else:
             b.grassroots(unit, ucode, part, central=True)
+    if decision:
+        tops = {former["KCQTW"][0], former["KDNTW"][0]}
+        b.plan.transfer = [o[0] for o in b.plan.orgs[start:] if o[5] in tops]
 
 
 def member_chunks(plan: LevelOnePlan, seed: int, first_member_id: int, chunk: int = CHUNK
@@ -417,6 +508,143 @@ def sample_rows(scale: float, seed: int, limit: int) -> tuple[list[tuple], list[
     return members, history
 
 
+# --- The 2025 reorganizations, recorded through the reorganization service --------------------------------------
+
+HUE_RENAMED = dt.date(2025, 1, 1)  # Thừa Thiên Huế became the city of Huế (Resolution 1314/NQ-UBTVQH15)
+HUE_DECIDED = dt.date(2024, 12, 23)
+BLOCS_DECIDED = dt.date(2025, 1, 24)  # Decisions 242-245-QĐ/TW
+BLOCS_ENDED = dt.date(2025, 2, 1)
+MERGER_DECIDED = dt.date(2025, 6, 30)  # the Politburo's and provincial standing committees' decisions
+MERGER_DAY = dt.date(2025, 7, 1)  # Resolution 202/2025/QH15: 34 provinces; district level abolished
+
+
+@dataclass
+class HistoryPlan:
+    """What the bulk load leaves to the reorganization service: ids and names, not rows."""
+
+    root: int = 0
+    former: dict[str, int] = field(default_factory=dict)
+    central: list[tuple[int, str, str, list[int]]] = field(default_factory=list)  # (index, code, name, units)
+    provinces: list[LevelOnePlan] = field(default_factory=list)
+
+    def add(self, plan: LevelOnePlan) -> None:
+        if plan.code == "TW":
+            self.root = plan.node or 0
+            self.former = {o[1]: o[0] for o in plan.orgs if o[1] != "TW"}
+        elif plan.province is not None:
+            plan.orgs, plan.versions, plan.cells = [], [], []  # the rows are written; keep the plan only
+            self.provinces.append(plan)
+        elif plan.node is None:
+            self.central.append((plan.index - len(N.PROVINCES), plan.code, N.CENTRAL_BLOCS[
+                plan.index - len(N.PROVINCES)][0], plan.transfer))
+
+    def events(self) -> int:
+        n = 1 + 2 * sum(1 for c in self.central if c[0] != 0)
+        for p in self.provinces:
+            n += (p.rename is not None) + bool(p.merged) + sum(len(m[1]) for m in p.merged)
+            n += sum(1 if len(c) > 1 else 2 for _, c in p.districts)
+        return n
+
+
+def record_history(history: HistoryPlan, seed: int, progress: bool = True) -> int:
+    """Apply the party's 2025 reorganizations to the loaded pre-2025 tree as a user would, each by its decision.
+
+    In order of date: Huế becomes a city (1 January); Decisions 242-245-QĐ/TW end the central blocs
+    (1 February); on 1 July each district committee is dissolved into the new commune committees (a split,
+    or a dissolution into the single one), the merged provinces' blocs join the receiving province's, and the
+    merged provinces join the province whose name they take. Each organization changes at most once a day.
+    Returns the number of reorganizations.
+    """
+    from core.actions import SYSTEM
+    from reorg.choices import ReorgKind, ReorgState
+    from reorg.services import create_reorganization
+
+    rng = random.Random(f"{seed}:history")
+    from tqdm import tqdm
+
+    bar = tqdm(total=history.events(), unit="reorg", file=sys.stderr, disable=not progress, desc="history")
+    done = [0]
+
+    def reorganize(kind: str, plan: dict, on: dt.date, decision: str, decided: dt.date, note: str) -> Any:
+        r = create_reorganization(SYSTEM, kind=kind, plan=plan, effective_on=on, decision=decision,
+                                  decision_date=decided, note=note)
+        if r.state != ReorgState.APPLIED:
+            raise RuntimeError(f"Reorganization {decision} of {on} was not applied ({r.state}).")
+        done[0] += 1
+        bar.update(1)
+        return r
+
+    try:
+        for p in history.provinces:
+            if p.rename is not None:
+                reorganize(ReorgKind.CHANGE, {"organization": p.rename[0], "name": p.rename[1]}, HUE_RENAMED,
+                           "226-QĐ/TW", HUE_DECIDED, "The province becomes a city under the Centre.")
+        _record_central(history, reorganize)
+        for p in history.provinces:
+            _record_province(p, rng, reorganize)
+    finally:
+        bar.close()
+    return done[0]
+
+
+def _record_central(history: HistoryPlan, reorganize: Callable[..., Any]) -> None:
+    """The National Assembly's, Government's and Front's committees are established and receive their units;
+    the rest of both blocs merges into the Party Committee of Central Party Agencies (242-QĐ/TW)."""
+    from reorg.choices import ReorgKind
+
+    first = None
+    for j, code, name, units in history.central:
+        decision = N.CENTRAL_BLOCS[j][2]
+        if j == 0:
+            first = (code, name, decision)
+            continue
+        reorganize(ReorgKind.ESTABLISH, {"parent": history.root, "code": code, "name": name, "org_type": "level1"},
+                   BLOCS_ENDED, decision, BLOCS_DECIDED, f"Establishing {name}.")
+        if units:
+            from orgs.models import Organization
+
+            new = Organization.objects.get(code=code)
+            reorganize(ReorgKind.TRANSFER, {"organizations": units, "to": new.pk}, BLOCS_ENDED, decision,
+                       BLOCS_DECIDED, "The units of the former central blocs.")
+    if first is not None:
+        code, name, decision = first
+        reorganize(ReorgKind.MERGE, {"sources": [history.former["KCQTW"], history.former["KDNTW"]],
+                                     "new": {"parent": history.root, "code": code, "name": name,
+                                             "org_type": "level1"}},
+                   BLOCS_ENDED, decision, BLOCS_DECIDED, "Establishing the Party Committee of Central Party Agencies.")
+
+
+def _record_province(p: LevelOnePlan, rng: random.Random, reorganize: Callable[..., Any]) -> None:
+    from orgs.models import Organization
+    from reorg.choices import ReorgKind, SplitRule
+
+    def local_decision() -> str:
+        return f"{int(rng.random() * 900) + 100}-QĐ/TU"
+
+    for district, communes in p.districts:
+        decision = local_decision()
+        specs = [{"parent": p.node, "code": code, "name": name, "org_type": "intermediate"}
+                 for code, name, _ in communes]
+        if len(communes) > 1:
+            parts = [{"new": spec, "children": children} for spec, (_, _, children) in zip(specs, communes)]
+            reorganize(ReorgKind.SPLIT, {"source": district, "parent": p.node, "rule": SplitRule.LIST,
+                                         "parts": parts}, MERGER_DAY, decision, MERGER_DECIDED,
+                       "The district level is abolished; its organizations go to the new communes.")
+        else:
+            reorganize(ReorgKind.ESTABLISH, specs[0], MERGER_DAY, decision, MERGER_DECIDED, "A new commune.")
+            commune = Organization.objects.get(code=specs[0]["code"])
+            reorganize(ReorgKind.DISSOLVE, {"organization": district, "move_to": commune.pk}, MERGER_DAY, decision,
+                       MERGER_DECIDED, "The district level is abolished; its organizations go to the new commune.")
+    if p.merged:
+        decision = f"{300 + p.index}-QĐ/TW"
+        for _old, blocs in p.merged:
+            for bloc, into in blocs:
+                reorganize(ReorgKind.MERGE, {"sources": [bloc], "target": into}, MERGER_DAY, local_decision(),
+                           MERGER_DECIDED, "The merged provinces' blocs join.")
+        reorganize(ReorgKind.MERGE, {"sources": [old for old, _ in p.merged], "target": p.node}, MERGER_DAY,
+                   decision, MERGER_DECIDED, "Resolution 202/2025/QH15: the provinces are merged.")
+
+
 # --- Writing -------------------------------------------------------------------------------------------------
 
 
@@ -476,10 +704,11 @@ def clear_seeded_data(using: str = "default") -> None:
         w.execute(f"UPDATE {User._meta.db_table} SET organization_id = NULL, member_id = NULL")
         done = {RoleGrant, User}
         existing = set(w.conn.introspection.table_names())
-        for model in apps.get_models():
+        for model in apps.get_models(include_auto_created=True):  # with the reorganizations' M2M table
             if model in targets or model in done or model._meta.proxy or model._meta.db_table not in existing:
                 continue
-            if any(f.is_relation and f.related_model in targets for f in model._meta.concrete_fields):
+            fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
+            if any(f.is_relation and f.related_model in targets for f in fields):
                 w.execute(f"DELETE FROM {model._meta.db_table}")
                 done.add(model)
         for model in (MemberHistory, Member, OrganizationVersion):
@@ -536,6 +765,8 @@ class SeedResult:
     seconds_total: float = 0.0
     seconds_members: float = 0.0  # generating and writing member and history rows
     seconds_counters: float = 0.0
+    seconds_history: float = 0.0  # the 2025 reorganizations, through the reorganization service
+    reorganizations: int = 0
     users: list[str] = field(default_factory=list)
 
     @property
@@ -572,6 +803,7 @@ def seed_party(scale: float, seed: int, *, using: str = "default", replace: bool
     bar = tqdm(total=target, unit="member", unit_scale=True, file=sys.stderr, disable=not progress,
                desc="seed_party")
     dropped = _drop_foreign_keys(w)
+    plans = HistoryPlan()
     try:
         for plan in plan_tree(scale, seed, first_org):
             with transaction.atomic(using=using):
@@ -588,6 +820,7 @@ def seed_party(scale: float, seed: int, *, using: str = "default", replace: bool
                     result.history += len(history)
                     bar.update(len(members))
                 result.seconds_members += time.perf_counter() - tm
+            plans.add(plan)
     finally:
         bar.close()
         t = time.perf_counter()
@@ -597,6 +830,11 @@ def seed_party(scale: float, seed: int, *, using: str = "default", replace: bool
     t = time.perf_counter()
     recompute_counters(using)
     result.seconds_counters = time.perf_counter() - t
+    w.execute("ANALYZE")  # the reorganizations' queries need the planner to know the loaded tables
+    t = time.perf_counter()
+    result.reorganizations = record_history(plans, seed, progress)
+    result.seconds_history = time.perf_counter() - t
+    log(f"Recorded {result.reorganizations} reorganizations of 2025 in {result.seconds_history:.1f}s")
     if w.conn.vendor == "postgresql" and not w.conn.in_atomic_block:
         # VACUUM too: COPY leaves the visibility map empty, so index-only scans (the as-of counts) would visit
         # the heap for every row until autovacuum gets round to these tables.
@@ -612,7 +850,8 @@ def seed_party(scale: float, seed: int, *, using: str = "default", replace: bool
 
     record_event(SYSTEM, "bulk_load", label="seed_party", details={
         "scale": scale, "seed": seed, "organizations": result.organizations, "versions": result.versions,
-        "members": result.members, "history": result.history, "seconds": round(result.seconds_total, 1),
+        "members": result.members, "history": result.history, "reorganizations": result.reorganizations,
+        "seconds": round(result.seconds_total, 1),
     })
     return result
 
@@ -625,7 +864,7 @@ def create_demo_users(using: str, password: str) -> list[str]:
     from orgs.models import Organization
 
     ensure_default_roles()
-    orgs = Organization.objects.using(using)
+    orgs = Organization.objects.using(using).filter(dissolved_on__isnull=True)
     root = orgs.get(code="TW")
     qn = orgs.get(code=f"T{_province_index('Quảng Ninh') + 1:02d}")
     qt = orgs.get(code=f"T{_province_index('Quảng Trị') + 1:02d}")

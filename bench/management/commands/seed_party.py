@@ -38,7 +38,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Members+history: {result.load_rows_per_s:,.0f} rows/s ({result.member_rows_per_s:,.0f} members/s); "
-            f"counters {result.seconds_counters:.1f}s"
+            f"counters {result.seconds_counters:.1f}s; {result.reorganizations:,} reorganizations of 2025 "
+            f"{result.seconds_history:.1f}s"
         )
         if result.users:
             self.stdout.write(f"Users (password {password!r}):")

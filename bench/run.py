@@ -251,7 +251,9 @@ def render(info: dict[str, str], scale: float, repeat: int, seed_result: seeding
         f"- CPU: {info['cpu']}, {info['cores']} cores, RAM {info['ram']}",
         f"- database: {info['database']}",
         f"- scale {scale}, seed {seed_result.seed}; rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()),
-        f"- seed_party total {seed_result.seconds_total:.1f}s (counters {seed_result.seconds_counters:.1f}s); "
+        f"- seed_party total {seed_result.seconds_total:.1f}s (members {seed_result.seconds_members:.1f}s, counters "
+        f"{seed_result.seconds_counters:.1f}s, {seed_result.reorganizations} reorganizations of 2025 "
+        f"{seed_result.seconds_history:.1f}s); "
         f"reads: {repeat} repeats (raw COUNT(*) over big subtrees: fewer), warm cache",
         "",
         "| load | measured | raw limit (same rows, same indexes) | ratio | target |",

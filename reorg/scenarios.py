@@ -2,8 +2,9 @@
 Party Agencies from the former central blocs, recorded as it happened so the tree as of 2024-12-31 shows the
 blocs and the tree as of 2025-02-01 the new committee.
 
-Works on the seeded demo data (``seed_party``) and on an almost empty tree. Idempotent: a second run finds the
-applied Decision 242 and does nothing.
+``seed_party`` records Decision 242 itself (with the other reorganizations of 2025), so on seeded data this finds
+it applied and does nothing; it serves a tree built otherwise (an almost empty one, a database seeded before
+the generator wrote the history). Idempotent: a second run finds the applied Decision 242 and does nothing.
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ cd "$(dirname "$0")/.."
 PARTYWORK_BROWSER=0 bash scripts/setup.sh
 .venv/bin/python manage.py migrate -v0
 if ! .venv/bin/python manage.py shell -c "from members.models import Member; import sys; sys.exit(0 if Member.objects.exists() else 1)" 2>/dev/null; then
+  # The party as it stood in 2024, then the 2025 reorganizations (Decision 242-QĐ/TW on 1 February, the 34
+  # provinces and the end of the district level on 1 July) recorded through the reorganization service.
   .venv/bin/python manage.py seed_party --scale "${DEMO_SCALE:-0.01}" --seed 42
-  # The seeds' case, recorded as it happened: the former blocs merged by Decision 242-QĐ/TW.
-  .venv/bin/python manage.py scenario_242
 fi
 echo
 echo "Partywork demo: http://127.0.0.1:8000/"

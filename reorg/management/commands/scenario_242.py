@@ -1,4 +1,5 @@
-"""``manage.py scenario_242``: record Decision 242-QĐ/TW (2025) over the demo data; running it again does nothing."""
+"""``manage.py scenario_242``: record Decision 242-QĐ/TW (2025) on a tree without it (``seed_party`` records it
+itself); when it is recorded already, nothing is done."""
 
 from __future__ import annotations
 

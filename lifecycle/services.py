@@ -17,7 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from core.actions import action
 from core.dates import EARLIEST, add_days, add_months, add_working_days, working_days_between
@@ -266,7 +266,7 @@ def hold_ceremony(actor: Any, case: AdmissionCase | int, *, on: dt.date,
         first = MemberHistory.objects.filter(member=member).order_by("valid_from", "id").first()
         if first is not None:
             first.event = HistoryEvent.ADMITTED
-            note = Said(N_("Admission ceremony on %(date)s"), {"date": on})
+            note = Said(gettext_noop("Admission ceremony on %(date)s"), {"date": on})
             first.note, first.note_text = note, note.stored
             first.save()
     case.member = member
@@ -300,7 +300,7 @@ def _readmit(actor: Any, case: AdmissionCase, cell: Organization) -> Member:
     _check_version(member, None)
     return registry.return_to_register(
         member, cell, case.committee_decision_date, decision=case.committee_decision_no,
-        note=Said(N_("Re-admission; ceremony on %(date)s"), {"date": case.ceremony_date or ""}))
+        note=Said(gettext_noop("Re-admission; ceremony on %(date)s"), {"date": case.ceremony_date or ""}))
 
 
 def probation_start(member: Member) -> dt.date:
@@ -346,7 +346,7 @@ def recognize_official(actor: Any, member: Member | int, *, vote_no: str, vote_d
     _check_date(vote_date, "vote_date")
     _check_date(on, "on", not_before=vote_date, before_label=_("the cell vote"))
     _check_version(member, expected_version)
-    note = Said(N_("Cell vote %(no)s of %(date)s"), {"no": vote_no, "date": vote_date})
+    note = Said(gettext_noop("Cell vote %(no)s of %(date)s"), {"no": vote_no, "date": vote_date})
     # Official membership counts from the end of probation, however late the cell and the committee act.
     member = registry.set_status(member, MemberStatus.OFFICIAL, on, decision=decision_no, note=note,
                                  official_date=end)
@@ -594,9 +594,9 @@ def confirm_receipt(actor: Any, letter: TransferLetter | int, *, received_on: dt
     to = _receiving_cell(actor, letter, cell)
     decision = (decision or "").strip()
     if letter.kind == TransferKind.OFFICIAL:
-        note = Said(N_("Transfer letter %(no)s of %(date)s"), {"no": letter.number, "date": letter.issued_on})
+        note = Said(gettext_noop("Transfer letter %(no)s of %(date)s"), {"no": letter.number, "date": letter.issued_on})
         if decision:
-            note = Said(N_("Transfer letter %(no)s of %(date)s; %(decision)s"),
+            note = Said(gettext_noop("Transfer letter %(no)s of %(date)s; %(decision)s"),
                         {"no": letter.number, "date": letter.issued_on, "decision": decision})
         _move_member(member, to, received_on, letter, note)
     letter.to_org = to

@@ -62,7 +62,7 @@ def test_member_list_status_is_on_screen_on_a_phone(live_world, new_context, liv
 def test_reorganization_preview_takes_the_page_width(live_world, new_context, live_server):  # noqa: F811
     page = _page(new_context, live_server, "vi", DESKTOP)
     cell = live_world.a.cells[0]
-    page.goto(f"{live_server.url}{reverse('reorg:create_change')}?organization={cell.pk}")
+    page.goto(f"{live_server.url}{reverse('reorg:create_change')}?organization={cell.code}")
     page.locator("input[name=decision]").fill("15-QĐ/HU")
     page.locator("input[name=name]").fill("Chi bộ thôn Mới")
     page.locator("form.form-grid button[type=submit]:not([name])").click()

@@ -10,6 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.actions import action, user_of
+from core.l10n import day
 
 
 class EditConflict(Exception):
@@ -79,7 +80,7 @@ def _rule_meta(definition: Any, *, valid_from: Any, regulation_kind: str, regula
         errors["valid_from"] = [_("Enter a date.")]
     elif not FIRST_DATE <= valid_from <= LAST_DATE:
         errors["valid_from"] = [_("Enter a date between %(first)s and %(last)s.")
-                                % {"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()}]
+                                % {"first": day(FIRST_DATE), "last": day(LAST_DATE)}]
     regulation_kind = (regulation_kind or "").strip()
     regulation = (regulation or "").strip()
     if regulation_kind and regulation_kind not in RegulationKind.values:

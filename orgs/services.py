@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
+from core.l10n import day
 from core.scope import NotPermitted, OutOfScope, may_decide_over, path_in_scope
 from core.services import check_version
 from orgs.choices import ALLOWED_CHILDREN, OrgType
@@ -37,7 +38,7 @@ def check_open(org: Organization, on: dt.date | None = None, field_name: str = "
         return
     raise ValidationError({field_name: _("%(name)s was closed on %(date)s by decision %(decision)s; nothing new "
                                          "can be recorded on it, its history stays readable.")
-                           % {"name": org.name, "date": org.dissolved_on.isoformat(),
+                           % {"name": org.name, "date": day(org.dissolved_on),
                               "decision": org.dissolving_decision or "-"}})
 
 
@@ -57,7 +58,7 @@ def close_version(org: Organization, on: dt.date) -> None:
     if on < current.valid_from:
         raise ValidationError({"effective_on": _("%(name)s has a later recorded change (%(date)s, decision "
                                                  "%(decision)s); a decision effective earlier cannot end it.")
-                               % {"name": org.name, "date": current.valid_from.isoformat(),
+                               % {"name": org.name, "date": day(current.valid_from),
                                   "decision": current.decision or "-"}})
     current.valid_to = on
     current.save()
@@ -80,7 +81,7 @@ def conflict_error(org: Organization, version: OrganizationVersion, field_name: 
     return ValidationError({field_name: _("%(name)s was changed later by decision %(decision)s effective %(date)s; "
                                           "a decision effective earlier cannot be recorded over it.")
                             % {"name": org.name, "decision": version.decision or "-",
-                               "date": version.valid_from.isoformat()}})
+                               "date": day(version.valid_from)}})
 
 
 def insert_version(org: Organization, on: dt.date, changes: dict[str, Any], decision: str,
@@ -97,7 +98,7 @@ def insert_version(org: Organization, on: dt.date, changes: dict[str, Any], deci
     covering = OrganizationVersion.objects.as_of(on).filter(organization=org).first()
     if covering is None:
         raise ValidationError({"effective_on": _("%(name)s did not exist on %(date)s.")
-                               % {"name": org.name, "date": on.isoformat()}})
+                               % {"name": org.name, "date": day(on)}})
     ends = covering.valid_to
     covering.valid_to = on
     covering.save()

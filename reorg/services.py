@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from core.actions import SYSTEM, action
 from core.dates import add_days
+from core.l10n import day
 from core.registry import HandOver, merge_into, reorg_handlers
 from core.rules import cite, rule, rule_version
 from core.scope import OutOfScope, path_in_scope, paths_q, scope_q
@@ -142,31 +143,36 @@ def _check_own_history(org: Organization, on: dt.date, field_name: str = "effect
         raise _error(field_name, _("%(child)s under %(name)s was dissolved later by decision %(decision)s effective "
                                    "%(date)s; a decision effective earlier cannot end %(name)s.")
                      % {"child": gone.name, "name": org.name, "decision": gone.dissolving_decision or "-",
-                        "date": gone.dissolved_on.isoformat()})
+                        "date": day(gone.dissolved_on)})
     under_then = OrganizationVersion.objects.filter(parent=org).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=on)).values("organization_id")
     moved_away = (OrganizationVersion.objects.filter(organization__in=under_then, valid_from__gt=on)
                   .exclude(parent=org).select_related("organization").order_by("valid_from").first())
     if moved_away is not None:
         raise conflict_error(moved_away.organization, moved_away, field_name)
-    left = (MemberHistory.objects.filter(organization=org).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+    # A member who left the cell after the date (or whose record there starts after it) conflicts; a former
+    # member (deceased, expelled...) whose last record there began on or before the date does not: that record
+    # stays with the closed organization, as history.
+    left = (MemberHistory.objects.filter(organization=org)
+            .filter(Q(valid_to__gt=on) | Q(valid_to__isnull=True, valid_from__gt=on))
             .exclude(member__in=_active_members(org).values("pk")).order_by("-valid_from").first())
     if left is not None:
         raise _error(field_name, _("A member of %(name)s has a later recorded change (%(date)s); a decision "
                                    "effective earlier cannot end %(name)s.")
-                     % {"name": org.name, "date": max(left.valid_from, on).isoformat()})
+                     % {"name": org.name,
+                        "date": day(left.valid_from if left.valid_from > on else left.valid_to)})
 
 
 def _check_existed(org: Organization, on: dt.date, field_name: str) -> None:
     if not OrganizationVersion.objects.as_of(on).filter(organization=org).exists():
         raise _error(field_name, _("%(name)s did not exist on %(date)s.") % {"name": org.name,
-                                                                            "date": on.isoformat()})
+                                                                            "date": day(on)})
     moved_later = later_conflict(org, on, ("path",))
     if moved_later is not None:
         raise _error(field_name, _("%(name)s was moved in the tree after %(date)s (decision %(decision)s effective "
-                                   "%(moved)s).") % {"name": org.name, "date": on.isoformat(),
+                                   "%(moved)s).") % {"name": org.name, "date": day(on),
                                                      "decision": moved_later.decision or "-",
-                                                     "moved": moved_later.valid_from.isoformat()})
+                                                     "moved": day(moved_later.valid_from)})
 
 
 def _check_members_history(member_qs, on: dt.date, source: Organization | None = None) -> None:
@@ -184,7 +190,7 @@ def _check_members_history(member_qs, on: dt.date, source: Organization | None =
         later = max([*dates, *([later] if later else [])], default=None)
     if later is not None:
         raise _error("effective_on", _("A member concerned has a later recorded change (%(date)s).")
-                     % {"date": later.isoformat()})
+                     % {"date": day(later)})
 
 
 def _check_child_allowed(child_type: str, parent: Ref, field_name: str) -> None:
@@ -839,7 +845,7 @@ def apply_reorganization(actor: Any, reorg: Reorganization, *, today: dt.date | 
         raise ValidationError(_("Only a scheduled reorganization can be applied."))
     if reorg.effective_on > today:
         raise _error("effective_on", _("This reorganization takes effect on %(date)s.")
-                     % {"date": reorg.effective_on.isoformat()})
+                     % {"date": day(reorg.effective_on)})
     steps = resolve(actor, reorg.kind, reorg.plan, effective_on=reorg.effective_on, decision=reorg.decision,
                     decision_date=reorg.decision_date)
     _apply(actor, reorg, steps)

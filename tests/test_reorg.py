@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.models import RoleGrant
 from core.actions import SYSTEM
+from core.l10n import day
 from core.scope import OutOfScope
 from core.tree import child_path
 from members.models import Member, MemberHistory
@@ -108,6 +109,24 @@ def test_merge_cells_moves_members_with_history(world):
     rows = MemberHistory.objects.filter(organization=c2, valid_from=D, event="reorganized")
     assert rows.count() == 2 and set(rows.values_list("decision", flat=True)) == {"99-QĐ/TW"}
     assert MemberHistory.objects.as_of(BEFORE).filter(organization=c1).count() == 2
+    assert_consistent()
+
+
+def test_a_cell_with_a_member_who_died_before_can_be_merged_and_one_who_died_after_cannot(world):
+    """A former member's record stays in the cell it ended in; it conflicts only if it ended after the date."""
+    from lifecycle.services import record_leaving
+
+    c1, c2 = world.a.cells
+    died_before, died_after = Member.objects.filter(organization=c1)[:2]
+    record_leaving(SYSTEM, died_before, kind="death", on=BEFORE - dt.timedelta(days=30), decision="1-QĐ/ĐU")
+    record_leaving(SYSTEM, died_after, kind="death", on=D + dt.timedelta(days=3), decision="2-QĐ/ĐU")
+    with pytest.raises(ValidationError) as refused:
+        make("merge", {"sources": [c1.pk], "target": c2.pk})
+    assert day(D + dt.timedelta(days=3)) in str(refused.value)  # the date of the later change, as the reader writes it
+    assert fresh(c1).is_active
+    r = make("merge", {"sources": [c1.pk], "target": c2.pk}, on=D + dt.timedelta(days=10))
+    assert r.state == "applied" and not fresh(c1).is_active
+    assert fresh(died_before).organization_id == c1.pk  # the history stays where it ended
     assert_consistent()
 
 

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import FormDateField
 from core.forms import AllErrorsForm
 from core.pickers import OrganizationChoiceField, PickerFormMixin
+from core.tree import province_path
 from lifecycle.choices import LeavingKind, TransferKind
-from lifecycle.services import check_applicant
+from lifecycle.services import check_applicant, may_send_out_of_province
 from members.choices import Gender
 from orgs.choices import MEMBER_HOLDING_TYPES
 from orgs.forms import DateInput
@@ -81,12 +82,16 @@ class RecognitionForm(forms.Form):
     reason = forms.CharField(label=_("Reason (when striking off)"), max_length=255, required=False)
 
 
-def committee_choices() -> list[tuple[str, str]]:
-    """The receiving committees (provinces, central blocs): public names and codes."""
+def committee_choices(only_path: str | None = None) -> list[tuple[str, str]]:
+    """The receiving committees (provinces, central blocs): public names and codes; with ``only_path``, just the
+    committee at that path (a sender who may not write to another province is not offered the others)."""
     from lifecycle.services import receiving_committees
 
+    committees = receiving_committees()
+    if only_path is not None:
+        committees = committees.filter(path=only_path)
     return [("", "---------")] + [(str(pk), f"{code} · {name}")
-                                  for pk, code, name in receiving_committees().values_list("id", "code", "name")]
+                                  for pk, code, name in committees.values_list("id", "code", "name")]
 
 
 class LetterForm(PickerFormMixin, forms.Form):
@@ -101,9 +106,16 @@ class LetterForm(PickerFormMixin, forms.Form):
     number = forms.CharField(label=_("Letter number"), max_length=64)
     issued_on = FormDateField(label=_("Letter date"), widget=DateInput, initial=_today)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sending_path: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_province"].choices = committee_choices()
+        own = None
+        if sending_path and self.user is not None and not may_send_out_of_province(self.user, sending_path):
+            # Only the province's committee writes to another province: the clerk is offered their own province
+            # (which assigns the cell on receipt) rather than a list that would be refused on saving.
+            own = province_path(sending_path)
+            self.fields["to_province"].help_text = _(
+                "A letter to another province is issued by the province's committee.")
+        self.fields["to_province"].choices = committee_choices(own)
 
     def clean(self):
         data = super().clean()

@@ -328,6 +328,10 @@ class ExemptionView(_MemberFormView):
 class TransferView(_MemberFormView):
     form_class = LetterForm
 
+    def get_form(self, member, data=None):
+        kwargs = {"user": self.request.user, "sending_path": member.organization.path}
+        return self.form_class(data, **kwargs) if data is not None else self.form_class(**kwargs)
+
     def get_title(self, member):
         return _("Issue a transfer letter")
 
@@ -398,13 +402,15 @@ class BulkTransferView(LoginRequiredMixin, View):
 
     def get(self, request):
         sender, org, members = self._setup(request, request.GET)
-        form = BulkLetterForm(member_choices=[(m.pk, m.full_name) for m in members], user=request.user)
+        form = BulkLetterForm(member_choices=[(m.pk, m.full_name) for m in members], user=request.user,
+                              sending_path=org.path if org is not None else None)
         return self._render(request, sender, org, members, form, status=400 if sender.errors else 200)
 
     def post(self, request):
         sender, org, members = self._setup(request, request.POST)
         choices = [(m.pk, m.full_name) for m in members]
-        form = BulkLetterForm(request.POST, member_choices=choices, user=request.user)
+        form = BulkLetterForm(request.POST, member_choices=choices, user=request.user,
+                              sending_path=org.path if org is not None else None)
         if org is None:
             form.add_error(None, _("Choose the sending party cell first."))
         elif form.is_valid():

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import LocalDateInput
@@ -17,8 +18,9 @@ class ReorganizationFilterSet(PartyFilterSet):
                                                widget=LocalDateInput())
     effective_to = django_filters.DateFilter(field_name="effective_on", lookup_expr="lte", label=_("Effective until"),
                                              widget=LocalDateInput())
+    # An id is for the API and for links; the page does not ask a person to type one (hidden, kept on filtering).
     organization = django_filters.NumberFilter(method="concerning", label=_("Concerning organization (number)"),
-                                               min_value=1, max_value=2**53)
+                                               min_value=1, max_value=2**53, widget=forms.HiddenInput)
 
     class Meta:
         model = Reorganization

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
 
 from audit.models import AuditRecord
 from lifecycle import services
@@ -61,3 +63,50 @@ def test_future_rule_version_is_not_shown_as_in_force(world, client):
     assert response.status_code == 302
     page = client.get("/rules/PROBATION_MONTHS/").content.decode()
     assert "not yet in force" in page
+
+
+def test_clerk_is_offered_only_their_own_province_as_receiving_committee(world, client):
+    """A letter to another province is the province committee's: the clerk is not offered a list refused on saving."""
+    member = world.a.members[0]
+    clerk = factories.user_with_role("a_office_clerk", "office_clerk", world.a.grassroots)
+    client.force_login(clerk)
+    page = client.get(f"/lifecycle/members/{member.pk}/transfer/").content.decode()
+    assert f'<option value="{world.a.org.pk}">' in page and f'<option value="{world.b.org.pk}">' not in page
+    client.force_login(world.admin)  # the national administrator may write to any province
+    page = client.get(f"/lifecycle/members/{member.pk}/transfer/").content.decode()
+    assert f'<option value="{world.a.org.pk}">' in page and f'<option value="{world.b.org.pk}">' in page
+
+
+def test_in_transit_badge_keeps_the_letter_number_whole_in_arabic(world, client):
+    member = world.a.members[0]
+    services.issue_transfer_letter(world.a_secretary, member, to_org=world.a.cells[1], kind="official",
+                                   number="15-GGT/ĐU", issued_on=TODAY)
+    client.force_login(world.a_secretary)
+    page = client.get(f"/members/{member.pk}/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "<bdi>15-GGT/ĐU</bdi>" in page
+
+
+def test_organization_page_shows_no_internal_id_and_no_edit_once_dissolved(world, client):
+    from orgs.models import Organization
+    from orgs.services import check_open
+    from reorg.services import create_reorganization
+
+    c1, c2 = world.a.cells
+    client.force_login(world.a_secretary)
+    page = client.get(f"/orgs/{c1.pk}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert f"<dd>{c1.pk}</dd>" not in page and f'href="/orgs/{c1.pk}/edit/"' in page
+    create_reorganization(world.a_secretary, kind="merge", plan={"sources": [c1.pk], "target": c2.pk},
+                          effective_on=TODAY, decision="7-QĐ/ĐU", decision_date=TODAY)
+    assert not Organization.objects.get(pk=c1.pk).is_active
+    page = client.get(f"/orgs/{c1.pk}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert f'href="/orgs/{c1.pk}/edit/"' not in page
+    # Recording anything on it is refused with the closing date as a Vietnamese reader writes it.
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        check_open(Organization.objects.get(pk=c1.pk))
+    assert TODAY.strftime("%d/%m/%Y") in str(refused.value) and TODAY.isoformat() not in str(refused.value)
+
+
+def test_reorganization_list_asks_for_no_internal_id(world, client):
+    client.force_login(world.a_secretary)
+    page = client.get("/reorg/?organization=1").content.decode()
+    assert 'type="number" name="organization"' not in page and 'type="hidden" name="organization"' in page

@@ -110,3 +110,18 @@ def test_reorganization_list_asks_for_no_internal_id(world, client):
     client.force_login(world.a_secretary)
     page = client.get("/reorg/?organization=1").content.decode()
     assert 'type="number" name="organization"' not in page and 'type="hidden" name="organization"' in page
+
+
+def test_reorganization_page_points_its_arrows_the_way_arabic_reads(world, client):
+    from reorg.services import create_reorganization
+
+    c1, c2 = world.a.cells
+    factories.user_with_role("a_cell_secretary", "secretary", c1)  # a role that follows the merge
+    reorg = create_reorganization(world.a_secretary, kind="merge", plan={"sources": [c1.pk], "target": c2.pk},
+                                  effective_on=TODAY, decision="7-QĐ/ĐU", decision_date=TODAY)
+    client.force_login(world.a_secretary)
+    arabic = client.get(f"/reorg/{reorg.pk}/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert f"<bdi>{c1.name}</bdi> \u2190 <bdi>{c2.name}</bdi>" in arabic and "\u2192" not in arabic
+    assert f"<bdi>{world.a_secretary.username}</bdi> · <bdi>" in arabic  # who recorded it, kept apart from the date
+    vietnamese = client.get(f"/reorg/{reorg.pk}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert f"<bdi>{c1.name}</bdi> \u2192 <bdi>{c2.name}</bdi>" in vietnamese

@@ -6,7 +6,7 @@ import json
 
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,15 @@ def isolate(value) -> str:
     if value is None or value == "":
         return ""
     return format_html("<bdi>{}</bdi>", value)
+
+
+@register.simple_tag
+def forward_arrow() -> str:
+    """The arrow from a before to an after ("A → B"), pointing the way the reader reads: ← in Arabic.
+
+    Why: arrows are not mirrored by the bidirectional algorithm, so "A → B" laid out right to left shows B on
+    the left and an arrow pointing back at A, reading as the opposite move."""
+    return "\u2190" if translation.get_language_bidi() else "\u2192"
 
 
 @register.filter

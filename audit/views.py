@@ -30,6 +30,35 @@ def shown_in_readers_language(records) -> None:
                     record.shown_repr = obj.audit_text() if hasattr(obj, "audit_text") else str(obj)
 
 
+def name_references(records) -> None:
+    """Give each record ``reference_names``: the ids of related objects in its changes (the member of a history row,
+    an organization) mapped to their names, so the trail shows no internal id.
+
+    One query per related model on the page (not per record); an object deleted since keeps showing its id.
+    """
+    wanted: dict[type, set[int]] = {}
+    for record in records:
+        model = record.content_type.model_class() if record.content_type_id else None
+        if model is None or not isinstance(record.changes, dict):
+            continue
+        for name, value in record.changes.items():
+            try:
+                field = model._meta.get_field(name.removesuffix("_id"))
+            except Exception:  # noqa: BLE001 - a field that no longer exists keeps its stored value
+                continue
+            if not getattr(field, "many_to_one", False) or field.related_model is None:
+                continue
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, int) and not isinstance(v, bool):
+                    wanted.setdefault(field.related_model, set()).add(v)
+    names: dict = {}
+    for related, ids in wanted.items():
+        for pk, obj in related._base_manager.in_bulk(sorted(ids)).items():
+            names[(related, pk)] = obj.audit_text() if hasattr(obj, "audit_text") else str(obj)
+    for record in records:
+        record.reference_names = names
+
+
 def object_type_choices() -> list[tuple[str, str]]:
     """Object types offered in the filter (value "app_label.model"): every audited model of every installed app,
     from the registry; others can still be typed in the URL."""
@@ -47,4 +76,5 @@ class AuditListView(ObjectListView):
 
     def get_extra_context(self, listing) -> dict:
         shown_in_readers_language(listing.items)
+        name_references(listing.items)
         return {"object_types": object_type_choices(), "selected_type": self.request.GET.get("object_type", "")}

@@ -125,3 +125,13 @@ def test_reorganization_page_points_its_arrows_the_way_arabic_reads(world, clien
     assert f"<bdi>{world.a_secretary.username}</bdi> · <bdi>" in arabic  # who recorded it, kept apart from the date
     vietnamese = client.get(f"/reorg/{reorg.pk}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert f"<bdi>{c1.name}</bdi> \u2192 <bdi>{c2.name}</bdi>" in vietnamese
+
+
+def test_audit_names_related_objects_instead_of_their_ids(world, client):
+    cell = world.a.cells[0]
+    case = services.submit_application(world.a_secretary, cell=cell, applied_on=TODAY - dt.timedelta(days=3),
+                                       full_name="Nguyễn Văn Thử", gender="M", birth_date=dt.date(1990, 5, 6))
+    client.force_login(world.a_secretary)
+    page = client.get("/audit/?object_type=lifecycle.admissioncase", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert f"<bdi>{cell.name}</bdi>" in page  # the cell of the case, by its name
+    assert f"<bdi>{case.pk}</bdi>" not in page and f"<bdi>{cell.pk}</bdi>" not in page  # no internal id

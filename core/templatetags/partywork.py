@@ -108,14 +108,18 @@ def _field_of(model, name: str):
     return None
 
 
-def _shower(field):
-    """How a stored value of ``field`` reads: choice labels, dates and times in the reader's format, yes/no."""
+def _shower(field, reference_names: dict | None = None):
+    """How a stored value of ``field`` reads: choice labels, dates and times in the reader's format, yes/no; the id
+    of a related object (a member, an organization) as its name where the page looked it up (``reference_names``)."""
     choices = {str(k): v for k, v in (getattr(field, "flatchoices", None) or ())} if field is not None else {}
     kind = field.get_internal_type() if field is not None else ""
+    related = getattr(field, "related_model", None) if getattr(field, "many_to_one", False) else None
 
     def show(v):
         if isinstance(v, list):
             return mark_safe(", ".join(conditional_escape(show(item)) for item in v)) if v else "\u2014"
+        if related is not None and reference_names and isinstance(v, int) and (related, v) in reference_names:
+            return isolate(reference_names[(related, v)])
         if isinstance(v, str) and v in choices:
             return str(choices[v])  # a label in the reader's language, no isolation needed
         if kind == "DateField" and isinstance(v, str):
@@ -152,6 +156,9 @@ def _with_model_values(model, name: str, show):
 
 def _label(model, name: str, field) -> str:
     if field is not None:
+        related = getattr(field, "related_model", None)
+        if related is not None and str(field.verbose_name) == field.name.replace("_", " "):
+            return str(related._meta.verbose_name)  # a relation named without a label: the related model's name
         return str(field.verbose_name)
     return str(_DETAIL_LABELS.get(name, name))
 
@@ -182,7 +189,10 @@ def audit_changes(record) -> list[dict]:
         if name in stored:
             value = _rendered(value, stored[name])
         field = _field_of(model, name)
-        show = _shower(field)
+        if field is not None and getattr(field, "primary_key", False) and field.get_internal_type().endswith(
+                "AutoField"):
+            continue  # the record's own id: the object column already names it
+        show = _shower(field, getattr(record, "reference_names", None))
         if hasattr(model, "audit_value"):  # a model that knows how its codes read (a job's kind)
             show = _with_model_values(model, name, show)
         label = _label(model, name, field)

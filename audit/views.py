@@ -22,7 +22,8 @@ def shown_in_readers_language(records) -> None:
             wanted.setdefault(record.content_type_id, set()).add(record.object_id)
     for type_id, ids in wanted.items():
         model = next(r.content_type for r in records if r.content_type_id == type_id).model_class()
-        live = model._base_manager.in_bulk([int(i) for i in ids])
+        related = getattr(model, "audit_select_related", ())  # what audit_text() names, in the same query
+        live = model._base_manager.select_related(*related).in_bulk([int(i) for i in ids])
         for record in records:
             if record.content_type_id == type_id and record.object_id.isdigit():
                 obj = live.get(int(record.object_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
 
 from core import l10n
@@ -92,6 +93,7 @@ class OrganizationLink(AuditedModel):
     scope_permission_model = "orgs.organization"
     scope_check_on_write = False
     audit_repr_is_text = True
+    audit_select_related = ("predecessor", "successor")
 
     class Meta:
         verbose_name = _("predecessor and successor")
@@ -105,4 +107,5 @@ class OrganizationLink(AuditedModel):
 
     def audit_text(self) -> str:
         """How the audit trail names this link, in the reader's language."""
-        return f"{self.predecessor_id} \u2192 {self.successor_id} ({l10n.day(self.effective_on)})"
+        arrow = "\u2190" if get_language_bidi() else "\u2192"  # bidi does not mirror arrows
+        return f"{self.predecessor.name} {arrow} {self.successor.name} ({l10n.day(self.effective_on)})"

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import RoleGrant
 from core.actions import SYSTEM
@@ -480,3 +481,19 @@ def test_moving_members_takes_the_same_queries_for_one_or_for_twenty(world):
         factories.member(b1, f"Đỗ Văn Thêm {i}", birth=dt.date(1960 + i, 2, 3))
     assert Member.objects.filter(organization=b1).count() == 20
     assert merge_queries() == with_one
+
+
+@pytest.mark.parametrize("language, arrow", [("vi", "\u2192"), ("ar", "\u2190")])
+def test_audit_names_a_link_by_its_organizations_and_an_applied_reorganization_as_done(client, world, language,
+                                                                                       arrow):
+    c1, c2 = world.a.cells
+    r = make("merge", {"sources": [c1.pk], "target": c2.pk})
+    client.force_login(world.admin)
+    client.cookies["django_language"] = language
+    trail = client.get(reverse("audit:list"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f"{c1.name} {arrow} {c2.name}" in trail
+    page = client.get(reverse("reorg:detail", kwargs={"pk": r.pk}), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert 'id="preview-heading">' in page
+    with translation.override(language):
+        assert translation.gettext("What was changed") in page
+        assert translation.gettext("What will change") not in page

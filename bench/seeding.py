@@ -578,7 +578,7 @@ def record_history(history: HistoryPlan, seed: int, progress: bool = True) -> in
         for p in history.provinces:
             if p.rename is not None:
                 reorganize(ReorgKind.CHANGE, {"organization": p.rename[0], "name": p.rename[1]}, HUE_RENAMED,
-                           "226-QĐ/TW", HUE_DECIDED, "The province becomes a city under the Centre.")
+                           "226-QĐ/TW", HUE_DECIDED, "Tỉnh trở thành thành phố trực thuộc Trung ương.")
         _record_central(history, reorganize)
         for p in history.provinces:
             _record_province(p, rng, reorganize)
@@ -599,19 +599,19 @@ def _record_central(history: HistoryPlan, reorganize: Callable[..., Any]) -> Non
             first = (code, name, decision)
             continue
         reorganize(ReorgKind.ESTABLISH, {"parent": history.root, "code": code, "name": name, "org_type": "level1"},
-                   BLOCS_ENDED, decision, BLOCS_DECIDED, f"Establishing {name}.")
+                   BLOCS_ENDED, decision, BLOCS_DECIDED, f"Thành lập {name}.")
         if units:
             from orgs.models import Organization
 
             new = Organization.objects.get(code=code)
             reorganize(ReorgKind.TRANSFER, {"organizations": units, "to": new.pk}, BLOCS_ENDED, decision,
-                       BLOCS_DECIDED, "The units of the former central blocs.")
+                       BLOCS_DECIDED, "Các đơn vị của các Đảng bộ Khối Trung ương trước đây.")
     if first is not None:
         code, name, decision = first
         reorganize(ReorgKind.MERGE, {"sources": [history.former["KCQTW"], history.former["KDNTW"]],
                                      "new": {"parent": history.root, "code": code, "name": name,
                                              "org_type": "level1"}},
-                   BLOCS_ENDED, decision, BLOCS_DECIDED, "Establishing the Party Committee of Central Party Agencies.")
+                   BLOCS_ENDED, decision, BLOCS_DECIDED, "Thành lập Đảng bộ các cơ quan Đảng Trung ương.")
 
 
 def _record_province(p: LevelOnePlan, rng: random.Random, reorganize: Callable[..., Any]) -> None:
@@ -629,20 +629,20 @@ def _record_province(p: LevelOnePlan, rng: random.Random, reorganize: Callable[.
             parts = [{"new": spec, "children": children} for spec, (_, _, children) in zip(specs, communes)]
             reorganize(ReorgKind.SPLIT, {"source": district, "parent": p.node, "rule": SplitRule.LIST,
                                          "parts": parts}, MERGER_DAY, decision, MERGER_DECIDED,
-                       "The district level is abolished; its organizations go to the new communes.")
+                       "Kết thúc hoạt động cấp huyện; các tổ chức đảng chuyển về các xã mới.")
         else:
-            reorganize(ReorgKind.ESTABLISH, specs[0], MERGER_DAY, decision, MERGER_DECIDED, "A new commune.")
+            reorganize(ReorgKind.ESTABLISH, specs[0], MERGER_DAY, decision, MERGER_DECIDED, "Thành lập xã mới.")
             commune = Organization.objects.get(code=specs[0]["code"])
             reorganize(ReorgKind.DISSOLVE, {"organization": district, "move_to": commune.pk}, MERGER_DAY, decision,
-                       MERGER_DECIDED, "The district level is abolished; its organizations go to the new commune.")
+                       MERGER_DECIDED, "Kết thúc hoạt động cấp huyện; các tổ chức đảng chuyển về xã mới.")
     if p.merged:
         decision = f"{300 + p.index}-QĐ/TW"
         for _old, blocs in p.merged:
             for bloc, into in blocs:
                 reorganize(ReorgKind.MERGE, {"sources": [bloc], "target": into}, MERGER_DAY, local_decision(),
-                           MERGER_DECIDED, "The merged provinces' blocs join.")
+                           MERGER_DECIDED, "Hợp nhất các Đảng bộ Khối của các tỉnh sáp nhập.")
         reorganize(ReorgKind.MERGE, {"sources": [old for old, _ in p.merged], "target": p.node}, MERGER_DAY,
-                   decision, MERGER_DECIDED, "Resolution 202/2025/QH15: the provinces are merged.")
+                   decision, MERGER_DECIDED, "Nghị quyết 202/2025/QH15: sắp xếp, hợp nhất đơn vị hành chính cấp tỉnh.")
 
 
 # --- Writing -------------------------------------------------------------------------------------------------

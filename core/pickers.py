@@ -24,10 +24,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import JsonResponse
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from core import l10n
 from core.registry import member_model, organization_model
 from core.scope import grants_q, path_in_scope, scope_top_paths
 from core.search import fuzzy_words_q, query_words, words_q
@@ -246,7 +246,7 @@ class OrganizationChoiceField(_ScopedPickerField):
         if getattr(org, "dissolved_on", None) is not None:
             raise forms.ValidationError(
                 _("%(name)s was dissolved on %(date)s and can no longer be chosen.")
-                % {"name": org.name, "date": formats.date_format(org.dissolved_on, "SHORT_DATE_FORMAT")},
+                % {"name": org.name, "date": l10n.day(org.dissolved_on)},
                 code="dissolved")
         raise forms.ValidationError(
             _("%(name)s is a %(type)s; it cannot be chosen here.")

@@ -13,10 +13,10 @@ from typing import Any
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core import l10n
 from core.charts import Chart, Series, daily
 from members.choices import ACTIVE_STATUSES, Gender, MemberStatus
 from members.models import Member
@@ -69,7 +69,7 @@ def member_charts(org: Any) -> list[Chart]:
                  MemberStatus.PROBATIONARY: org.subtree_probationary}
     statuses = [s for s in MemberStatus if by_status.get(s) or s in ACTIVE_STATUSES]
     note = _("Official and probationary members as of now; the other figures as of %(date)s.") % {
-        "date": date_format(today, "SHORT_DATE_FORMAT")}
+        "date": l10n.day(today)}
     members = _("Members")
     return [
         Chart("members-status", _("Members by status"), _("Status"), [str(s.label) for s in statuses],

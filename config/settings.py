@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "jobs",
     "exchange",
     "lifecycle",
+    "cadres",
     "bench",
 ]
 

@@ -59,6 +59,7 @@ class RegulationKind(models.TextChoices):
     GUIDANCE = "guidance", _("Guidance")
     DECISION = "decision", _("Decision")
     CIRCULAR = "circular", _("Circular")
+    DECREE = "decree", _("Decree")
 
 
 class UnknownRule(LookupError):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("reorg/", include("reorg.urls")),
     path("lifecycle/", include("lifecycle.urls")),
+    path("cadres/", include("cadres.urls")),
     path("audit/", include("audit.urls")),
     path("jobs/", include("jobs.urls")),
     path("exchange/", include("exchange.urls")),

@@ -89,3 +89,39 @@ def revoke_role(actor: Any, grant: RoleGrant, *, on: dt.date | None = None) -> R
     grant.valid_to = max(on, grant.valid_from)
     grant.save()
     return grant
+
+
+# --- Grants that follow posts (access follows posts: cadres) ----------------------------------------------------
+
+
+def grant_following_post(*, user: User, role_code: str, organization: Organization, valid_from: dt.date,
+                         decision: str = "") -> RoleGrant | None:
+    """The grant a post gives its holder's account, written by the post's own action (cadres.record_holding).
+
+    No second permission check: the post's action has checked the right to record the post, and the grant is its
+    consequence (a clerk who records the new secretary need not be allowed to grant roles by hand). It runs
+    inside that action and is audited with it (``bulk_create`` writes its audit record). None when the role is
+    not installed.
+    """
+    role = Role.objects.filter(code=role_code).first()
+    if role is None:
+        return None
+    [grant] = RoleGrant.objects.bulk_create([RoleGrant(user=user, role=role, organization=organization,
+                                                       valid_from=valid_from, decision=(decision or "")[:64])])
+    return grant
+
+
+def end_grants_following_posts(grant_ids: list[int], on: dt.date) -> int:
+    """End the grants of posts that end on ``on`` (the same day), inside the post's action; audited updates.
+
+    A grant that would only have started after ``on`` becomes a grant of no day (``valid_to == valid_from``).
+    """
+    from django.db.models import F, Q
+
+    ids = [pk for pk in grant_ids if pk]
+    if not ids:
+        return 0
+    still_open = RoleGrant.objects.filter(pk__in=ids).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+    ended = still_open.filter(valid_from__lte=on).update(valid_to=on)
+    ended += still_open.filter(valid_from__gt=on).update(valid_to=F("valid_from"))
+    return ended

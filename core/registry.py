@@ -148,6 +148,7 @@ class Registry:
     object_actions: dict[tuple[str, str], ObjectAction] = field(default_factory=dict)
     object_states: dict[tuple[str, str], ObjectState] = field(default_factory=dict)
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    member_listeners: dict[str, list[Callable[..., Any]]] = field(default_factory=dict)
     organization_model: str | None = None
     member_model: str | None = None
 
@@ -205,6 +206,37 @@ def register_hook(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     """A function core calls but an app above it implements (e.g. ``"scope_root"``)."""
     registry.hooks[name] = func
     return func
+
+
+# Events of a member's life that other apps follow (``register_member_listener``); the lifecycle actions announce
+# them with ``member_event`` inside their own transaction.
+MEMBER_LEFT = "left"  # no longer on the active register: left, struck off, expelled (``status`` says which)
+MEMBER_DIED = "died"
+MEMBER_MOVED = "moved"  # now in another organization (``from_org``, ``to_org``): a transfer letter received
+MEMBER_EVENTS = (MEMBER_LEFT, MEMBER_DIED, MEMBER_MOVED)
+
+
+def register_member_listener(event: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """Call ``func(member, on, **details)`` when ``event`` happens to a member (several listeners per event).
+
+    Why: an app above the lifecycle (cadres: a post ends when its holder dies) cannot be imported by it; it
+    listens instead. The listener runs inside the lifecycle's action, so its writes are audited with it and a
+    refusal rolls the whole event back. Registering the same function twice keeps it once.
+    """
+    if event not in MEMBER_EVENTS:
+        raise ValueError(f"unknown member event {event!r}")
+    listeners = registry.member_listeners.setdefault(event, [])
+    if func not in listeners:
+        listeners.append(func)
+    return func
+
+
+def member_event(event: str, member: Any, on: Any, **details: Any) -> None:
+    """Announce ``event`` of ``member`` on the date ``on`` to every listener, in the order they registered."""
+    if event not in MEMBER_EVENTS:
+        raise ValueError(f"unknown member event {event!r}")
+    for func in list(registry.member_listeners.get(event, ())):
+        func(member, on, **details)
 
 
 # --- reading ----------------------------------------------------------------------------------------------------

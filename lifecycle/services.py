@@ -23,6 +23,7 @@ from core.actions import action
 from core.dates import EARLIEST, add_days, add_months, add_working_days, working_days_between
 from core.l10n import day
 from core.phrases import Said
+from core.registry import MEMBER_DIED, MEMBER_LEFT, MEMBER_MOVED, member_event
 from core.rules import cite, periods, rule, rule_version
 from core.scope import NotPermitted, OutOfScope, may, may_decide_over, path_in_scope
 from core.services import EditConflict, Refusals, StateConflict, check_version
@@ -370,6 +371,7 @@ def strike_off(actor: Any, member: Member | int, *, decision_no: str, on: dt.dat
         raise ValidationError(_("The member has an open transfer letter; cancel it first."))
     _check_version(member, expected_version)
     member = registry.set_status(member, MemberStatus.STRUCK_OFF, on, decision=decision_no, note=reason)
+    member_event(MEMBER_LEFT, member, on, status=MemberStatus.STRUCK_OFF, decision=decision_no)
     _close_case(member, CaseState.STRUCK_OFF, vote_no=vote_no, vote_date=vote_date, number=decision_no, on=on,
                 reason=reason)
     return member
@@ -598,7 +600,9 @@ def confirm_receipt(actor: Any, letter: TransferLetter | int, *, received_on: dt
         if decision:
             note = Said(gettext_noop("Transfer letter %(no)s of %(date)s; %(decision)s"),
                         {"no": letter.number, "date": letter.issued_on, "decision": decision})
+        from_org = member.organization
         _move_member(member, to, received_on, letter, note)
+        member_event(MEMBER_MOVED, member, received_on, from_org=from_org, to_org=to, decision=letter.number)
     letter.to_org = to
     letter.state, letter.received_on, letter.receiving_decision = LetterState.RECEIVED, received_on, decision[:64]
     letter.save()
@@ -681,6 +685,10 @@ def record_leaving(actor: Any, member: Member | int, *, kind: str, on: dt.date, 
             letter.save()
     _check_version(member, expected_version)
     member = registry.set_status(member, LEAVING_STATUS[kind], on, decision=decision, note=note or "")
+    if kind == LeavingKind.DEATH:
+        member_event(MEMBER_DIED, member, on, status=LEAVING_STATUS[kind], decision=decision)
+    else:
+        member_event(MEMBER_LEFT, member, on, status=LEAVING_STATUS[kind], decision=decision)
     for exemption in Exemption.objects.filter(member=member, valid_to__isnull=True):
         exemption.valid_to = max(on, exemption.valid_from)
         exemption.save()

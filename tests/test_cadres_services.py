@@ -1,0 +1,460 @@
+"""Committee services (issue 13): terms, bodies and posts as dated history; size rules of the date, named in the
+refusal; access follows posts; member events end posts; scope and audit as for every action."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from accounts.models import RoleGrant, User
+from accounts.services import create_user
+from audit.models import AuditRecord
+from cadres import services
+from cadres.choices import BodyKind, HoldingEnd, Post, Selection, TermClosing, TermOpening
+from cadres.models import Body, PostHolding, Term
+from core.actions import SYSTEM
+from core.registry import MEMBER_LEFT, member_event, register_member_listener, registry
+from core.scope import NotPermitted, OutOfScope
+from core.services import StateConflict
+from lifecycle import services as lifecycle
+from members.models import Member
+from orgs.models import Organization
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+D2020 = dt.date(2020, 10, 15)
+D2025 = dt.date(2025, 10, 15)
+SEATS = {BodyKind.EXECUTIVE_COMMITTEE: 5, BodyKind.STANDING_COMMITTEE: 3, BodyKind.INSPECTION_COMMISSION: 3}
+
+
+def messages(exc: pytest.ExceptionInfo) -> str:
+    return " ".join(exc.value.messages)
+
+
+def grass_term(world, on=D2020, label="2020-2025", seats=None, actor=None) -> Term:
+    return services.open_term(actor or world.a_secretary, organization=world.a.grassroots, label=label,
+                              valid_from=on, opened_by=TermOpening.CONGRESS, seats=seats or SEATS,
+                              decision="01-NQ/ĐH")
+
+
+def body(term: Term, kind=BodyKind.EXECUTIVE_COMMITTEE) -> Body:
+    return Body.objects.get(term=term, kind=kind)
+
+
+def hold(world, b: Body, member, post=Post.COMMITTEE_MEMBER, on=D2020, actor=None, selection=Selection.ELECTED):
+    return services.record_holding(actor or world.a_secretary, body=b, member=member, post=post, valid_from=on,
+                                   selection=selection, decision="01-NQ/ĐH")
+
+
+def account_for(member: Member, username: str) -> User:
+    user = create_user(SYSTEM, username=username, password=factories.PASSWORD, organization=member.organization)
+    User.objects.filter(pk=user.pk)  # the link to the member is an account's detail, set by the system here
+    from core.actions import system_action
+
+    with system_action("test.link_member"):
+        user.member = member
+        user.save()
+    return user
+
+
+# --- terms -------------------------------------------------------------------------------------------------------
+
+
+def test_open_term_creates_bodies_and_keeps_the_organizations_term(world):
+    term = grass_term(world)
+    assert term.planned_end == dt.date(2025, 10, 15) and term.reference_date == D2020
+    kinds = dict(Body.objects.filter(term=term).values_list("kind", "seats"))
+    assert kinds == {"executive_committee": 5, "standing_committee": 3, "inspection_commission": 3}
+    assert all(b.vacant and b.filled == 0 for b in Body.objects.filter(term=term))
+    assert Organization.objects.get(pk=world.a.grassroots.pk).term == "2020-2025"
+    assert AuditRecord.objects.filter(action="cadres.open_term", object_repr="2020-2025").exists()
+
+
+def test_the_next_term_closes_the_open_one_with_its_bodies_holdings_and_grants(world):
+    first = grass_term(world)
+    member = world.a.members[0]
+    user = account_for(member, "secretary_one")
+    holding = hold(world, body(first), member, Post.SECRETARY)
+    assert holding.role_grant is not None and holding.role_grant.user == user
+    second = grass_term(world, on=D2025, label="2025-2030")
+    first.refresh_from_db()
+    holding.refresh_from_db()
+    assert (first.valid_to, first.closed_by) == (D2025, TermClosing.NEXT_TERM)
+    assert (holding.valid_to, holding.end_reason) == (D2025, HoldingEnd.TERM_ENDED)
+    assert RoleGrant.objects.get(pk=holding.role_grant_id).valid_to == D2025
+    assert set(Body.objects.filter(term=first).values_list("ended_on", flat=True)) == {D2025}
+    assert Term.objects.get(organization=world.a.grassroots, valid_to__isnull=True) == second
+    assert Organization.objects.get(pk=world.a.grassroots.pk).term == "2025-2030"
+
+
+def test_a_term_not_after_the_last_one_is_refused(world):
+    grass_term(world, on=D2025, label="2025-2030")
+    with pytest.raises(ValidationError) as exc:
+        grass_term(world)
+    assert "2025-2030" in messages(exc)
+
+
+def test_seats_above_the_ceiling_are_refused_naming_the_directive_of_the_date(world):
+    with pytest.raises(ValidationError) as exc:
+        grass_term(world, seats={BodyKind.EXECUTIVE_COMMITTEE: 16, BodyKind.INSPECTION_COMMISSION: 6})
+    text = messages(exc)
+    assert "at most 15" in text and "35-CT/TW" in text and "at most 5" in text
+    assert not Term.objects.exists()
+    with pytest.raises(ValidationError) as exc:
+        grass_term(world, on=D2025, label="2025-2030", seats={BodyKind.EXECUTIVE_COMMITTEE: 16})
+    assert "45-CT/TW" in messages(exc)
+
+
+def test_a_small_cell_elects_only_a_secretary_and_a_deputy(world):
+    cell = world.a.cells[0]
+    with pytest.raises(ValidationError) as exc:
+        services.open_term(world.a_secretary, organization=cell, label="2020-2025", valid_from=D2020,
+                           opened_by=TermOpening.CONGRESS, seats={BodyKind.EXECUTIVE_COMMITTEE: 3})
+    assert "fewer than 9" in messages(exc) and "Statute" in messages(exc)
+    term = services.open_term(world.a_secretary, organization=cell, label="2020-2025", valid_from=D2020,
+                              opened_by=TermOpening.CONGRESS, seats={BodyKind.EXECUTIVE_COMMITTEE: 2})
+    assert list(term.bodies.values_list("kind", flat=True)) == ["executive_committee"]
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"label": "2020/25"}, "label"),
+    ({"label": "2020-2031"}, "label"),
+    ({"label": "2026-2030"}, "label"),
+    ({"valid_from": dt.date(2199, 1, 1)}, "valid_from"),
+    ({"seats": {"executive_committee": -1}}, "executive_committee"),
+    ({"seats": {"politburo": 3}}, "seats"),
+    ({"seats": {"inspection_commission": 3}}, "executive_committee"),
+    ({"opened_by": "coup"}, "opened_by"),
+])
+def test_every_check_of_a_term_refuses_with_a_message(world, changes, field):
+    kwargs = {"organization": world.a.grassroots, "label": "2020-2025", "valid_from": D2020,
+              "opened_by": TermOpening.CONGRESS, "seats": SEATS, **changes}
+    with pytest.raises(ValidationError) as exc:
+        services.open_term(world.a_secretary, **kwargs)
+    assert field in exc.value.message_dict and all(exc.value.message_dict[field])
+    assert not Term.objects.exists()
+
+
+def test_an_appointed_term_needs_the_committee_above_and_a_decision(world):
+    cell = world.a.cells[0]
+    cell_secretary = factories.user_with_role("cellsec", "secretary", cell)
+    kwargs = {"organization": cell, "label": "2025-2030", "valid_from": D2025, "decision_date": D2025,
+              "opened_by": TermOpening.APPOINTMENT, "seats": {BodyKind.EXECUTIVE_COMMITTEE: 2}}
+    with pytest.raises(NotPermitted):
+        services.open_term(cell_secretary, decision="5-QĐ", **kwargs)
+    with pytest.raises(ValidationError) as exc:
+        services.open_term(world.a_secretary, **kwargs)
+    assert "decision" in exc.value.message_dict
+    assert services.open_term(world.a_secretary, decision="5-QĐ/ĐU", **kwargs).opened_by == "appointment"
+
+
+def test_scope_another_province_gets_nothing(world):
+    with pytest.raises(OutOfScope):
+        grass_term(world, actor=world.b_secretary)
+    term = grass_term(world)
+    with pytest.raises(OutOfScope):
+        hold(world, body(term), world.a.members[0], actor=world.b_secretary)
+    with pytest.raises(OutOfScope):  # a viewer of a cell does not see the committee above it
+        hold(world, body(term), world.a.members[0], actor=world.a_viewer)
+    viewer = factories.user_with_role("grass_viewer", "viewer", world.a.grassroots)
+    with pytest.raises(NotPermitted):  # a viewer sees the committee but records nothing
+        hold(world, body(term), world.a.members[0], actor=viewer)
+    holding = hold(world, body(term), world.a.members[0])
+    with pytest.raises(OutOfScope):
+        services.end_holding(world.b_secretary, holding, on=D2025, reason=HoldingEnd.MOVED)
+    with pytest.raises(OutOfScope):
+        services.close_term(world.b_secretary, term, on=D2025, closed_by=TermClosing.DISSOLVED)
+    assert not services.vacant_bodies(world.b_secretary).exists()
+    assert not services.terms_ending(world.b_secretary, dt.date(2100, 1, 1)).exists()
+    assert services.vacant_bodies(world.a_secretary).count() == 3
+    assert list(services.terms_ending(world.a_secretary, dt.date(2026, 1, 1), root=world.a.org)) == [term]
+    assert not services.terms_ending(world.a_secretary, dt.date(2025, 1, 1)).exists()
+
+
+# --- posts -------------------------------------------------------------------------------------------------------
+
+
+def test_every_check_of_a_holding_refuses_with_a_message(world):
+    term = grass_term(world, seats={BodyKind.EXECUTIVE_COMMITTEE: 3, BodyKind.INSPECTION_COMMISSION: 3})
+    ec = body(term)
+    a0, a1, a2, a3 = world.a.members
+    hold(world, ec, a0, Post.SECRETARY)
+    cases = [
+        (dict(member=a1, post=Post.SECRETARY), "already has its Secretary (Nguyễn Văn Đức)"),
+        (dict(member=a0, post=Post.COMMITTEE_MEMBER), "already holds a post"),
+        (dict(member=a1, post=Post.IC_CHAIR), "has no post"),
+        (dict(member=world.b.members[0], post=Post.COMMITTEE_MEMBER), "Choose a party member"),
+        (dict(member=a1, post=Post.COMMITTEE_MEMBER, on=dt.date(2019, 1, 1)), "is not open on"),
+        (dict(member=a1, post=Post.COMMITTEE_MEMBER, selection="bribed"), "how the holder was chosen"),
+    ]
+    for kwargs, expected in cases:
+        with pytest.raises(ValidationError) as exc:
+            hold(world, ec, **kwargs)
+        assert expected in messages(exc), kwargs
+    hold(world, ec, a1, Post.DEPUTY_SECRETARY)
+    hold(world, ec, a2, Post.DEPUTY_SECRETARY)  # two deputies at the grassroots level
+    with pytest.raises(ValidationError) as exc:
+        hold(world, ec, a3, Post.COMMITTEE_MEMBER)
+    assert "All 3 seats" in messages(exc)
+    assert PostHolding.objects.count() == 3
+
+
+def test_deputy_secretaries_above_the_ceiling_are_refused_naming_the_directive(world):
+    term = grass_term(world)
+    ec = body(term)
+    a0, a1, a2, _a3 = world.a.members
+    hold(world, ec, a0, Post.DEPUTY_SECRETARY)
+    hold(world, ec, a1, Post.DEPUTY_SECRETARY)
+    with pytest.raises(ValidationError) as exc:
+        hold(world, ec, a2, Post.DEPUTY_SECRETARY)
+    assert "at most 2 deputy secretaries" in messages(exc) and "35-CT/TW" in messages(exc)
+
+
+def test_an_inactive_member_or_one_outside_the_organization_is_refused(world):
+    term = grass_term(world)
+    member = world.a.members[0]
+    lifecycle.record_leaving(world.a_secretary, member, kind="voluntary", on=dt.date(2020, 1, 5), decision="3-QĐ")
+    with pytest.raises(ValidationError) as exc:
+        hold(world, body(term), member)
+    assert "no longer on the active register" in messages(exc)
+    cell_term = services.open_term(world.a_secretary, organization=world.a.cells[0], label="2020-2025",
+                                   valid_from=D2020, opened_by=TermOpening.CONGRESS,
+                                   seats={BodyKind.EXECUTIVE_COMMITTEE: 2})
+    with pytest.raises(ValidationError) as exc:
+        hold(world, body(cell_term), world.a.members[1])  # a member of the other cell
+    assert "is not a member of" in messages(exc)
+
+
+def test_counters_follow_the_holdings(world):
+    term = grass_term(world, seats={BodyKind.EXECUTIVE_COMMITTEE: 2})
+    ec = body(term)
+    first = hold(world, ec, world.a.members[1])
+    ec.refresh_from_db()
+    assert (ec.filled, ec.head_filled, ec.vacant) == (1, False, True)
+    hold(world, ec, world.a.members[0], Post.SECRETARY)
+    ec.refresh_from_db()
+    assert (ec.filled, ec.head_filled, ec.vacant, ec.open_seats) == (2, True, False, 0)
+    assert not services.vacant_bodies(world.a_secretary).exists()
+    services.end_holding(world.a_secretary, first, on=dt.date(2022, 3, 1), reason=HoldingEnd.MOVED)
+    ec.refresh_from_db()
+    assert (ec.filled, ec.vacant) == (1, True)
+    assert list(services.vacant_bodies(world.a_secretary, root=world.a.grassroots)) == [ec]
+
+
+def test_composition_as_of_any_date(world):
+    term = grass_term(world)
+    ec = body(term)
+    a0, a1, a2, _a3 = world.a.members
+    member_holding = hold(world, ec, a1)
+    hold(world, ec, a0, Post.SECRETARY)
+    services.end_holding(world.a_secretary, member_holding, on=dt.date(2022, 3, 1), reason=HoldingEnd.RESIGNED)
+    hold(world, ec, a2, Post.DEPUTY_SECRETARY, on=dt.date(2023, 1, 1))
+    org = world.a.grassroots
+    assert [(h.member, h.post) for h in services.composition(org, dt.date(2021, 1, 1))] == [
+        (a0, Post.SECRETARY), (a1, Post.COMMITTEE_MEMBER)]
+    assert [(h.member, h.post) for h in services.composition(org, dt.date(2022, 3, 1))] == [(a0, Post.SECRETARY)]
+    assert [(h.member, h.post) for h in services.composition(org)] == [
+        (a0, Post.SECRETARY), (a2, Post.DEPUTY_SECRETARY)]
+    assert services.composition(org, dt.date(2019, 1, 1)) == []
+
+
+def test_end_holding_checks_and_ends_once(world):
+    term = grass_term(world)
+    holding = hold(world, body(term), world.a.members[0])
+    with pytest.raises(ValidationError) as exc:
+        services.end_holding(world.a_secretary, holding, on=dt.date(2019, 1, 1), reason="bored")
+    assert {"on", "reason"} <= set(exc.value.message_dict)
+    with pytest.raises(ValidationError) as exc:
+        services.end_holding(world.a_secretary, holding, on=D2025, reason=HoldingEnd.DISMISSED)
+    assert "decision" in exc.value.message_dict  # a dismissal is a decision
+    services.end_holding(world.a_secretary, holding, on=D2025, reason=HoldingEnd.RETIRED)
+    with pytest.raises(StateConflict):
+        services.end_holding(world.a_secretary, holding, on=D2025, reason=HoldingEnd.RETIRED)
+    assert AuditRecord.objects.filter(action="cadres.end_holding", event="update").exists()
+
+
+# --- access follows posts ------------------------------------------------------------------------------------------
+
+
+def test_a_post_grants_its_role_and_ending_it_ends_the_grant(world):
+    term = grass_term(world)
+    member = world.a.members[2]
+    user = account_for(member, "the_chair")
+    holding = hold(world, body(term, BodyKind.INSPECTION_COMMISSION), member, Post.IC_CHAIR)
+    grant = RoleGrant.objects.get(pk=holding.role_grant_id)
+    assert (grant.user, grant.role.code, grant.organization, grant.valid_from, grant.decision) == (
+        user, "inspection_officer", world.a.grassroots, D2020, "01-NQ/ĐH")
+    assert AuditRecord.objects.filter(action="cadres.record_holding", object_id=str(grant.pk),
+                                      content_type__model="rolegrant").exists()
+    plain = hold(world, body(term), world.a.members[3])  # a committee member: no role
+    assert plain.role_grant is None
+    services.end_holding(world.a_secretary, holding, on=dt.date(2023, 5, 5), reason=HoldingEnd.MOVED)
+    grant.refresh_from_db()
+    assert grant.valid_to == dt.date(2023, 5, 5)
+    assert AuditRecord.objects.filter(action="cadres.end_holding", object_id=str(grant.pk),
+                                      content_type__model="rolegrant").exists()
+
+
+def test_a_clerk_recording_a_post_needs_no_right_to_grant_roles(world):
+    clerk = factories.user_with_role("clerk", "office_clerk", world.a.grassroots)
+    term = services.open_term(clerk, organization=world.a.grassroots, label="2020-2025", valid_from=D2020,
+                              opened_by=TermOpening.CONGRESS, seats=SEATS)
+    member = world.a.members[0]
+    account_for(member, "new_secretary")
+    holding = hold(world, body(term), member, Post.SECRETARY, actor=clerk)
+    assert holding.role_grant.role.code == "secretary"
+
+
+# --- member events ---------------------------------------------------------------------------------------------
+
+
+def test_death_ends_the_posts_and_their_grants(world):
+    term = grass_term(world)
+    member = world.a.members[0]
+    account_for(member, "late_secretary")
+    holding = hold(world, body(term), member, Post.SECRETARY)
+    lifecycle.record_leaving(world.a_secretary, member, kind="death", on=dt.date(2024, 2, 2), decision="9-QĐ")
+    holding.refresh_from_db()
+    assert (holding.valid_to, holding.end_reason, holding.end_decision) == (
+        dt.date(2024, 2, 2), HoldingEnd.DECEASED, "9-QĐ")
+    assert RoleGrant.objects.get(pk=holding.role_grant_id).valid_to == dt.date(2024, 2, 2)
+    ec = body(term)
+    assert (ec.filled, ec.head_filled, ec.vacant) == (0, False, True)
+    assert AuditRecord.objects.filter(action="lifecycle.record_leaving", content_type__model="postholding").exists()
+
+
+@pytest.mark.parametrize("kind, reason", [("voluntary", HoldingEnd.RESIGNED), ("expulsion", HoldingEnd.DISMISSED),
+                                          ("removal", HoldingEnd.DISMISSED)])
+def test_leaving_the_party_ends_the_posts(world, kind, reason):
+    term = grass_term(world)
+    holding = hold(world, body(term), world.a.members[1])
+    lifecycle.record_leaving(world.a_secretary, world.a.members[1], kind=kind, on=dt.date(2024, 2, 2),
+                             decision="9-QĐ")
+    holding.refresh_from_db()
+    assert (holding.valid_to, holding.end_reason) == (dt.date(2024, 2, 2), reason)
+
+
+def test_moving_out_of_the_subtree_ends_the_posts_there_only(world):
+    province = services.open_term(world.a_secretary, organization=world.a.org, label="2020-2025",
+                                  valid_from=D2020, opened_by=TermOpening.CONGRESS,
+                                  seats={BodyKind.EXECUTIVE_COMMITTEE: 5})
+    cell_term = services.open_term(world.a_secretary, organization=world.a.cells[0], label="2020-2025",
+                                   valid_from=D2020, opened_by=TermOpening.CONGRESS,
+                                   seats={BodyKind.EXECUTIVE_COMMITTEE: 2})
+    member = world.a.members[0]
+    up = hold(world, body(province), member)
+    down = hold(world, body(cell_term), member, Post.SECRETARY)
+    on = dt.date(2024, 6, 1)
+    letter = lifecycle.issue_transfer_letter(world.a_secretary, member, to_org=world.a.cells[1], number="7-GGT",
+                                             issued_on=on)
+    lifecycle.confirm_receipt(world.a_secretary, letter, received_on=on)
+    up.refresh_from_db()
+    down.refresh_from_db()
+    assert up.valid_to is None  # still in the province
+    assert (down.valid_to, down.end_reason, down.end_decision) == (on, HoldingEnd.MOVED, "7-GGT")
+
+
+def test_listeners_are_generic_and_several_per_event(world):
+    seen = []
+    saved = {k: list(v) for k, v in registry.member_listeners.items()}
+    try:
+        register_member_listener(MEMBER_LEFT, lambda m, on, **kw: seen.append(("one", m.pk, on, kw["status"])))
+        register_member_listener(MEMBER_LEFT, lambda m, on, **kw: seen.append(("two", m.pk)))
+        member = world.a.members[3]
+        lifecycle.record_leaving(world.a_secretary, member, kind="voluntary", on=dt.date(2024, 1, 1),
+                                 decision="1-QĐ")
+        assert seen == [("one", member.pk, dt.date(2024, 1, 1), "left"), ("two", member.pk)]
+        with pytest.raises(ValueError):
+            member_event("promoted", member, dt.date(2024, 1, 1))
+    finally:
+        registry.member_listeners.clear()
+        registry.member_listeners.update(saved)
+
+
+# --- appointing a committee --------------------------------------------------------------------------------------
+
+
+def test_appoint_committee_is_one_decision_all_or_nothing(world):
+    a0, a1, a2, a3 = world.a.members
+    on = dt.date(2025, 7, 1)
+    grass_term(world)
+    bad = [(a0, Post.SECRETARY, BodyKind.EXECUTIVE_COMMITTEE), (a1, Post.SECRETARY, BodyKind.EXECUTIVE_COMMITTEE),
+           (world.b.members[0], Post.COMMITTEE_MEMBER, BodyKind.EXECUTIVE_COMMITTEE),
+           (a2, Post.IC_CHAIR, BodyKind.STANDING_COMMITTEE)]
+    with pytest.raises(ValidationError) as exc:
+        services.appoint_committee(world.a_secretary, organization=world.a.grassroots, label="2025-2030",
+                                   valid_from=on, decision="12-QĐ/TU", decision_date=on, seats=SEATS, holdings=bad)
+    errors = exc.value.message_dict["holdings"]
+    assert len(errors) == 3 and "Line 2" in errors[0] and "Line 3" in errors[1] and "Line 4" in errors[2]
+    assert Term.objects.count() == 1 and PostHolding.objects.count() == 0  # nothing written
+    good = [(a0, Post.SECRETARY, BodyKind.EXECUTIVE_COMMITTEE), (a1, Post.DEPUTY_SECRETARY,
+                                                                 BodyKind.EXECUTIVE_COMMITTEE),
+            (a1, Post.STANDING_MEMBER, BodyKind.STANDING_COMMITTEE), (a3, Post.IC_CHAIR,
+                                                                     BodyKind.INSPECTION_COMMISSION)]
+    term = services.appoint_committee(world.a_secretary, organization=world.a.grassroots, label="2025-2030",
+                                      valid_from=on, decision="12-QĐ/TU", decision_date=on, seats=SEATS,
+                                      holdings=good)
+    assert term.opened_by == TermOpening.APPOINTMENT
+    assert set(PostHolding.objects.values_list("selection", "decision")) == {("appointed", "12-QĐ/TU")}
+    assert len(services.composition(world.a.grassroots, on)) == 4
+
+
+def test_appoint_committee_lists_term_and_holder_refusals_together(world):
+    with pytest.raises(ValidationError) as exc:
+        services.appoint_committee(world.a_secretary, organization=world.a.grassroots, label="2025",
+                                   valid_from=D2025, decision="", decision_date=None,
+                                   seats={BodyKind.EXECUTIVE_COMMITTEE: 99},
+                                   holdings=[(world.b.members[0], Post.SECRETARY, BodyKind.EXECUTIVE_COMMITTEE)])
+    assert {"label", "decision", "executive_committee", "holdings"} <= set(exc.value.message_dict)
+
+
+# --- simultaneous recordings ---------------------------------------------------------------------------------------
+
+
+def test_recording_locks_the_body_row(world, django_assert_max_num_queries):
+    term = grass_term(world)
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        hold(world, body(term), world.a.members[0])
+    if connection.features.has_select_for_update:
+        assert any("FOR UPDATE" in q["sql"] and "cadres_body" in q["sql"] for q in queries.captured_queries)
+
+
+needs_postgresql = pytest.mark.skipif(connection.vendor != "postgresql",
+                                      reason="row locks across connections: PostgreSQL only")
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_recording_the_last_seat_at_once_fill_it_once():
+    world = factories.build_world()
+    term = services.open_term(SYSTEM, organization=world.a.grassroots, label="2020-2025", valid_from=D2020,
+                              opened_by=TermOpening.CONGRESS, seats={BodyKind.EXECUTIVE_COMMITTEE: 1})
+    ec = body(term)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def record(member) -> None:
+        try:
+            barrier.wait(10)
+            hold(world, ec, member)
+            outcomes.append("ok")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=record, args=(m,)) for m in world.a.members[:2]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert PostHolding.objects.filter(body=ec).count() == 1
+    assert Body.objects.get(pk=ec.pk).filled == 1

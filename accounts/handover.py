@@ -2,6 +2,8 @@
 
 Grants on an organization that ends move to its successor (closed and reopened on the effective date), or,
 without a successor, are closed and listed for review; the office accounts of the organization move too.
+Grants that follow a post (the ``"grants_following_posts"`` hook, registered by cadres) do not move: they end
+with their post, whose own handler ends it.
 """
 
 from __future__ import annotations
@@ -11,12 +13,18 @@ import datetime as dt
 from django.db.models import F, Q
 
 from accounts.models import RoleGrant, User
-from core.registry import HandOver
+from core.registry import HandOver, hook
 
 
 def _grants_of(org, on: dt.date):
-    return (RoleGrant.objects.filter(organization=org).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
-            .select_related("user", "role").order_by("id"))
+    grants = RoleGrant.objects.filter(organization=org).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+    try:
+        following_posts = hook("grants_following_posts")
+    except LookupError:
+        following_posts = None
+    if following_posts is not None:
+        grants = grants.exclude(pk__in=following_posts(org))
+    return grants.select_related("user", "role").order_by("id")
 
 
 def preview_grants(hand: HandOver) -> dict:

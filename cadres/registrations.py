@@ -14,3 +14,9 @@ from core.registry import (  # noqa: E402
 register_member_listener(MEMBER_LEFT, _services.on_member_left)
 register_member_listener(MEMBER_DIED, _services.on_member_died)
 register_member_listener(MEMBER_MOVED, _services.on_member_moved)
+
+from cadres.handover import end_terms, grants_following_posts, preview_posts  # noqa: E402
+from core.registry import ReorgHandler, register_hook, register_reorg_handler  # noqa: E402
+
+register_reorg_handler(ReorgHandler("cadres.terms", preview=preview_posts, apply=end_terms))
+register_hook("grants_following_posts", grants_following_posts)

@@ -458,3 +458,37 @@ def test_two_clerks_recording_the_last_seat_at_once_fill_it_once():
     assert sorted(outcomes) == ["ok", "refused"]
     assert PostHolding.objects.filter(body=ec).count() == 1
     assert Body.objects.get(pk=ec.pk).filled == 1
+
+
+# --- API -----------------------------------------------------------------------------------------------------------
+
+
+def test_api_lists_terms_bodies_and_holdings_in_scope_and_as_of(world):
+    from rest_framework.test import APIClient
+
+    term = grass_term(world)
+    ec = body(term)
+    a0, a1, _a2, _a3 = world.a.members
+    gone = hold(world, ec, a1)
+    hold(world, ec, a0, Post.SECRETARY)
+    services.end_holding(world.a_secretary, gone, on=dt.date(2022, 1, 1), reason=HoldingEnd.RESIGNED)
+    mine, theirs = APIClient(), APIClient()
+    mine.force_authenticate(world.a_secretary)
+    theirs.force_authenticate(world.b_secretary)
+    code = world.a.grassroots.code
+    answer = mine.get(f"/api/cadres/holdings/?organization_code={code}&as_of=2021-01-01").json()
+    assert {r["member_name"] for r in answer["results"]} == {a0.full_name, a1.full_name}
+    answer = mine.get(f"/api/cadres/holdings/?organization={world.a.org.pk}&current=true").json()
+    assert [r["post"] for r in answer["results"]] == ["secretary"]
+    assert mine.get("/api/cadres/holdings/?as_of=21-01-2021").status_code == 400
+    assert mine.get(f"/api/cadres/terms/{term.pk}/").json()["label"] == "2020-2025"
+    vacant = mine.get("/api/cadres/bodies/?vacant=true").json()["results"]
+    assert {r["kind"] for r in vacant} == {"executive_committee", "standing_committee", "inspection_commission"}
+    composition = mine.get(f"/api/cadres/holdings/composition/?organization={world.a.grassroots.pk}"
+                           "&as_of=2021-06-01").json()
+    assert [(r["post"], r["member"]) for r in composition] == [("secretary", a0.pk), ("committee_member", a1.pk)]
+    # Another province: nothing listed, every object a 404.
+    assert theirs.get(f"/api/cadres/holdings/?organization_code={code}").json()["results"] == []
+    assert theirs.get(f"/api/cadres/terms/{term.pk}/").status_code == 404
+    assert theirs.get(f"/api/cadres/bodies/{ec.pk}/").status_code == 404
+    assert theirs.get(f"/api/cadres/holdings/composition/?organization={world.a.grassroots.pk}").status_code == 404

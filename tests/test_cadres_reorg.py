@@ -132,3 +132,17 @@ def test_another_province_cannot_appoint_the_successor(world):
                                    valid_from=MERGED, decision="1-QĐ", decision_date=MERGED, seats=CELL,
                                    holdings=[])
     assert factories.PASSWORD and not Term.objects.exists()
+
+
+def test_the_reorganization_page_lists_the_posts_to_fill(world, client):
+    from django.urls import reverse
+
+    source, target = world.a.cells
+    cell_committee(world, source, [world.a.members[0]])
+    client.force_login(world.a_secretary)
+    data = {"sources": [source.code], "target": target.code, "decision": "5-QĐ/ĐU", "effective_on": "2025-07-01",
+            "decision_date": "2025-06-20"}
+    body = client.post(reverse("reorg:create_merge"), data).content.decode()
+    assert "posts the successor must fill" in body
+    assert "Secretary (Executive committee)" in body and "Term <bdi>" not in body
+    assert "by the appointing decision" in body and "secretary</td>" not in body

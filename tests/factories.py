@@ -111,13 +111,16 @@ def busy_world(world: World) -> World:
                           effective_on=dt.date(2030, 1, 1), decision="9-QĐ/TU")
     enqueue_job(SYSTEM, kind="members.import", params={"file": "/nonexistent", "mode": "all"}, org_path=b.org.path,
                 label="Zetaprovince import", start_inline=False)
-    # Committees (cadres services): a term of B's grassroots committee with its secretary.
+    # Committees (cadres services): a term of B's grassroots committee with its secretary (A has a term of the same
+    # years: a term's label names no province).
     from cadres.models import Body
     from cadres.services import open_term, record_holding
 
-    term = open_term(SYSTEM, organization=b.grassroots, label="2025-2030", valid_from=dt.date(2025, 10, 1),
+    open_term(SYSTEM, organization=world.a.grassroots, label="2020-2025", valid_from=dt.date(2020, 10, 1),
+              opened_by="congress", seats={"executive_committee": 5}, decision="1-NQ/ĐH")
+    term = open_term(SYSTEM, organization=b.grassroots, label="2020-2025", valid_from=dt.date(2020, 10, 1),
                      opened_by="congress", seats={"executive_committee": 5, "inspection_commission": 3},
                      decision="1-NQ/ĐH Zetaprovince")
     record_holding(SYSTEM, body=Body.objects.get(term=term, kind="executive_committee"), member=b.members[1],
-                   post="secretary", valid_from=dt.date(2025, 10, 1), selection="elected", decision="1-NQ/ĐH")
+                   post="secretary", valid_from=dt.date(2020, 10, 1), selection="elected", decision="1-NQ/ĐH")
     return world

@@ -16,7 +16,7 @@ from audit.models import AuditRecord
 from cadres import services
 from cadres.choices import BodyKind, HoldingEnd, Post, Selection, TermClosing, TermOpening
 from cadres.models import Body, PostHolding, Term
-from core.actions import SYSTEM
+from core.actions import SYSTEM, system_action
 from core.registry import MEMBER_LEFT, member_event, register_member_listener, registry
 from core.scope import NotPermitted, OutOfScope
 from core.services import StateConflict
@@ -52,10 +52,8 @@ def hold(world, b: Body, member, post=Post.COMMITTEE_MEMBER, on=D2020, actor=Non
 
 
 def account_for(member: Member, username: str) -> User:
+    """An account of the member (the link is set by the system here: no action links an account yet)."""
     user = create_user(SYSTEM, username=username, password=factories.PASSWORD, organization=member.organization)
-    User.objects.filter(pk=user.pk)  # the link to the member is an account's detail, set by the system here
-    from core.actions import system_action
-
     with system_action("test.link_member"):
         user.member = member
         user.save()
@@ -416,10 +414,10 @@ def test_appoint_committee_lists_term_and_holder_refusals_together(world):
 # --- simultaneous recordings ---------------------------------------------------------------------------------------
 
 
-def test_recording_locks_the_body_row(world, django_assert_max_num_queries):
-    term = grass_term(world)
+def test_recording_locks_the_body_row(world):
     from django.test.utils import CaptureQueriesContext
 
+    term = grass_term(world)
     with CaptureQueriesContext(connection) as queries:
         hold(world, body(term), world.a.members[0])
     if connection.features.has_select_for_update:

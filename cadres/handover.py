@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from cadres.choices import HEAD_POSTS, HoldingEnd, TermClosing
 from cadres.models import PostHolding, Term
-from cadres.services import KIND_ORDER, POST_ORDER, _close_term
+from cadres.services import KIND_ORDER, POST_ORDER, close_term_with_posts
 from core.registry import HandOver
 
 SAMPLE = 200  # posts listed per organization in a preview (a province committee holds about 100)
@@ -60,7 +60,7 @@ def end_terms(hand: HandOver) -> dict:
     rows, totals = _rows(hand)
     closed_by = TermClosing.DISSOLVED if hand.target is None and not hand.split else TermClosing.REORGANIZED
     for term in _open_terms(hand.source):
-        _close_term(term, hand.on, closed_by, hand.decision, HoldingEnd.REORGANIZED)
+        close_term_with_posts(term, hand.on, closed_by, hand.decision, HoldingEnd.REORGANIZED)
     return {"posts": rows, "posts_totals": totals}
 
 

@@ -228,7 +228,7 @@ def check_seats(org: Organization, seats: Any, on: dt.date) -> dict[str, int]:
     return clean
 
 
-def _close_term(term: Term, on: dt.date, closed_by: str, decision: str, reason: str) -> dict:
+def close_term_with_posts(term: Term, on: dt.date, closed_by: str, decision: str, reason: str) -> dict:
     """Close ``term`` on ``on`` with its bodies, current holdings (``reason``) and their grants; audited updates.
 
     No scope check of its own: the caller (an action) has checked its right to close the term.
@@ -301,7 +301,7 @@ def open_term(actor: Any, *, organization: Organization, label: str, valid_from:
                    % {"name": org.name, "label": last.label, "date": day(last.valid_from)})
     errors.raise_if_any()
     if last is not None and last.valid_to is None:
-        _close_term(last, on, TermClosing.NEXT_TERM, decision, HoldingEnd.TERM_ENDED)
+        close_term_with_posts(last, on, TermClosing.NEXT_TERM, decision, HoldingEnd.TERM_ENDED)
     term = Term(organization=org, label=label, planned_end=planned_end, reference_date=reference_date or on,
                 opened_by=opened_by, decision=decision, decision_date=decision_date, valid_from=on)
     term.save()
@@ -338,7 +338,7 @@ def close_term(actor: Any, term: Term, *, on: dt.date, closed_by: str, decision:
         decision = _text(decision, "decision")
     errors.raise_if_any()
     reason = HoldingEnd.TERM_ENDED if closed_by == TermClosing.NEXT_TERM else HoldingEnd.REORGANIZED
-    _close_term(term, on, closed_by, decision, reason)
+    close_term_with_posts(term, on, closed_by, decision, reason)
     return Term.objects.get(pk=term.pk)
 
 

@@ -490,3 +490,39 @@ def test_api_lists_terms_bodies_and_holdings_in_scope_and_as_of(world):
     assert theirs.get(f"/api/cadres/terms/{term.pk}/").status_code == 404
     assert theirs.get(f"/api/cadres/bodies/{ec.pk}/").status_code == 404
     assert theirs.get(f"/api/cadres/holdings/composition/?organization={world.a.grassroots.pk}").status_code == 404
+
+
+def test_api_writes_run_the_actions_and_answer_refusals(world):
+    from rest_framework.test import APIClient
+
+    mine, theirs = APIClient(), APIClient()
+    mine.force_authenticate(world.a_secretary)
+    theirs.force_authenticate(world.b_secretary)
+    org = world.a.grassroots
+    request = {"organization": org.pk, "label": "2020-2025", "valid_from": "2020-10-15", "opened_by": "congress",
+               "seats": {"executive_committee": 5}, "decision": "01-NQ/ĐH"}
+    foreign = theirs.post("/api/cadres/terms/", request, format="json")
+    missing = theirs.post("/api/cadres/terms/", {**request, "organization": 999999}, format="json")
+    assert foreign.status_code == missing.status_code == 400 and foreign.json() == missing.json()
+    too_big = mine.post("/api/cadres/terms/", {**request, "seats": {"executive_committee": 16}}, format="json")
+    assert too_big.status_code == 400 and "35-CT/TW" in str(too_big.json()["executive_committee"])
+    created = mine.post("/api/cadres/terms/", request, format="json")
+    assert created.status_code == 201 and created.json()["organization_code"] == org.code
+    ec = Body.objects.get(term_id=created.json()["id"])
+    holding = {"body": ec.pk, "member": world.a.members[0].pk, "post": "secretary", "valid_from": "2020-10-15",
+               "selection": "elected"}
+    assert theirs.post("/api/cadres/holdings/", holding, format="json").status_code == 400
+    answer = mine.post("/api/cadres/holdings/", holding, format="json")
+    assert answer.status_code == 201 and answer.json()["member_name"] == world.a.members[0].full_name
+    again = mine.post("/api/cadres/holdings/", {**holding, "member": world.a.members[1].pk}, format="json")
+    assert again.status_code == 400 and "already has its Secretary" in str(again.json())
+    pk = answer.json()["id"]
+    assert theirs.post(f"/api/cadres/holdings/{pk}/end/", {"on": "2021-01-01", "reason": "moved"},
+                       format="json").status_code == 404
+    ended = mine.post(f"/api/cadres/holdings/{pk}/end/", {"on": "2021-01-01", "reason": "moved"}, format="json")
+    assert ended.status_code == 200 and ended.json()["valid_to"] == "2021-01-01"
+    assert mine.post(f"/api/cadres/holdings/{pk}/end/", {"on": "2021-01-01", "reason": "moved"},
+                     format="json").status_code == 409
+    closed = mine.post(f"/api/cadres/terms/{created.json()['id']}/close/", {"on": "2022-01-01",
+                                                                          "closed_by": "dissolved"}, format="json")
+    assert closed.status_code == 200 and closed.json()["closed_by"] == "dissolved"

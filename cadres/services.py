@@ -210,6 +210,10 @@ def check_seats(org: Organization, seats: Any, on: dt.date) -> dict[str, int]:
     if not clean.get(BodyKind.EXECUTIVE_COMMITTEE) and not errors:
         errors.add(BodyKind.EXECUTIVE_COMMITTEE,
                    _("A term has an executive committee: give it at least one seat (its secretary)."))
+    executive, standing = clean.get(BodyKind.EXECUTIVE_COMMITTEE, 0), clean.get(BodyKind.STANDING_COMMITTEE, 0)
+    if executive and standing >= executive:
+        errors.add(BodyKind.STANDING_COMMITTEE, _("The standing committee is elected from the executive committee "
+                                                  "and is smaller: at most %(max)d seats.") % {"max": executive - 1})
     small, minimum = small_cell(org, on)
     for kind, number in clean.items():
         if small and (kind != BodyKind.EXECUTIVE_COMMITTEE or number > SMALL_CELL_EXECUTIVE):

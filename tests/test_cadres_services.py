@@ -128,6 +128,7 @@ def test_a_small_cell_elects_only_a_secretary_and_a_deputy(world):
     ({"seats": {"politburo": 3}}, "seats"),
     ({"seats": {"inspection_commission": 3}}, "executive_committee"),
     ({"opened_by": "coup"}, "opened_by"),
+    ({"seats": {"executive_committee": 5, "standing_committee": 5}}, "standing_committee"),
 ])
 def test_every_check_of_a_term_refuses_with_a_message(world, changes, field):
     kwargs = {"organization": world.a.grassroots, "label": "2020-2025", "valid_from": D2020,

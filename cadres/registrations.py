@@ -20,3 +20,69 @@ from core.registry import ReorgHandler, register_hook, register_reorg_handler  #
 
 register_reorg_handler(ReorgHandler("cadres.terms", preview=preview_posts, apply=end_terms))
 register_hook("grants_following_posts", grants_following_posts)
+
+# --- h-cadpages: the committee pages' menu entry, dashboard card and the panels on organization and member pages --
+from typing import Any as _Any  # noqa: E402
+
+from django.utils.translation import gettext_lazy as _gettext_lazy  # noqa: E402
+
+from core.registry import (  # noqa: E402
+    DashboardCard,
+    DetailPanel,
+    MenuEntry,
+    register_card,
+    register_menu,
+    register_panel,
+)
+
+POSTS_LIMIT = 50
+DASHBOARD_CAP = 1000
+
+
+def committee_panel(request: _Any, org: _Any) -> dict:
+    """The organization page's short composition (the term, the heads, seats filled) and a link: three queries,
+    none when the user may not see compositions there."""
+    from cadres.choices import HEAD_POSTS, Post
+    from cadres.views import committee_summary, may_view
+
+    if not may_view(request.user, org):
+        return {"cadres_visible": False}
+    return {"cadres_visible": True, "committee": committee_summary(org),
+            "lead_posts": {*HEAD_POSTS.values(), Post.DEPUTY_SECRETARY, Post.IC_DEPUTY_CHAIR}}
+
+
+def member_posts(request: _Any, member: _Any) -> dict:
+    """A person's posts, current and past, on their member page: one query, read from ``holding_member_idx``."""
+    from cadres.models import PostHolding
+    from core.scope import can
+
+    if not can(request.user, PostHolding, "view"):
+        return {"posts_visible": False}
+    holdings = list(PostHolding.objects.restrict(request.user, "view").filter(member=member)
+                    .select_related("organization", "body", "body__term").order_by("-valid_from", "-id")[:POSTS_LIMIT])
+    return {"posts_visible": True, "post_holdings": holdings, "posts_limit": POSTS_LIMIT}
+
+
+def committee_counts(request: _Any, root: _Any) -> dict:
+    """Vacancies and terms ending within six months under the user's root, each counted up to a cap from the partial
+    indexes of open bodies and open terms."""
+    from django.utils import timezone
+
+    from cadres.forms import DEFAULT_MONTHS
+    from cadres.services import terms_ending, vacant_bodies
+    from core.dates import add_months
+
+    before = add_months(timezone.localdate(), DEFAULT_MONTHS)
+    vacancies = vacant_bodies(request.user, root).order_by()[:DASHBOARD_CAP + 1].count()
+    ending = terms_ending(request.user, before, root).order_by()[:DASHBOARD_CAP + 1].count()
+    return {"vacancies_count": min(vacancies, DASHBOARD_CAP), "vacancies_capped": vacancies > DASHBOARD_CAP,
+            "ending_count": min(ending, DASHBOARD_CAP), "months": DEFAULT_MONTHS}
+
+
+register_menu(MenuEntry("cadres:worklist", _gettext_lazy("Committees"), "cadres.PostHolding", "view", order=40))
+register_card(DashboardCard("cadres.committees", "cadres/dashboard/_committees.html", committee_counts,
+                            "cadres.PostHolding", "view", order=40))
+register_panel(DetailPanel("cadres.committee", "orgs.Organization", "cadres/_org_panel.html", committee_panel,
+                           order=5))
+register_panel(DetailPanel("cadres.member_posts", "members.Member", "cadres/_member_panel.html", member_posts,
+                           order=20))

@@ -124,3 +124,27 @@ def busy_world(world: World) -> World:
     record_holding(SYSTEM, body=Body.objects.get(term=term, kind="executive_committee"), member=b.members[1],
                    post="secretary", valid_from=dt.date(2020, 10, 1), selection="elected", decision="1-NQ/ĐH")
     return world
+
+
+# --- cadres (h-cadpages): committees, built through cadres.services like everything else -------------------------
+COMMITTEE_FROM = dt.date(2025, 10, 1)
+COMMITTEE_SEATS = {"executive_committee": 5, "standing_committee": 3, "inspection_commission": 3}
+
+
+def committee(org: Organization, *, label: str = "2025-2030", valid_from: dt.date = COMMITTEE_FROM,
+              seats: dict[str, int] | None = None, holders: list[tuple[Member, str]] = (),
+              decision: str = "1-NQ/ĐH"):
+    """A term elected by the congress with its bodies, and ``holders`` as ``(member, post)`` elected on its first
+    day (each post's body is the one it belongs to)."""
+    from cadres.choices import BODY_POSTS
+    from cadres.services import open_term, record_holding
+
+    term = open_term(SYSTEM, organization=org, label=label, valid_from=valid_from, opened_by="congress",
+                     seats=dict(COMMITTEE_SEATS if seats is None else seats), decision=decision,
+                     decision_date=valid_from)
+    bodies = {body.kind: body for body in term.bodies.all()}
+    body_of = {post: kind for kind, posts in BODY_POSTS.items() for post in posts}
+    for person, post in holders:
+        record_holding(SYSTEM, body=bodies[body_of[post]], member=person, post=post, valid_from=valid_from,
+                       selection="elected", decision=decision, decision_date=valid_from)
+    return term

@@ -1,0 +1,371 @@
+"""The committee pages: an organization's committee as of any date, the forms that change it (refusals shown,
+nothing changed, never a 500), a person's posts on their page, the worklist of vacancies and terms ending (a fixed
+number of queries) and the audited XLSX export of compositions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit.models import AuditRecord
+from cadres.models import Body, PostHolding, Term
+from core.actions import SYSTEM
+from orgs.services import establish_organization
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+FROM = factories.COMMITTEE_FROM
+
+
+def client_for(user, language: str = "en") -> Client:
+    client = Client(raise_request_exception=True)
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    return client
+
+
+@pytest.fixture
+def committee_world(world):
+    """Province A's committee 2025-2030: a secretary and a committee member; the inspection commission has no
+    chair; province B has its own committee."""
+    a = world.a
+    term = factories.committee(a.org, holders=[(a.members[0], "secretary"), (a.members[1], "committee_member"),
+                                               (a.members[2], "ic_member")])
+    factories.committee(world.b.org, holders=[(world.b.members[0], "secretary")])
+    world.term = term
+    return world
+
+
+def committee_url(org, **query) -> str:
+    url = reverse("cadres:committee", args=[org.pk])
+    if query:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode(query)
+    return url
+
+
+# --- the committee page ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["vi", "ar", "en"])
+def test_the_committee_page_shows_the_composition_in_every_language(committee_world, language):
+    world = committee_world
+    response = client_for(world.a_secretary, language).get(committee_url(world.a.org))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Nguyễn Văn Đức" in text and "Trần Thị Hoa" in text and "Lê Minh An" in text
+    assert "2025-2030" in text
+    assert 'data-testid="vacancies"' in text and 'data-testid="head-missing-inspection_commission"' in text
+    assert "head-missing-executive_committee" not in text  # the secretary is there
+    if language == "ar":
+        assert 'dir="rtl"' in text
+        assert "<bdi>2025-2030</bdi>" in text
+    if language == "vi":
+        assert "01/10/2025" in text  # dates as the reader writes them
+
+
+def test_the_committee_page_reads_any_date(committee_world):
+    world = committee_world
+    client = client_for(world.a_secretary)
+    before = client.get(committee_url(world.a.org, on="2025-09-30"))
+    assert before.status_code == 200
+    assert 'data-testid="no-term"' in before.content.decode()
+    assert "Nguyễn Văn Đức" not in before.content.decode()
+    on = client.get(committee_url(world.a.org, on="2025-10-01"))
+    assert "Nguyễn Văn Đức" in on.content.decode()
+    bad = client.get(committee_url(world.a.org, on="31/31/2025"))
+    assert bad.status_code == 400  # a wrong date is said, not a 500
+    assert "Nguyễn Văn Đức" in bad.content.decode()  # the page still shows today's committee
+
+
+def test_another_provinces_committee_page_is_404(committee_world):
+    world = committee_world
+    client = client_for(world.a_secretary)
+    assert client.get(committee_url(world.b.org)).status_code == 404
+    assert client.get(reverse("cadres:record_holding", args=[world.b.org.pk])).status_code == 404
+    holding = PostHolding.objects.get(organization=world.b.org)
+    assert client.get(reverse("cadres:end_holding", args=[holding.pk])).status_code == 404
+
+
+def test_the_organization_page_shows_the_short_composition_and_a_link(committee_world):
+    world = committee_world
+    response = client_for(world.a_secretary).get(reverse("orgs:detail", args=[world.a.org.pk]))
+    text = response.content.decode()
+    assert 'data-testid="committee-panel"' in text
+    assert reverse("cadres:committee", args=[world.a.org.pk]) in text
+    assert "Nguyễn Văn Đức" in text  # the secretary
+
+
+def test_a_persons_posts_are_on_their_member_page(committee_world):
+    world = committee_world
+    from cadres.services import end_holding
+
+    holding = PostHolding.objects.get(member=world.a.members[1])
+    end_holding(SYSTEM, holding, on=dt.date(2026, 3, 1), reason="moved", decision="5-QĐ/TU")
+    response = client_for(world.a_secretary).get(reverse("members:detail", args=[world.a.members[1].pk]))
+    text = response.content.decode()
+    assert 'data-testid="member-posts"' in text
+    assert "Committee member" in text and "Moved to other work" in text and "5-QĐ/TU" in text
+
+
+def test_actions_are_offered_only_to_who_may_take_them(committee_world):
+    world = committee_world
+    viewer = factories.user_with_role("a_prov_viewer", "viewer", world.a.org)
+    text = client_for(viewer).get(committee_url(world.a.org)).content.decode()
+    assert 'data-action="record"' not in text and 'data-action="open-term"' not in text
+    assert client_for(viewer).get(reverse("cadres:record_holding", args=[world.a.org.pk])).status_code == 403
+    text = client_for(world.a_secretary).get(committee_url(world.a.org)).content.decode()
+    assert 'data-action="record"' in text and 'data-action="close-term"' in text
+    # The province's secretary is not above the province: appointing its committee is the Centre's decision.
+    assert 'data-action="appoint"' not in text
+    assert client_for(world.a_secretary).get(reverse("cadres:appoint", args=[world.a.org.pk])).status_code == 403
+    grass = client_for(world.a_secretary).get(committee_url(world.a.grassroots)).content.decode()
+    assert 'data-action="appoint"' in grass
+
+
+# --- the forms ---------------------------------------------------------------------------------------------------
+
+
+def record(client, org, **data):
+    return client.post(reverse("cadres:record_holding", args=[org.pk]), data)
+
+
+def test_record_a_holder_with_the_picker(committee_world):
+    world = committee_world
+    a = world.a
+    body = Body.objects.get(term=world.term, kind="inspection_commission")
+    client = client_for(world.a_secretary)
+    assert client.get(reverse("cadres:record_holding", args=[a.org.pk])).status_code == 200
+    response = record(client, a.org, body=body.pk, post="ic_chair", member=f"m{a.members[3].pk}",
+                      selection="elected", valid_from="2025-10-01", decision="2-NQ/ĐH")
+    assert response.status_code == 302, response.content.decode()
+    assert PostHolding.objects.filter(body=body, member=a.members[3], post="ic_chair").exists()
+    text = client.get(committee_url(a.org)).content.decode()
+    assert "head-missing-inspection_commission" not in text
+
+
+def test_forms_refuse_bad_input_without_500_and_change_nothing(committee_world):
+    world = committee_world
+    a, b = world.a, world.b
+    client = client_for(world.a_secretary)
+    body = Body.objects.get(term=world.term, kind="inspection_commission")
+    foreign_body = Body.objects.get(organization=b.org, kind="inspection_commission")
+    count = PostHolding.objects.count()
+    cases = [
+        # a wrong date
+        {"body": body.pk, "post": "ic_chair", "member": f"m{a.members[3].pk}", "selection": "elected",
+         "valid_from": "2025-13-45"},
+        # a member outside the user's subtree (province B's): not found, like one that does not exist
+        {"body": body.pk, "post": "ic_chair", "member": f"m{b.members[1].pk}", "selection": "elected",
+         "valid_from": "2025-10-01"},
+        # a forged body id of another province
+        {"body": foreign_body.pk, "post": "ic_chair", "member": f"m{a.members[3].pk}", "selection": "elected",
+         "valid_from": "2025-10-01"},
+        # a post of another body
+        {"body": body.pk, "post": "secretary", "member": f"m{a.members[3].pk}", "selection": "elected",
+         "valid_from": "2025-10-01"},
+        # garbage everywhere
+        {"body": "x" * 300, "post": "\x00", "member": "m" + "9" * 40, "selection": "nope", "valid_from": "0"},
+    ]
+    for data in cases:
+        response = record(client, a.org, **data)
+        assert response.status_code == 400, (data, response.status_code)
+        assert "errorlist" in response.content.decode() or "message-error" in response.content.decode()
+    assert PostHolding.objects.count() == count
+    # The forged body is not among the choices: named as such.
+    response = record(client, a.org, **cases[2])
+    assert "Select a valid choice" in response.content.decode()
+    # The service's own refusal (before the term opened) lands on the form too.
+    response = record(client, a.org, body=body.pk, post="ic_chair", member=f"m{a.members[3].pk}",
+                      selection="elected", valid_from="2020-01-01")
+    assert response.status_code == 400
+    assert PostHolding.objects.count() == count
+
+
+def test_a_member_of_the_province_outside_the_organizations_subtree_is_refused(committee_world):
+    world = committee_world
+    a = world.a
+    term = factories.committee(a.cells[0], label="2025-2027", seats={"executive_committee": 2})
+    body = term.bodies.get(kind="executive_committee")
+    other_cell_member = next(m for m in a.members if m.organization_id == a.cells[1].pk)
+    count = PostHolding.objects.count()
+    response = record(client_for(world.a_secretary), a.cells[0], body=body.pk, post="secretary",
+                      member=f"m{other_cell_member.pk}", selection="elected", valid_from="2025-10-01")
+    assert response.status_code == 400
+    assert "is not a member of" in response.content.decode()
+    assert PostHolding.objects.count() == count
+
+
+def test_end_a_holding(committee_world):
+    world = committee_world
+    holding = PostHolding.objects.get(member=world.a.members[1])
+    client = client_for(world.a_secretary)
+    url = reverse("cadres:end_holding", args=[holding.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"on": "2024-01-01", "reason": "resigned"}).status_code == 400  # before it began
+    assert client.post(url, {"on": "nonsense", "reason": "term_ended"}).status_code == 400
+    holding.refresh_from_db()
+    assert holding.valid_to is None
+    response = client.post(url, {"on": "2026-02-01", "reason": "resigned", "decision": "3-QĐ/TU"})
+    assert response.status_code == 302
+    holding.refresh_from_db()
+    assert holding.valid_to == dt.date(2026, 2, 1) and holding.end_reason == "resigned"
+
+
+def test_open_and_close_a_term(committee_world):
+    world = committee_world
+    grass = world.a.grassroots
+    client = client_for(world.a_secretary)
+    url = reverse("cadres:open_term", args=[grass.pk])
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"label": "2030-2025", "opened_by": "congress", "valid_from": "2025-10-01",
+                            "seats_executive_committee": "0"})
+    assert bad.status_code == 400 and not Term.objects.filter(organization=grass).exists()
+    ok = client.post(url, {"label": "2025-2030", "opened_by": "congress", "valid_from": "2025-10-01",
+                           "seats_executive_committee": "9", "seats_standing_committee": "3",
+                           "seats_inspection_commission": "3", "decision": "1-NQ/ĐH"})
+    assert ok.status_code == 302, ok.content.decode()
+    term = Term.objects.get(organization=grass)
+    assert set(term.bodies.values_list("kind", flat=True)) == {"executive_committee", "standing_committee",
+                                                               "inspection_commission"}
+    close = reverse("cadres:close_term", args=[grass.pk])
+    assert client.get(close).status_code == 200
+    assert client.post(close, {"on": "2026-01-01", "closed_by": "next_term"}).status_code == 302
+    term.refresh_from_db()
+    assert term.valid_to == dt.date(2026, 1, 1)
+
+
+def test_appoint_a_committee_in_one_decision(committee_world):
+    world = committee_world
+    a = world.a
+    grass = a.grassroots
+    client = client_for(world.a_secretary)  # the province's secretary decides over its grassroots committee
+    url = reverse("cadres:appoint", args=[grass.pk])
+    assert client.get(url).status_code == 200
+    data = {"label": "2025-2030", "valid_from": "2025-07-01", "decision": "99-QĐ/TU",
+            "seats_executive_committee": "5", "seats_inspection_commission": "3",
+            "holders-TOTAL_FORMS": "15", "holders-INITIAL_FORMS": "0", "holders-MIN_NUM_FORMS": "0",
+            "holders-MAX_NUM_FORMS": "15",
+            "holders-0-member": f"m{a.members[0].pk}", "holders-0-post": "secretary",
+            "holders-1-member": f"m{a.members[1].pk}", "holders-1-post": "ic_chair"}
+    # A row with a member and no post, and a member outside the scope: all said at once, nothing written.
+    bad = dict(data, **{"holders-2-member": f"m{a.members[2].pk}", "holders-3-member": f"m{world.b.members[0].pk}",
+                        "holders-3-post": "committee_member"})
+    response = client.post(url, bad)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Choose the post of this member." in text and "No member with this party card number" in text
+    assert not Term.objects.filter(organization=grass).exists()
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    term = Term.objects.get(organization=grass)
+    assert term.opened_by == "appointment"
+    assert PostHolding.objects.filter(body__term=term, selection="appointed").count() == 2
+
+
+# --- the worklist ------------------------------------------------------------------------------------------------
+
+
+def _committees(parent, n: int, prefix: str) -> None:
+    """``n`` grassroots committees under ``parent``, each with a term of three bodies nobody holds."""
+    for i in range(n):
+        org = establish_organization(SYSTEM, parent=parent, code=f"{parent.code}.{prefix}{i}",
+                                     name=f"Đảng bộ {prefix} {i}", org_type="grassroots_committee",
+                                     effective_on=dt.date(2020, 1, 1))
+        factories.committee(org, seats={"executive_committee": 5, "inspection_commission": 3})
+
+
+def _worklist_queries(client, **query) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("cadres:worklist"), query)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+def test_the_worklist_takes_the_same_queries_for_2_and_20_rows(world):
+    a = world.a
+    _committees(a.org, 1, "W")
+    client = client_for(world.a_secretary)
+    few, text = _worklist_queries(client)
+    assert text.count("Đảng bộ W 0") == 2  # its two bodies
+    _committees(a.org, 9, "X")
+    many, text = _worklist_queries(client)
+    assert text.count("Đảng bộ X") == 18
+    assert many == few
+    few_ending, _text = _worklist_queries(client, list="ending", months="120")
+    _committees(a.org, 10, "Y")
+    many_ending, text = _worklist_queries(client, list="ending", months="120")
+    assert text.count("Đảng bộ Y") == 10
+    assert many_ending == few_ending
+
+
+def test_the_worklist_filters_and_stays_in_scope(committee_world):
+    world = committee_world
+    client = client_for(world.a_secretary)
+    text = client.get(reverse("cadres:worklist")).content.decode()
+    assert world.a.org.name in text and "Zetaprovince" not in text
+    # Filter by organization (the picker: a code) and by body.
+    text = client.get(reverse("cadres:worklist"), {"organization": world.a.org.code,
+                                                  "kind": "inspection_commission"}).content.decode()
+    assert "Inspection commission" in text
+    response = client.get(reverse("cadres:worklist"), {"organization": world.b.org.code})
+    assert response.status_code == 400 and "Zetaprovince" not in response.content.decode()
+    response = client.get(reverse("cadres:worklist"), {"cursor": "garbage", "months": "-3"})
+    assert response.status_code == 400
+
+
+def test_the_dashboard_counts_vacancies(committee_world):
+    world = committee_world
+    text = client_for(world.a_secretary).get(reverse("dashboard")).content.decode()
+    assert "Committee vacancies" in text
+
+
+# --- the export --------------------------------------------------------------------------------------------------
+
+
+def test_the_export_is_a_valid_workbook_and_is_audited(committee_world):
+    import openpyxl
+
+    world = committee_world
+    client = client_for(world.a_secretary, "vi")
+    before = AuditRecord.objects.filter(event=AuditRecord.Event.EXPORT).count()
+    response = client.get(reverse("cadres:export", args=["xlsx"]),
+                          {"organization": world.a.org.code, "on": "2025-12-31"})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    sheet = book.active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 1 + 3
+    assert "Họ và tên" in rows[0] or any("tên" in str(c).lower() for c in rows[0])  # headers in the reader's language
+    names = {row[5] for row in rows[1:]}
+    assert names == {"Nguyễn Văn Đức", "Trần Thị Hoa", "Lê Minh An"}  # as written
+    assert "Zetamember" not in str(rows)
+    records = AuditRecord.objects.filter(event=AuditRecord.Event.EXPORT)
+    assert records.count() == before + 1
+    record = records.order_by("-id").first()
+    assert record.changes["rows"] == 3 and record.changes["filters"]["organization"] == world.a.org.code
+    assert record.org_path == world.a.org.path
+
+
+def test_the_export_refuses_what_it_may_not_give(committee_world):
+    world = committee_world
+    client = client_for(world.a_secretary)
+    before = AuditRecord.objects.filter(event=AuditRecord.Event.EXPORT).count()
+    response = client.get(reverse("cadres:export", args=["xlsx"]), {"organization": world.b.org.code})
+    assert response.status_code == 302  # back, with the message
+    response = client.get(reverse("cadres:export", args=["xlsx"]), {"organization": world.a.org.code,
+                                                                      "on": "99/99/9999"})
+    assert response.status_code == 302
+    viewer = factories.user_with_role("a_prov_viewer", "viewer", world.a.org)
+    response = client_for(viewer).get(reverse("cadres:export", args=["xlsx"]), {"organization": world.a.org.code})
+    assert response.status_code == 403
+    assert AuditRecord.objects.filter(event=AuditRecord.Event.EXPORT).count() == before

@@ -148,7 +148,7 @@ class CloseTermForm(AllErrorsForm):
 class HolderRowForm(PickerFormMixin, forms.Form):
     """One holder of the appointing decision: a member and a post (the post names its body)."""
 
-    member = member_field(required=False)
+    member = member_field(required=False, help_text="")
     post = forms.ChoiceField(label=_("Post"), choices=[("", "---------")] + list(Post.choices), required=False)
 
     def clean(self) -> dict[str, Any]:

@@ -369,3 +369,94 @@ def test_the_export_refuses_what_it_may_not_give(committee_world):
     response = client_for(viewer).get(reverse("cadres:export", args=["xlsx"]), {"organization": world.a.org.code})
     assert response.status_code == 403
     assert AuditRecord.objects.filter(event=AuditRecord.Event.EXPORT).count() == before
+
+
+def test_the_pages_are_valid_html(committee_world, tmp_path):
+    """The W3C Nu checker reads every committee page and form, in Vietnamese and Arabic, forms with errors too."""
+    from tests.test_a11y_html import run_vnu
+
+    world = committee_world
+    a = world.a
+    holding = PostHolding.objects.get(member=a.members[1])
+    files = []
+    for language in ("vi", "ar"):
+        client = client_for(world.a_secretary, language)
+        pages = {
+            "committee": committee_url(a.org), "committee-past": committee_url(a.org, on="2020-01-01"),
+            "grassroots": committee_url(a.grassroots),
+            "record": reverse("cadres:record_holding", args=[a.org.pk]),
+            "open": reverse("cadres:open_term", args=[a.grassroots.pk]),
+            "close": reverse("cadres:close_term", args=[a.org.pk]),
+            "appoint": reverse("cadres:appoint", args=[a.grassroots.pk]),
+            "end": reverse("cadres:end_holding", args=[holding.pk]),
+            "worklist": reverse("cadres:worklist"), "ending": reverse("cadres:worklist") + "?list=ending",
+            "org": reverse("orgs:detail", args=[a.org.pk]), "member": reverse("members:detail", args=[a.members[1].pk]),
+        }
+        for name, path in pages.items():
+            response = client.get(path)
+            assert response.status_code == 200, (name, response.status_code)
+            files.append(tmp_path / f"{language}-{name}.html")
+            files[-1].write_bytes(response.content)
+        errors = {
+            "record-errors": client.post(pages["record"], {"post": "secretary", "valid_from": "x"}),
+            "appoint-errors": client.post(pages["appoint"], {"holders-TOTAL_FORMS": "15", "holders-INITIAL_FORMS": "0",
+                                                             "holders-0-member": "nobody"}),
+        }
+        for name, response in errors.items():
+            assert response.status_code == 400, name
+            files.append(tmp_path / f"{language}-{name}.html")
+            files[-1].write_bytes(response.content)
+    found = run_vnu(files)
+    assert not found, {name: [m.get("message") for m in messages][:5] for name, messages in found.items()}
+
+
+# --- in a real browser -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_record_a_secretary_with_the_picker_in_the_browser(transactional_db, browser, live_server):
+    """The committee page shows the executive committee without a secretary; the secretary is recorded through the
+    vacancy's link with the member picker (typed without diacritics, chosen with the keyboard), and the vacancy is
+    gone."""
+    import os
+    import re
+
+    from playwright.sync_api import expect
+
+    from tests.test_browser import login
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    world = factories.build_world()
+    a = world.a
+    factories.committee(a.org, holders=[(a.members[1], "committee_member")])
+    secretary = a.members[0]  # Nguyễn Văn Đức
+    context = browser.new_context(locale="vi-VN")
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        login(page, live_server, "a_secretary")
+        page.goto(f"{live_server.url}{committee_url(a.org)}")
+        missing = page.locator("[data-testid=head-missing-executive_committee]")
+        expect(missing).to_be_visible()
+        page.locator("[data-testid=vacancies] a[href*='post=secretary']").click()
+        expect(page.locator("select[name=post]")).to_have_value("secretary")
+        combo = page.locator("input[name=member]")
+        combo.focus()
+        expect(combo).to_have_attribute("role", "combobox")
+        page.keyboard.type("nguyen van duc")
+        listbox = page.locator(f"#{combo.get_attribute('aria-controls')}")
+        expect(listbox.get_by_role("option").first).to_contain_text("Nguyễn Văn Đức")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowUp")
+        page.keyboard.press("Enter")
+        expect(combo).to_have_value(f"m{secretary.pk}")
+        page.locator("input[name=valid_from]").fill("2025-10-01")
+        page.locator("input[name=decision]").fill("1-NQ/ĐH")
+        page.locator("form.form-grid button[type=submit]").click()
+        expect(page).to_have_url(re.compile(rf"/cadres/org/{a.org.pk}/$"))
+        expect(page.locator("[data-testid=head-missing-executive_committee]")).to_have_count(0)
+        expect(page.locator("tr[data-post=secretary]")).to_contain_text("Nguyễn Văn Đức")
+    finally:
+        context.close()
+    assert PostHolding.objects.filter(member=secretary, post="secretary", valid_to__isnull=True).exists()

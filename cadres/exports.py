@@ -9,20 +9,29 @@ rows name people with their party card numbers, so the export needs the right to
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cadres.forms import ExportForm
 from cadres.models import PostHolding
+from core.exports import write_xlsx as core_write_xlsx
 from core.object_views import ExportRefused, ObjectExportView
+from core.phrases import text
 from core.scope import may
 from core.tree import prefix_q
 from members.models import Member
+
+EXPORT_KIND = "cadres.export"
+CHUNK = 2000
+ORDERING = ["organization__path", "body__kind", "post", "valid_from", "id"]
 
 
 def columns() -> list[str]:
@@ -38,12 +47,24 @@ def row_values(holding: PostHolding) -> list[Any]:
             holding.get_selection_display(), holding.decision, holding.decision_date]
 
 
+def compositions(user: Any, org: Any, on: dt.date) -> QuerySet:
+    """The holdings of the committees of ``org``'s subtree on ``on`` that ``user`` may see, in the tree's order."""
+    return (PostHolding.objects.restrict(user, "view").as_of(on).filter(prefix_q("organization__path", org.path))
+            .select_related("organization", "member", "body", "body__term").order_by(*ORDERING))
+
+
+def write_xlsx(qs: QuerySet, path: Any, *, progress: Any = None) -> int:
+    """The workbook, row by row (the background job uses it)."""
+    return core_write_xlsx(path, _("Compositions"), columns(),
+                           (row_values(h) for h in qs.iterator(chunk_size=CHUNK)), progress=progress, every=CHUNK)
+
+
 class CompositionExportView(ObjectExportView):
     """The compositions of an organization's subtree as of a date (``?organization=<code>&on=<date>``)."""
 
     model = PostHolding
     export_action = "view"
-    ordering = ["organization__path", "body__kind", "post", "valid_from", "id"]
+    ordering = ORDERING
     filter_params = ("organization", "on")
     description = gettext_lazy("Committee compositions (%(format)s)")
     filename_prefix = "compositions"
@@ -52,6 +73,7 @@ class CompositionExportView(ObjectExportView):
     permission_denied_message = gettext_lazy("Your roles do not allow exporting compositions.")
 
     organization = None
+    on: dt.date | None = None
 
     def columns(self) -> list[Any]:
         return columns()
@@ -67,16 +89,22 @@ class CompositionExportView(ObjectExportView):
         org = self.organization = form.cleaned_data["organization"]
         if not may(self.request.user, Member, "export", org.path):
             raise PermissionDenied(_("Your roles do not allow exporting members' data here."))
-        on = form.cleaned_data.get("on") or timezone.localdate()
-        return (self.restricted("view").as_of(on).filter(prefix_q("organization__path", org.path))
-                .select_related("organization", "member", "body", "body__term").order_by(*self.ordering))
+        self.on = form.cleaned_data.get("on") or timezone.localdate()
+        return compositions(self.request.user, org, self.on)
 
     def get_scope_path(self) -> str:
         return self.organization.path if self.organization is not None else super().get_scope_path()
 
-    def get_back_url(self) -> str:
-        from django.urls import reverse
+    def start_background(self, fmt: str, count: int, scope_path: str, filename: str) -> Any:
+        from jobs.services import enqueue_job
 
+        job = enqueue_job(self.request.user, kind=EXPORT_KIND, permission="export", org_path=scope_path,
+                          label=text("cadres.export_label", format="XLSX"),
+                          params={"organization": self.organization.code, "on": self.on.isoformat(), "count": count,
+                                  "filename": filename}, total=count)
+        return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
+
+    def get_back_url(self) -> str:
         if self.organization is not None:
             return reverse("cadres:committee", args=[self.organization.pk])
         return super().get_back_url()

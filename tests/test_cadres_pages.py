@@ -356,6 +356,27 @@ def test_the_export_is_a_valid_workbook_and_is_audited(committee_world):
     assert record.org_path == world.a.org.path
 
 
+def test_a_large_export_runs_as_a_job_for_its_author(committee_world, settings, tmp_path):
+    import openpyxl
+
+    from jobs.models import Job
+    from jobs.services import run_job
+
+    world = committee_world
+    settings.PARTYWORK_EXPORT_INLINE_ROWS = 1
+    settings.JOBS_INLINE = False
+    settings.JOBS_DIR = tmp_path
+    client = client_for(world.a_secretary)
+    response = client.get(reverse("cadres:export", args=["xlsx"]), {"organization": world.a.org.code})
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    job = run_job(Job.objects.get(kind="cadres.export"))
+    assert job.state == "succeeded", job.message
+    download = client.get(f"/jobs/{job.pk}/download/result/")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True).active
+    assert {row[5] for row in sheet.iter_rows(min_row=2, values_only=True)} == {
+        "Nguyễn Văn Đức", "Trần Thị Hoa", "Lê Minh An"}
+
+
 def test_the_export_refuses_what_it_may_not_give(committee_world):
     world = committee_world
     client = client_for(world.a_secretary)

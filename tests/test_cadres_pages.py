@@ -439,12 +439,13 @@ def test_the_pages_are_valid_html(committee_world, tmp_path):
 def test_record_a_secretary_with_the_picker_in_the_browser(transactional_db, browser, live_server):
     """The committee page shows the executive committee without a secretary; the secretary is recorded through the
     vacancy's link with the member picker (typed without diacritics, chosen with the keyboard), and the vacancy is
-    gone."""
+    gone. axe-core finds no serious violation on the pages walked."""
     import os
     import re
 
     from playwright.sync_api import expect
 
+    from tests.test_a11y_html import AXE, describe, run_axe
     from tests.test_browser import login
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -452,16 +453,26 @@ def test_record_a_secretary_with_the_picker_in_the_browser(transactional_db, bro
     a = world.a
     factories.committee(a.org, holders=[(a.members[1], "committee_member")])
     secretary = a.members[0]  # Nguyễn Văn Đức
-    context = browser.new_context(locale="vi-VN")
+    context = browser.new_context(locale="vi-VN", bypass_csp=True)
+    context.add_init_script(path=str(AXE))
     context.set_default_timeout(15_000)
+    found = {}
+
+    def check(name: str) -> None:
+        violations = run_axe(page)
+        if violations:
+            found[name] = describe(violations)
+
     try:
         page = context.new_page()
         login(page, live_server, "a_secretary")
         page.goto(f"{live_server.url}{committee_url(a.org)}")
         missing = page.locator("[data-testid=head-missing-executive_committee]")
         expect(missing).to_be_visible()
+        check("committee")
         page.locator("[data-testid=vacancies] a[href*='post=secretary']").click()
         expect(page.locator("select[name=post]")).to_have_value("secretary")
+        check("record")
         combo = page.locator("input[name=member]")
         combo.focus()
         expect(combo).to_have_attribute("role", "combobox")
@@ -478,6 +489,11 @@ def test_record_a_secretary_with_the_picker_in_the_browser(transactional_db, bro
         expect(page).to_have_url(re.compile(rf"/cadres/org/{a.org.pk}/$"))
         expect(page.locator("[data-testid=head-missing-executive_committee]")).to_have_count(0)
         expect(page.locator("tr[data-post=secretary]")).to_contain_text("Nguyễn Văn Đức")
+        page.goto(f"{live_server.url}{reverse('cadres:worklist')}")
+        check("worklist")
+        page.goto(f"{live_server.url}{reverse('cadres:appoint', args=[a.grassroots.pk])}")
+        check("appoint")
     finally:
         context.close()
     assert PostHolding.objects.filter(member=secretary, post="secretary", valid_to__isnull=True).exists()
+    assert not found, "axe-core: serious violations:\n" + "\n".join(f"{k}:\n{v}" for k, v in found.items())

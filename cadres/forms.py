@@ -176,6 +176,18 @@ class BaseHolderRows(forms.BaseFormSet):
                 raise ValidationError(_("%(name)s is named twice in the same body.") % {"name": member.full_name})
             seen.add(key)
 
+    def numbered(self) -> list[tuple[Any, int | None]]:
+        """The rows with the line number the service's refusals use (the filled rows, counted), ``None`` for an
+        empty row of a sent form; an unsent form numbers every row."""
+        if not self.is_bound:
+            return [(form, i + 1) for i, form in enumerate(self.forms)]
+        result, line = [], 0
+        for form in self.forms:
+            filled = bool(form["member"].value() or form["post"].value())
+            line += filled
+            result.append((form, line if filled else None))
+        return result
+
     def holdings(self) -> list[tuple[Any, str, str]]:
         """``(member, post, body kind)`` of the filled rows, as ``appoint_committee`` takes them."""
         return [(f.cleaned_data["member"], f.cleaned_data["post"], POST_BODY[f.cleaned_data["post"]])

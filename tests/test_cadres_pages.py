@@ -271,6 +271,27 @@ def test_appoint_a_committee_in_one_decision(committee_world):
     assert PostHolding.objects.filter(body__term=term, selection="appointed").count() == 2
 
 
+def test_the_appointing_forms_refusals_name_the_lines_the_page_numbers(committee_world):
+    """The service numbers the filled rows; the page numbers them the same way, whatever rows were left empty, and
+    a size above the ceiling names the regulation."""
+    world = committee_world
+    a = world.a
+    url = reverse("cadres:appoint", args=[a.grassroots.pk])
+    data = {"label": "2025-2030", "valid_from": "2025-07-01", "decision": "99-QĐ/TU",
+            "seats_executive_committee": "5", "holders-TOTAL_FORMS": "15", "holders-INITIAL_FORMS": "0",
+            "holders-0-member": f"m{a.members[0].pk}", "holders-0-post": "secretary",
+            "holders-2-member": f"m{a.members[1].pk}", "holders-2-post": "standing_member"}
+    response = client_for(world.a_secretary).post(url, data)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Line 2: the term has no Standing committee" in text  # the service counts the filled rows
+    assert "<tr><td>2</td>" in text and "<tr><td>3</td>" not in text  # the page's numbers: the same row
+    too_big = client_for(world.a_secretary).post(url, dict(data, seats_executive_committee="99",
+                                                           **{"holders-2-post": "committee_member"}))
+    assert too_big.status_code == 400 and "45-CT/TW" in too_big.content.decode()
+    assert not Term.objects.filter(organization=a.grassroots).exists()
+
+
 # --- the worklist ------------------------------------------------------------------------------------------------
 
 

@@ -79,7 +79,10 @@ def committee_counts(request: _Any, root: _Any) -> dict:
             "ending_count": min(ending, DASHBOARD_CAP), "months": DEFAULT_MONTHS}
 
 
-register_menu(MenuEntry("cadres:worklist", _gettext_lazy("Committees"), "cadres.PostHolding", "view", order=40))
+# The menu is gated by the registry's view right, already read for the other entries: a right of its own would cost
+# every page one more query (one per permission). Every shipped role that sees members sees compositions; the page
+# itself checks cadres.view_postholding.
+register_menu(MenuEntry("cadres:worklist", _gettext_lazy("Committees"), "members.Member", "view", order=40))
 register_card(DashboardCard("cadres.committees", "cadres/dashboard/_committees.html", committee_counts,
                             "cadres.PostHolding", "view", order=40))
 register_panel(DetailPanel("cadres.committee", "orgs.Organization", "cadres/_org_panel.html", committee_panel,

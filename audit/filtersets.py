@@ -11,7 +11,8 @@ from core.filtersets import PartyFilterSet, ScopedOrganizationFilter
 class AuditRecordFilterSet(PartyFilterSet):
     user = django_filters.CharFilter(field_name="actor_label", label=_("User name"))
     object_type = django_filters.CharFilter(method="filter_object_type", label=_("Object type"))
-    object_id = django_filters.CharFilter(field_name="object_id", label=_("Object id"))
+    # Set by the "open in the audit trail" link of an object's page, never typed: the page shows no box for it.
+    object_id = django_filters.CharFilter(field_name="object_id", label=_("Object id"), max_length=64)
     event = django_filters.ChoiceFilter(choices=AuditRecord.Event.choices, label=_("Event"))
     since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("From"),
                                       widget=LocalDateInput())

@@ -78,4 +78,9 @@ class AuditListView(ObjectListView):
     def get_extra_context(self, listing) -> dict:
         shown_in_readers_language(listing.items)
         name_references(listing.items)
-        return {"object_types": object_type_choices(), "selected_type": self.request.GET.get("object_type", "")}
+        one_object = ""
+        if self.request.GET.get("object_id") and listing.items:  # a link from an object's page: name the object
+            first = listing.items[0]
+            one_object = first.shown_repr or first.object_repr
+        return {"object_types": object_type_choices(), "selected_type": self.request.GET.get("object_type", ""),
+                "one_object": one_object}

@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.exports import csv_lines, write_xlsx
+from core.filtersets import code_named_url, organization_filter_names
 from core.l10n import number
 from core.registry import detail_panels, object_actions, object_states
 from core.scope import OutOfScope, can, get_scoped_or_404
@@ -211,6 +212,10 @@ class ObjectListView(ScopedObjectMixin, View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.check_permissions()
+        if self.filterset_class is not None:  # an old bookmark naming an organization by id: the code-named page
+            renamed = code_named_url(request, organization_filter_names(self.filterset_class))
+            if renamed is not None:
+                return HttpResponseRedirect(renamed)
         context = self.get_context_data()
         htmx = getattr(request, "htmx", None)
         if self.partial_template_name and htmx and not htmx.boosted:

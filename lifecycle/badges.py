@@ -23,7 +23,6 @@ from core.rules import rule
 from core.tree import prefix_q
 from members.choices import MemberStatus
 from members.models import Member
-from orgs.models import Organization
 
 
 def shift_years(day: dt.date, years: int) -> dt.date:
@@ -103,13 +102,6 @@ def badge_reached(member: Member, start: dt.date, end: dt.date) -> tuple[int | N
         if start <= day <= end:
             found = (y, day)
     return found
-
-
-def organization_in_scope(user: Any, pk: Any, action: str = "view") -> Organization | None:
-    """The organization ``pk`` if the user may do ``action`` there (a filter's organization), else None."""
-    if not pk:
-        return None
-    return Organization.objects.restrict(user, action).filter(pk=pk).first()
 
 
 def badge_period(form: Any) -> tuple[dt.date, dt.date]:

@@ -15,12 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.roots import scope_root
+from core.filtersets import code_named_url, organization_by_reference
 from core.object_views import ObjectActionView, ObjectListView, run_service
 from core.registry import object_actions, object_states
 from core.scope import can, get_scoped_or_404, may, may_decide_over
 from core.views import keyset_list
 from lifecycle import badges, services
-from lifecycle.badges import badge_period, organization_in_scope
+from lifecycle.badges import badge_period
 from lifecycle.choices import CaseState, LetterState, TransferKind
 from lifecycle.forms import (
     ApplicationForm,
@@ -206,8 +207,11 @@ class AdmissionDetailView(LoginRequiredMixin, View):
 class WorklistView(LoginRequiredMixin, View):
     def get(self, request):
         _require(request.user, "view")
+        renamed = code_named_url(request)  # an old bookmark with the organization's id
+        if renamed is not None:
+            return redirect(renamed)
         qs = services.recognition_worklist(request.user).select_related("organization")
-        org = organization_in_scope(request.user, services.as_int(request.GET.get("organization")))
+        org = organization_by_reference(request.user, request.GET.get("organization"))  # a code (old links: an id)
         if org is not None:
             from core.tree import prefix_q
             qs = qs.filter(prefix_q("organization__path", org.path))

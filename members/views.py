@@ -92,8 +92,9 @@ class MemberListView(ObjectListView):
                 del export_query[key]
         for key in ("cursor", "sort", "partial"):
             export_query.pop(key, None)
-        if fixed_organization is not None:
-            export_query["organization"] = str(fixed_organization.pk)
+        selected = fixed_organization or (filterset.selected_organization if filterset else None)
+        if selected is not None:  # named by its code, also when an old bookmark gave its id
+            export_query["organization"] = selected.code
         return {
             "filtered": filtered,
             "fixed_organization": fixed_organization,

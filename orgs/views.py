@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from audit.models import AuditRecord
 from core.object_views import ObjectDetailView
 from core.scope import OutOfScope, can, get_scoped_or_404, granted_paths, path_in_scope, permission_label
 from core.services import EditConflict
@@ -114,6 +115,7 @@ class OrganizationDetailView(ObjectDetailView):
             "can_add": path_in_scope(user, Organization, "add", org.path) and can(user, Organization, "add")
                        and bool(ALLOWED_CHILDREN.get(org.org_type)),
             "holds_members": org.org_type in {"cell", "grassroots_cell"},
+            "show_audit": can(user, AuditRecord, "view"),  # the trail of the organization and what is under it
         }
         # The members table and the predecessors/successors are panels the members and reorg apps register.
         return context

@@ -65,7 +65,7 @@ def test_member_in_transit_shows_the_letter_and_offers_no_second_transfer(world,
     assert 'data-testid="member-transit"' in page
     assert "77-GGT" in page and world.a.cells[0].name in page
     assert reverse("lifecycle:letter", kwargs={"pk": letter.pk}) in page
-    listing = client.get(reverse("members:list"), {"organization": world.a.grassroots.pk}).content.decode()
+    listing = client.get(reverse("members:list"), {"organization": world.a.grassroots.code}).content.decode()
     assert listing.count('data-testid="member-transit"') == 1 and "77-GGT" in listing
     # Received, the letter is closed: the transit goes and the member may be transferred again.
     lifecycle.confirm_receipt(SYSTEM, letter, received_on=ON)
@@ -106,7 +106,7 @@ def test_transit_and_actions_cost_the_same_queries_for_any_number_of_members(wor
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url, {"organization": world.a.grassroots.pk}).status_code == 200
+            assert client.get(url, {"organization": world.a.grassroots.code}).status_code == 200
         return len(ctx.captured_queries)
 
     lifecycle.issue_transfer_letter(SYSTEM, world.a.members[0], to_org=world.a.cells[1], number="1", issued_on=ON)
@@ -233,16 +233,16 @@ def test_list_count_exact_from_the_page_from_counters_and_capped(world, client, 
     settings.LIST_PAGE_SIZE = 2
     org = world.a.org
     org.refresh_from_db()
-    html = client.get(url, {"organization": org.pk, "standing": "active"}).content.decode()
+    html = client.get(url, {"organization": org.code, "standing": "active"}).content.decode()
     assert row_count(html) == (org.subtree_official + org.subtree_probationary, False)
     active_in_a = Member.objects.within_path(org.path).active().count()
     assert row_count(html)[0] == active_in_a
     # A filter the counters cannot answer: counted, exactly up to the cap ...
-    html = client.get(url, {"organization": org.pk, "gender": "M"}).content.decode()
+    html = client.get(url, {"organization": org.code, "gender": "M"}).content.decode()
     assert row_count(html) == (Member.objects.within_path(org.path).filter(gender="M").count(), False)
     # ... and beyond it "more than".
     monkeypatch.setattr(ObjectListView, "count_cap", 3)
-    html = client.get(url, {"organization": org.pk, "gender": "M"}).content.decode()
+    html = client.get(url, {"organization": org.code, "gender": "M"}).content.decode()
     assert row_count(html) == (3, True)
 
 
@@ -281,3 +281,77 @@ def test_search_pages_show_names_beginning_with_the_query_first_then_the_others(
         back = [m.name_key for m in page.items] + back
         cursor = page.previous_cursor
     assert back == expected[: len(expected) - len(pages[-1].items)]
+
+
+# --- Internal ids a user sees (issue 18: codes in links, no id column, no id box) -------------------------------
+
+
+def test_links_name_organizations_by_code_and_old_bookmarks_still_work(world, client):
+    login(client, world.a_secretary)
+    org, cell = world.a.org, world.a.cells[0]
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert f"?organization={org.code}" in dashboard and f"?organization={org.pk}&" not in dashboard
+    panel = client.get(reverse("orgs:detail", kwargs={"pk": cell.pk})).content.decode()
+    assert f"{reverse('members:list')}?organization={cell.code}" in panel
+    url = reverse("members:list")
+    by_code = client.get(url, {"organization": cell.code, "status": "official"})
+    old = client.get(url, {"organization": str(cell.pk), "status": "official"})  # a bookmark of the old form
+    assert old.status_code == 302 and f"organization={cell.code}" in old["Location"] and "status=official" in old[
+        "Location"]
+    by_id = client.get(old["Location"])
+    wanted = set(Member.objects.filter(organization=cell).values_list("pk", flat=True))
+    assert {m.pk for m in by_code.context["members"]} == wanted == {m.pk for m in by_id.context["members"]}
+    for response in (by_code, by_id):
+        html = response.content.decode()
+        assert f'name="organization" value="{cell.code}"' in html  # the form and the export carry the code
+        assert f"organization={cell.code}" in html and f"organization={cell.pk}" not in html
+    worklist = reverse("lifecycle:worklist")
+    assert client.get(worklist, {"organization": org.code}).context["organization"] == org
+    assert client.get(worklist, {"organization": str(org.pk)}, follow=True).context["organization"] == org
+    assert client.get(reverse("audit:list"), {"organization": str(org.pk)})["Location"].endswith(
+        f"?organization={org.code}")
+
+
+@pytest.mark.parametrize("value", ["T45", "T45.G1.C1", "zzz", "0", "-1", "1" * 40, "9" * 30, "T22\x00", "' OR 1=1"])
+def test_forged_organization_values_find_nothing_and_never_fail(world, client, value):
+    login(client, world.a_secretary)
+    if value.startswith("T45"):  # the other province's code, and its id
+        for other in (value, str(world.b.org.pk)):
+            response = client.get(reverse("members:list"), {"organization": other})
+            assert response.status_code == 200 and list(response.context["members"]) == []
+    for name in ("members:list", "audit:list", "lifecycle:worklist"):
+        response = client.get(reverse(name), {"organization": value})
+        assert response.status_code == 200, (name, value)
+    response = client.get(reverse("members:export", kwargs={"fmt": "csv"}), {"organization": value})
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        rows = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+        assert len(rows) == 1  # the header alone
+
+
+def test_member_export_has_no_internal_id_column(world, client):
+    login(client, world.a_secretary)
+    response = client.get(reverse("members:export", kwargs={"fmt": "csv"}))
+    rows = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    ids = {str(pk) for pk in Member.objects.values_list("pk", flat=True)}
+    assert not any(cell in ids for row in rows[1:] for cell in row.split(","))
+    assert rows[0].split(",")[0] == "Full name"
+
+
+def test_audit_page_has_no_object_id_box_and_the_objects_pages_link_to_their_trail(world, client):
+    login(client, world.a_secretary)
+    member, org = world.a.members[0], world.a.grassroots
+    page = client.get(reverse("audit:list")).content.decode()
+    assert 'name="object_id"' not in page
+    member_page = client.get(reverse("members:detail", kwargs={"pk": member.pk})).content.decode()
+    link = re.search(r'href="(/audit/\?[^"]+)"', member_page).group(1).replace("&amp;", "&")
+    trail = client.get(link)
+    assert trail.status_code == 200 and trail.context["records"]
+    assert {r.object_id for r in trail.context["records"]} == {str(member.pk)}
+    html = trail.content.decode()
+    assert member.full_name in html and 'name="object_id" value="%d"' % member.pk in html  # kept, not typed
+    assert 'type="text" name="object_id"' not in html
+    org_page = client.get(reverse("orgs:detail", kwargs={"pk": org.pk})).content.decode()
+    org_link = re.search(r'href="(/audit/\?[^"]*organization=[^"]+)"', org_page).group(1).replace("&amp;", "&")
+    assert f"organization={org.code}" in org_link
+    assert client.get(org_link).status_code == 200

@@ -73,6 +73,21 @@ class Said(str):
         return Said(self.stored["params"]["msgid"], params)
 
 
+class Phrased(str):
+    """A stored text rendered in the active language that remembers its stored form (``.stored``): a parameter
+    of a message that is itself a sentence (a regulation's citation) stays a code when the message is stored."""
+
+    stored: dict[str, Any]
+
+    def __new__(cls, stored: dict[str, Any]) -> Phrased:
+        obj = super().__new__(cls, render(stored))
+        obj.stored = stored
+        return obj
+
+    def __getnewargs__(self) -> tuple[dict[str, Any]]:  # pickled with the import's errors
+        return (self.stored,)
+
+
 def stored_text(message: Any) -> dict[str, Any] | None:
     """The stored form of a message when it has one (``Said``, a lazy translation), else None."""
     if isinstance(message, Said):
@@ -92,7 +107,8 @@ def from_error(error: Any) -> dict[str, Any] | None:
     if gettext(args[0]) != str(message):  # not a plain gettext_lazy (ngettext, pgettext): keep the text
         return None
     params = getattr(error, "params", None) or {}
-    return said(args[0], **{k: v for k, v in params.items() if isinstance(v, (str, int, float, dt.date))})
+    return said(args[0], **{k: v for k, v in params.items()
+                            if isinstance(v, (str, int, float, dt.date)) or hasattr(v, "stored")})
 
 
 def day(value: dt.date | None) -> dict[str, str] | None:
@@ -111,6 +127,8 @@ def choice(choices_path: str, value: str) -> dict[str, str]:
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(getattr(value, "stored", None), dict):  # a Said or Phrased parameter: kept as its code
+        return value.stored
     if isinstance(value, dt.datetime):
         return moment(value)
     if isinstance(value, dt.date):
@@ -189,3 +207,19 @@ def render(stored: Any) -> str:
         pass
     log.warning("phrase %r does not fit its parameters %r", stored["code"], raw)
     return sentence
+
+
+def _citation(params: dict[str, Any]) -> str:
+    """A regulation's citation (``core.rules.cite``) in the reader's language, from the stored version's fields."""
+    from types import SimpleNamespace
+
+    from core.rules import cite
+
+    on = params.get("on")
+    version = SimpleNamespace(regulation_kind=params.get("kind") or "", regulation=params.get("number") or "",
+                              regulation_date=dt.date.fromisoformat(on) if on else None,
+                              provision=params.get("provision") or "")
+    return cite(version).replace("%", "%%")  # a finished sentence: no placeholder left to fill
+
+
+phrase("rules.cite", _citation)

@@ -12,9 +12,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.actions import action
-from core.rules import cite, rule_version
+from core.rules import cited, rule_version
 from core.scope import NotPermitted, OutOfScope, may_on, path_in_scope
 from core.services import Refusals, check_version
 from core.text import clean_person_name
@@ -40,16 +41,22 @@ def validate_member(data: dict[str, Any], *, instance: Member | None = None,
                     today: dt.date | None = None) -> dict[str, Any]:
     """Check a member record against the registry's rules; raises ValidationError with field errors.
 
-    ``today`` defaults to the local date; a bulk caller (the import) passes it once per batch.
+    ``today`` defaults to the local date; a bulk caller (the import) passes it once per batch. The messages are
+    lazy with parameters (the regulation as ``core.rules.cited``): a page shows them at once in its language, and
+    the import stores them as codes (``core.phrases.from_error``), shown later in each reader's language.
     """
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
+
+    def refuse(field: str, message: Any, params: dict[str, Any] | None = None) -> None:
+        errors.setdefault(field, []).append(ValidationError(message, params=params))
+
     if today is None:
         today = timezone.localdate()
     cleaned = dict(data)
     if "full_name" in cleaned:
         cleaned["full_name"] = clean_person_name(cleaned["full_name"])
         if len(cleaned["full_name"]) < 2:
-            errors.setdefault("full_name", []).append(_("Enter the member's full name."))
+            refuse("full_name", gettext_lazy("Enter the member's full name."))
     for key in ("citizen_id", "party_card_no"):
         if key in cleaned:
             cleaned[key] = (cleaned[key] or "").strip() or None
@@ -57,40 +64,40 @@ def validate_member(data: dict[str, Any], *, instance: Member | None = None,
     merged.update(cleaned)
     birth, admission, official = merged.get("birth_date"), merged.get("admission_date"), merged.get("official_date")
     if birth and birth >= today:
-        errors.setdefault("birth_date", []).append(_("The date of birth must be in the past."))
+        refuse("birth_date", gettext_lazy("The date of birth must be in the past."))
     if admission and admission > today:
-        errors.setdefault("admission_date", []).append(_("The admission date cannot be in the future."))
+        refuse("admission_date", gettext_lazy("The admission date cannot be in the future."))
     min_age = rule_version("MIN_ADMISSION_AGE", admission) if birth and admission else None
     if min_age is not None and _age_on(birth, admission) < min_age.value:
-        errors.setdefault("admission_date", []).append(
-            _("A member must be at least %(age)d years old when admitted (%(regulation)s).")
-            % {"age": min_age.value, "regulation": cite(min_age)})
+        refuse("admission_date", gettext_lazy("A member must be at least %(age)d years old when admitted "
+                                              "(%(regulation)s)."),
+               {"age": min_age.value, "regulation": cited(min_age)})
     if official and admission and official < admission:
-        errors.setdefault("official_date", []).append(_("The official date cannot be before the admission date."))
+        refuse("official_date", gettext_lazy("The official date cannot be before the admission date."))
     if official and official > today:
-        errors.setdefault("official_date", []).append(_("The official date cannot be in the future."))
+        refuse("official_date", gettext_lazy("The official date cannot be in the future."))
     if merged.get("citizen_id"):
         try:
             validate_citizen_id(merged["citizen_id"], birth_date=birth, gender=merged.get("gender"))
         except ValidationError as exc:
-            errors.setdefault("citizen_id", []).extend(exc.messages)
+            errors.setdefault("citizen_id", []).extend(exc.error_list)
         else:
             clash = Member.objects.filter(citizen_id=merged["citizen_id"])
             if instance is not None:
                 clash = clash.exclude(pk=instance.pk)
             if clash.exists():
-                errors.setdefault("citizen_id", []).append(_("Another member already has this citizen ID."))
+                refuse("citizen_id", gettext_lazy("Another member already has this citizen ID."))
     if merged.get("party_card_no"):
         try:
             validate_party_card_no(merged["party_card_no"])
         except ValidationError as exc:
-            errors.setdefault("party_card_no", []).extend(exc.messages)
+            errors.setdefault("party_card_no", []).extend(exc.error_list)
         else:
             clash = Member.objects.filter(party_card_no=merged["party_card_no"])
             if instance is not None:
                 clash = clash.exclude(pk=instance.pk)
             if clash.exists():
-                errors.setdefault("party_card_no", []).append(_("Another member already has this party card number."))
+                refuse("party_card_no", gettext_lazy("Another member already has this party card number."))
     if errors:
         raise ValidationError(errors)
     return cleaned

@@ -333,3 +333,40 @@ def test_audit_values_read_in_the_readers_language(world):
             str(MemberStatus.OFFICIAL.label), "")
         assert str(Member._meta.get_field("admission_date").verbose_name) in {str(r["field"]) for r in
                                                                              audit_changes(created)}
+
+
+def test_member_checks_of_an_import_are_stored_as_codes_with_the_regulation(world, tmp_path, job_files):
+    """validate_member's refusals (the age at admission names its regulation) are kept as message ids and
+    parameters: a German reader reads them in German, the regulation's date in the German format."""
+    cell = world.a.cells[0]
+    young = row(cell.code, 3, birth_date="01/01/2000", admission_date="2010-05-06", official_date="06-05-2011",
+                citizen_id="")
+    young.pop("citizen_id")
+    path = write_xlsx(tmp_path / "young.xlsx", [row(cell.code, 1), young])
+    with translation.override("vi"):
+        job = enqueue_job(world.a_secretary, kind="members.import", org_path=world.a.org.path, label="x",
+                          params={"file": str(path), "filename": path.name, "mode": "all",
+                                  "root_id": world.a.org.pk, "language": "vi"}, start_inline=False)
+        job = run_job(claim_job("test", job.pk))
+    errors = [e for e in job.result["errors_sample"] if e["column"] == "admission_date"]
+    assert errors and errors[0]["text"], errors
+    stored = errors[0]["text"]
+    assert stored["params"]["args"]["regulation"]["code"] == "rules.cite"  # the citation is a code too
+    with translation.override("de"):
+        german = render(stored)
+    assert german != errors[0]["message"] and "18" in german
+    assert re.search(r"\d{2}\.\d{2}\.\d{4}", german), german  # the regulation's date, German style
+    with translation.override("vi"):
+        assert render(stored) == errors[0]["message"]
+
+
+def test_member_check_messages_read_at_once_on_a_form(world):
+    from django.core.exceptions import ValidationError
+
+    from members.services import validate_member
+
+    with translation.override("de"), pytest.raises(ValidationError) as refused:
+        validate_member({"full_name": "A", "birth_date": dt.date(2000, 1, 1), "admission_date": dt.date(2010, 1, 1)})
+    messages = refused.value.message_dict
+    assert set(messages) == {"full_name", "admission_date"}
+    assert all("%(" not in m and "rules.cite" not in m for ms in messages.values() for m in ms)

@@ -37,6 +37,19 @@ class LeavingKind(models.TextChoices):
     DEATH = "death", _("Death")
 
 
+# Reasons written by code are stored as codes (a case closed when its member left: the leaving kind; a letter
+# cancelled by the member's death), shown in the reader's language; a reason a person typed is shown as written.
+CASE_REASONS = {kind.value: kind.label for kind in LeavingKind}
+LETTER_DEATH = "death"
+LETTER_REASONS = {LETTER_DEATH: _("The member died.")}
+
+
+def reason_label(reasons: dict, value: str) -> str:
+    """A stored reason in the reader's language: a code's label, or the text as it was typed."""
+    label = reasons.get(value)
+    return str(label) if label is not None else value
+
+
 LEAVING_STATUS = {
     LeavingKind.VOLUNTARY: MemberStatus.LEFT,
     LeavingKind.REMOVAL: MemberStatus.STRUCK_OFF,

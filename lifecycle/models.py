@@ -16,7 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditedModel, AuditedQuerySet, DatedRecord
-from lifecycle.choices import OPEN_CASE_STATES, CaseState, LetterState, TransferKind
+from lifecycle.choices import (
+    CASE_REASONS,
+    LETTER_REASONS,
+    OPEN_CASE_STATES,
+    CaseState,
+    LetterState,
+    TransferKind,
+    reason_label,
+)
 from members.models import PersonRecord
 
 
@@ -71,6 +79,18 @@ class AdmissionCase(PersonRecord, AuditedModel):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_CASE_STATES
+
+    @property
+    def closed_reason_shown(self) -> str:
+        """The reason in the reader's language (a leaving kind's code by its label; typed text as written)."""
+        return reason_label(CASE_REASONS, self.closed_reason)
+
+    @staticmethod
+    def audit_value(name: str, value: Any) -> str | None:
+        """The trail shows a stored reason code by its label."""
+        if name == "closed_reason" and isinstance(value, str) and value in CASE_REASONS:
+            return str(CASE_REASONS[value])
+        return None
 
     @property
     def next_step(self) -> str | None:
@@ -148,6 +168,18 @@ class TransferLetter(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.issued_on})"
+
+    @property
+    def reason_shown(self) -> str:
+        """The reason in the reader's language (the member's death by its sentence; typed text as written)."""
+        return reason_label(LETTER_REASONS, self.reason)
+
+    @staticmethod
+    def audit_value(name: str, value: Any) -> str | None:
+        """The trail shows a stored reason code by its sentence."""
+        if name == "reason" and isinstance(value, str) and value in LETTER_REASONS:
+            return str(LETTER_REASONS[value])
+        return None
 
     @property
     def is_open(self) -> bool:

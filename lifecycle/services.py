@@ -31,6 +31,7 @@ from core.text import clean_person_name
 from core.tree import STEP, prefix_q, province_path
 from lifecycle.choices import (
     LEAVING_STATUS,
+    LETTER_DEATH,
     OPEN_CASE_STATES,
     READMITTABLE_STATUSES,
     CaseState,
@@ -681,7 +682,7 @@ def record_leaving(actor: Any, member: Member | int, *, kind: str, on: dt.date, 
         raise ValidationError(_("The member has an open transfer letter; cancel it first."))
     if kind == LeavingKind.DEATH:
         for letter in TransferLetter.objects.filter(open_letter_q(), member=member):
-            letter.state, letter.closed_on, letter.reason = LetterState.CANCELLED, on, _("The member died.")
+            letter.state, letter.closed_on, letter.reason = LetterState.CANCELLED, on, LETTER_DEATH  # a code
             letter.save()
     _check_version(member, expected_version)
     member = registry.set_status(member, LEAVING_STATUS[kind], on, decision=decision, note=note or "")
@@ -693,7 +694,7 @@ def record_leaving(actor: Any, member: Member | int, *, kind: str, on: dt.date, 
         exemption.valid_to = max(on, exemption.valid_from)
         exemption.save()
     _close_case(member, CaseState.WITHDRAWN, vote_no="", vote_date=None, number=decision, on=on,
-                reason=str(LeavingKind(kind).label))
+                reason=LeavingKind(kind).value)  # the kind's code, shown by its label in the reader's language
     return member
 
 

@@ -370,3 +370,59 @@ def test_member_check_messages_read_at_once_on_a_form(world):
     messages = refused.value.message_dict
     assert set(messages) == {"full_name", "admission_date"}
     assert all("%(" not in m and "rules.cite" not in m for ms in messages.values() for m in ms)
+
+
+def test_reasons_written_by_code_are_codes_shown_in_the_readers_language(world, client):
+    """A letter cancelled by the member's death and a case closed by leaving keep codes, not sentences."""
+    from lifecycle import services as lifecycle
+    from lifecycle.choices import LeavingKind
+    from lifecycle.models import AdmissionCase, TransferLetter
+
+    member = world.a.members[0]
+    letter = lifecycle.issue_transfer_letter(SYSTEM, member, to_org=world.a.cells[1], number="9-GGT",
+                                             issued_on=dt.date(2026, 1, 5))
+    with translation.override("vi"):
+        lifecycle.record_leaving(SYSTEM, member, kind=LeavingKind.DEATH, on=dt.date(2026, 1, 6), decision="1-QĐ")
+    letter.refresh_from_db()
+    assert letter.reason == "death"
+    case = lifecycle.submit_application(SYSTEM, cell=world.a.cells[0], applied_on=dt.date(2026, 1, 5),
+                                        full_name="Vũ Văn Lâm", gender="M", birth_date=dt.date(1990, 2, 3))
+    lifecycle.withdraw_case(SYSTEM, case, on=dt.date(2026, 1, 6), reason="Chuyển đi nơi khác")  # typed: as written
+    client.force_login(world.admin)
+    with translation.override("de"):
+        died = str(TransferLetter.reason_shown.fget(letter))
+    page = _page(client, reverse("lifecycle:letter", args=[letter.pk]), "de")
+    assert died in page and "Đảng viên đã từ trần." not in page and ">death<" not in page
+    assert "Chuyển đi nơi khác" in _page(client, reverse("lifecycle:admission", args=[case.pk]), "ar")
+    with translation.override("ar"):
+        assert AdmissionCase(closed_reason="expulsion").closed_reason_shown == str(LeavingKind.EXPULSION.label)
+        assert AdmissionCase.audit_value("closed_reason", "death") == str(LeavingKind.DEATH.label)
+
+
+def test_the_migration_turns_labels_of_any_language_into_codes_and_leaves_typed_reasons(world):
+    import importlib
+
+    from django.apps import apps
+
+    from core.actions import system_action
+    from lifecycle import services as lifecycle
+    from lifecycle.models import AdmissionCase, TransferLetter
+
+    migration = importlib.import_module("lifecycle.migrations.0006_reason_codes")
+    cases = []
+    for n, reason in enumerate(["Từ trần", "Ausschluss", "الشطب من القائمة", "Xin ra khỏi Đảng", "Ốm nặng"]):
+        case = lifecycle.submit_application(SYSTEM, cell=world.a.cells[0], applied_on=dt.date(2026, 1, 5),
+                                            full_name=f"Vũ Văn Lâm {n}", gender="M", birth_date=dt.date(1990, 2, 3))
+        cases.append(lifecycle.withdraw_case(SYSTEM, case, on=dt.date(2026, 1, 6), reason=reason))
+    letter = lifecycle.issue_transfer_letter(SYSTEM, world.a.members[1], to_org=world.a.cells[0], number="8-GGT",
+                                             issued_on=dt.date(2026, 1, 5))
+    typed = lifecycle.issue_transfer_letter(SYSTEM, world.a.members[2], to_org=world.a.cells[1], number="6-GGT",
+                                            issued_on=dt.date(2026, 1, 5))
+    with system_action("test.old_labels"):
+        TransferLetter.objects.filter(pk=letter.pk).update(reason="Член партии умер.", state="cancelled")
+        TransferLetter.objects.filter(pk=typed.pk).update(reason="Gửi nhầm", state="cancelled")
+        migration.forwards(apps, None)
+    assert [c.closed_reason for c in AdmissionCase.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk")] == [
+        "death", "expulsion", "removal", "voluntary", "Ốm nặng"]
+    assert TransferLetter.objects.get(pk=letter.pk).reason == "death"
+    assert TransferLetter.objects.get(pk=typed.pk).reason == "Gửi nhầm"

@@ -15,6 +15,7 @@ from core.actions import current_action, is_system
 from core.models import ScopedQuerySet
 
 SYSTEM_LABEL = "system"
+OBJECT_TEXT = "object_text"  # key of ``changes`` holding the object's name as a stored text (core.phrases)
 
 
 class AuditRecord(models.Model):

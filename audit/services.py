@@ -7,21 +7,29 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from audit.models import AuditRecord
+from audit.models import OBJECT_TEXT, AuditRecord
 from core.actions import acting
 
 
 def record_export(actor: Any, model: type[models.Model], *, scope_path: str, description: str, count: int,
                   filters: dict[str, Any]) -> AuditRecord:
-    """Exports of personal data are recorded like changes: who took what, filtered how, how many rows."""
+    """Exports of personal data are recorded like changes: who took what, filtered how, how many rows.
+
+    A ``description`` written with ``core.phrases.Said`` is also kept as its code and parameters
+    (``changes["object_text"]``): the trail names the export in the reader's language; ``object_repr`` keeps the
+    actor's text (the API, and records written before)."""
+    changes: dict[str, Any] = {"filters": filters, "rows": count}
+    stored = getattr(description, "stored", None)
+    if isinstance(stored, dict):
+        changes[OBJECT_TEXT] = stored
     with acting(actor, "audit.record_export"):
         return AuditRecord.objects.create(
             **AuditRecord.context_fields(),
             event=AuditRecord.Event.EXPORT,
             content_type=ContentType.objects.get_for_model(model),
-            object_repr=description[:200],
+            object_repr=str(description)[:200],
             org_path=scope_path,
-            changes={"filters": filters, "rows": count},
+            changes=changes,
         )
 
 

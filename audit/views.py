@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from audit.filtersets import AuditRecordFilterSet
-from audit.models import AuditRecord
+from audit.models import OBJECT_TEXT, AuditRecord
 from core.object_views import ObjectListView
+from core.phrases import is_stored_text, render
 from core.registry import audit_types
 
 
@@ -17,6 +18,10 @@ def shown_in_readers_language(records) -> None:
     wanted: dict[int, set[str]] = {}
     for record in records:
         record.shown_repr = record.object_repr
+        stored = record.changes.get(OBJECT_TEXT) if isinstance(record.changes, dict) else None
+        if is_stored_text(stored):  # an export's name, kept as a code: in the reader's language
+            record.shown_repr = render(stored)
+            continue
         model = record.content_type.model_class() if record.content_type_id else None
         if model is not None and getattr(model, "audit_repr_is_text", False) and record.object_id.isdigit():
             wanted.setdefault(record.content_type_id, set()).add(record.object_id)

@@ -39,6 +39,7 @@ from django.views import View
 from core.exports import csv_lines, write_xlsx
 from core.filtersets import code_named_url, organization_filter_names
 from core.l10n import number
+from core.phrases import Said
 from core.registry import detail_panels, object_actions, object_states
 from core.scope import OutOfScope, can, get_scoped_or_404
 from core.services import EditConflict
@@ -443,7 +444,9 @@ class ObjectExportView(ScopedObjectMixin, View):
         return result
 
     def get_description(self, fmt: str) -> str:
-        return str(self.description) % {"format": fmt.upper()}
+        """The export's name in the actor's language that keeps its message id (``core.phrases.Said``): the audit
+        record stores the code, and the trail names the export in each reader's language."""
+        return Said.of(self.description, {"format": fmt.upper()})
 
     def get_filename(self, fmt: str) -> str:
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

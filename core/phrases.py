@@ -69,6 +69,16 @@ class Said(str):
     def __getnewargs__(self) -> tuple[str, dict[str, Any]]:  # pickled to the import's parsing process and back
         return self.stored["params"]["msgid"], self.raw
 
+    @classmethod
+    def of(cls, message: Any, params: dict[str, Any] | None = None) -> str:
+        """``message % params`` that keeps its message id when ``message`` is a plain ``gettext_lazy`` string
+        (a view's description attribute); any other message gives plain text."""
+        args = getattr(message, "_args", None)
+        if (isinstance(message, Promise) and args and len(args) == 1 and isinstance(args[0], str)
+                and gettext(args[0]) == str(message)):
+            return cls(args[0], params)
+        return str(message) % params if params else str(message)
+
     def __mod__(self, params: dict[str, Any]) -> Said:  # type: ignore[override]
         return Said(self.stored["params"]["msgid"], params)
 
@@ -223,3 +233,13 @@ def _citation(params: dict[str, Any]) -> str:
 
 
 phrase("rules.cite", _citation)
+
+
+def cited(version: Any) -> Phrased:
+    """``core.rules.cite(version)`` in the active language that keeps its stored form: for messages that are stored
+    (an import's row errors) and shown again in another reader's language."""
+    on = getattr(version, "regulation_date", None)
+    return Phrased(text("rules.cite", kind=getattr(version, "regulation_kind", "") or "",
+                        number=getattr(version, "regulation", "") or "",
+                        on=on.isoformat() if on is not None else None,
+                        provision=getattr(version, "provision", "") or ""))

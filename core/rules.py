@@ -288,17 +288,6 @@ def cite(version: RuleValue | Any) -> str:
     return document
 
 
-def cited(version: RuleValue | Any) -> Any:
-    """:func:`cite` as text in the active language that keeps its stored form (``core.phrases.Phrased``), for
-    messages that are stored (an import's row errors) and shown again in another reader's language."""
-    from core.phrases import Phrased
-
-    on = getattr(version, "regulation_date", None)
-    return Phrased({"code": "rules.cite", "params": {
-        "kind": getattr(version, "regulation_kind", "") or "", "number": getattr(version, "regulation", "") or "",
-        "on": on.isoformat() if on is not None else None, "provision": getattr(version, "provision", "") or ""}})
-
-
 def provision_text(provision: str) -> str:
     """A provision in the reader's language: stored as a code ("art:5", "pt:27.3") where it is an article or a
     point; anything else (typed by an administrator) is shown as written."""

@@ -13,11 +13,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views import View
 
 from accounts.roots import scope_root
 from audit.services import record_export
-from core.phrases import text
+from core.phrases import Said, text
 from core.scope import OutOfScope, can
 from exchange.forms import ImportForm, StatisticsForm
 from exchange.job_handlers import IMPORT_KIND
@@ -112,7 +113,8 @@ class StatisticsView(LoginRequiredMixin, View):
                 "columns": COLUMNS, "date_formats": DATE_FORMATS_HELP, "stats_form": form}, status=400)
         org = form.cleaned_data["organization"]
         record_export(request.user, Member, scope_path=org.path,
-                      description=_("Statistics tables of %(code)s (XLSX)") % {"code": org.code}, count=0,
+                      description=Said(gettext_noop("Statistics tables of %(code)s (XLSX)"), {"code": org.code}),
+                      count=0,
                       filters={"organization": org.code})
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return FileResponse(statistics_file(org), as_attachment=True, content_type=XLSX,

@@ -11,9 +11,11 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views import View
 
 from audit.services import record_export
+from core.phrases import Said
 from core.scope import get_scoped_or_404, path_in_scope
 from jobs.models import Job
 from jobs.registry import files_are_private, subject_model
@@ -82,9 +84,11 @@ class JobDownloadView(LoginRequiredMixin, View):
         path = (jobs_dir() / str(job.pk) / Path(name).name).resolve()
         if not path.is_file() or jobs_dir().resolve() not in path.parents:
             raise Http404
-        what = _("error report") if which == "errors" else _("result file")
+        # Kept as message ids and parameters: the trail names the download in each reader's language.
+        what = Said(gettext_noop("error report") if which == "errors" else gettext_noop("result file"))
         record_export(request.user, subject_model(job.kind) or Job, scope_path=job.org_path,
-                      description=_("Download of the %(what)s of job %(id)s") % {"what": what, "id": job.pk},
+                      description=Said(gettext_noop("Download of the %(what)s of job %(id)s"),
+                                       {"what": what, "id": str(job.pk)}),
                       count=int(job.result.get("error_rows" if which == "errors" else "rows", 0) or 0),
                       filters={"job": job.pk, "kind": job.kind, "file": which})
         return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

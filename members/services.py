@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.actions import action
-from core.rules import cited, rule_version
+from core.phrases import cited
+from core.rules import rule_version
 from core.scope import NotPermitted, OutOfScope, may_on, path_in_scope
 from core.services import Refusals, check_version
 from core.text import clean_person_name

@@ -186,11 +186,14 @@ def test_large_excel_export_runs_as_a_job_for_its_author_only(world, client, set
     download = client.get(f"/jobs/{job.pk}/download/result/")
     assert download.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True).active
-    names = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert names == {m.full_name for m in world.a.members}  # province A only, as the author sees it
     from audit.models import AuditRecord
 
     assert AuditRecord.objects.filter(event="export", actor=world.a_secretary).exists()
+    download_record = AuditRecord.objects.filter(event="export", actor=world.a_secretary).latest("id")
+    stored = download_record.changes["object_text"]["params"]  # named by message ids, in each reader's language
+    assert stored["msgid"].startswith("Download of the") and stored["args"]["what"]["params"]["msgid"] == "result file"
     other = factories.user_with_role("a_clerk", "secretary", world.a.org)
     client.force_login(other)
     assert client.get(f"/jobs/{job.pk}/download/result/").status_code == 404

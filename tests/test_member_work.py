@@ -349,7 +349,7 @@ def test_audit_page_has_no_object_id_box_and_the_objects_pages_link_to_their_tra
     assert trail.status_code == 200 and trail.context["records"]
     assert {r.object_id for r in trail.context["records"]} == {str(member.pk)}
     html = trail.content.decode()
-    assert member.full_name in html and 'name="object_id" value="%d"' % member.pk in html  # kept, not typed
+    assert member.full_name in html and f'name="object_id" value="{member.pk}"' in html  # kept, not typed
     assert 'type="text" name="object_id"' not in html
     org_page = client.get(reverse("orgs:detail", kwargs={"pk": org.pk})).content.decode()
     org_link = re.search(r'href="(/audit/\?[^"]*organization=[^"]+)"', org_page).group(1).replace("&amp;", "&")

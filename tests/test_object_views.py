@@ -142,7 +142,7 @@ def test_member_export_background_job_neutralizes(world, client, settings):
     from jobs.services import jobs_dir, run_job
 
     settings.PARTYWORK_EXPORT_INLINE_ROWS = 0
-    member = evil_member(world)
+    evil_member(world)
     client.force_login(world.a_secretary)
     response = client.get("/members/export/xlsx/", {"organization": world.a.cells[0].pk})
     assert response.status_code == 302

@@ -426,3 +426,24 @@ def test_the_migration_turns_labels_of_any_language_into_codes_and_leaves_typed_
         "death", "expulsion", "removal", "voluntary", "Ốm nặng"]
     assert TransferLetter.objects.get(pk=letter.pk).reason == "death"
     assert TransferLetter.objects.get(pk=typed.pk).reason == "Gửi nhầm"
+
+
+def test_an_exports_audit_record_names_it_in_the_readers_language(world, client):
+    """The export's name is stored as a code with its parameters; the trail shows it in the reader's language."""
+    from audit.models import AuditRecord
+
+    client.force_login(world.a_secretary)
+    client.cookies["django_language"] = "vi"
+    assert client.get(reverse("members:export", kwargs={"fmt": "csv"})).status_code == 200
+    record = AuditRecord.objects.filter(event="export").latest("id")
+    assert record.changes["object_text"]["params"]["args"] == {"format": "CSV"}
+    with translation.override("vi"):
+        vietnamese = record.object_repr
+    with translation.override("de"):
+        german = render(record.changes["object_text"])
+    assert german != vietnamese and "CSV" in german
+    client.force_login(world.admin)
+    page = _page(client, reverse("audit:list") + "?event=export", "de")
+    seen = _visible(page)
+    assert german in seen and vietnamese not in seen
+    assert "object_text" not in seen and "rows.read" not in seen

@@ -184,8 +184,8 @@ def audit_changes(record) -> list[dict]:
               if name.endswith("_text") and name.removesuffix("_text") in changes}
     rows = []
     for name, value in changes.items():
-        if name.endswith("_text") and name.removesuffix("_text") in stored:
-            continue
+        if name.endswith("_text") and name.removesuffix("_text") in stored or name == "object_text":
+            continue  # shown with its field, or as the record's object (an export's name)
         if name in stored:
             value = _rendered(value, stored[name])
         field = _field_of(model, name)

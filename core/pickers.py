@@ -159,7 +159,9 @@ class PickerInput(forms.TextInput):
                 t.strip() for t in str(value or "").split(",") if t.strip()]
             described = self.describe(tokens)
             chosen = [d for d in described if d["found"]]
-            typed = ", ".join(d["token"] for d in described if not d["found"])
+            # What the user typed comes back to be corrected; a suggestion's token that no longer resolves
+            # (``m<id>``, never typed) is not shown: the field's error says it was not found.
+            typed = ", ".join(d["token"] for d in described if not d["found"] and not _is_member_token(d["token"]))
         elif not self.multiple and self.describe is not None and value not in (None, ""):
             found = self.describe([self.format_value(value)])
             chosen = [d for d in found if d["found"]]
@@ -293,6 +295,12 @@ class OrganizationChoiceField(_ScopedPickerField):
         return list(dict.fromkeys(found))
 
 
+def _is_member_token(token: str) -> bool:
+    """A member suggestion's opaque token (``m<id>``): submitted from a hidden input, only resolved through the
+    scope, never shown."""
+    return token[:1] == "m" and token[1:].isdigit()
+
+
 class MemberChoiceField(_ScopedPickerField):
     """Members, chosen from suggestions (their party card number or citizen ID, never an internal id shown).
 
@@ -318,7 +326,7 @@ class MemberChoiceField(_ScopedPickerField):
         return model.objects.restrict(self.user, self.action)
 
     def _lookup(self, tokens: list[str]) -> dict[str, Any]:
-        ids = {int(t[1:]): t for t in tokens if t[:1] == "m" and t[1:].isdigit() and len(t) < 17}
+        ids = {int(t[1:]): t for t in tokens if _is_member_token(t) and len(t) < 17}
         numbers = [t for t in tokens if t.isdigit() and len(t) <= 12]
         if self.user is None or not (ids or numbers):
             return {}

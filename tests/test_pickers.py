@@ -3,13 +3,15 @@ that used to take internal ids (the bulk transfer's sending cell, refused to the
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.actions import SYSTEM
-from core.pickers import NOT_FOUND, MemberChoiceField, OrganizationChoiceField, organization_search
+from core.pickers import NOT_FOUND, MemberChoiceField, OrganizationChoiceField, PickerFormMixin, organization_search
 from lifecycle.forms import ApplicationForm, SendingCellForm
 from orgs.models import Organization
 from orgs.services import establish_organization
@@ -106,6 +108,21 @@ def test_the_member_field(world):
     for value in ([f"m{theirs.pk}"], ["m99999999999"], ["m"], ["nonsense"], [theirs.citizen_id or "000000000000"]):
         with pytest.raises(forms.ValidationError):
             field.clean(value)
+
+
+def test_the_member_token_stays_hidden_and_is_never_shown_to_be_typed(world):
+    """A chosen member travels as ``m<id>`` in a hidden input of its chip (the user never types it); a token that
+    does not resolve (forged, or a member moved out of scope) is refused and not put in the visible box."""
+    class Pick(PickerFormMixin, forms.Form):
+        members = MemberChoiceField(action="view", required=False)
+
+    mine, theirs = world.a.members[0], world.b.members[0]
+    form = Pick({"members": [f"m{mine.pk}", f"m{theirs.pk}", "123456"]}, user=world.a_secretary)
+    assert not form.is_valid()
+    html = str(form["members"])
+    assert f'type="hidden" name="members" value="m{mine.pk}"' in html  # the chip of the member found
+    visible = re.search(r'<input type="text"[^>]*>', html).group(0)
+    assert f"m{theirs.pk}" not in html and "123456" in visible  # the number typed by hand comes back
 
 
 # --- the endpoints -----------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import l10n
 from core.models import AuditedModel, AuditedQuerySet, DatedRecord
 from lifecycle.choices import (
     CASE_REASONS,
@@ -166,8 +167,13 @@ class TransferLetter(AuditedModel):
             ("transfer_out_of_province", "Can issue transfer letters to another province"),
         ]
 
+    audit_repr_is_text = True  # the trail names a letter by its number and date, in the reader's format
+
     def __str__(self) -> str:
         return f"{self.number} ({self.issued_on})"
+
+    def audit_text(self) -> str:
+        return f"{self.number} ({l10n.day(self.issued_on)})"
 
     @property
     def reason_shown(self) -> str:
@@ -208,8 +214,14 @@ class Exemption(DatedRecord, AuditedModel):
         ordering = ["-valid_from", "-id"]
         indexes = [models.Index(fields=["member", "valid_from"], name="exemption_member_idx")]
 
+    audit_repr_is_text = True  # named by the member and the date, not by internal ids
+    audit_select_related = ("member",)
+
     def __str__(self) -> str:
-        return f"{self.member_id} {self.valid_from}"
+        return f"{self.member.full_name} {self.valid_from}"
+
+    def audit_text(self) -> str:
+        return f"{self.member.full_name} {l10n.day(self.valid_from)}"
 
 
 class DevelopmentTarget(AuditedModel):
@@ -233,6 +245,12 @@ class DevelopmentTarget(AuditedModel):
         ordering = ["organization__path", "year"]
         constraints = [models.UniqueConstraint(fields=["organization", "year"], name="devtarget_org_year_uniq")]
 
+    audit_repr_is_text = True  # named by the organization, not by its internal id
+    audit_select_related = ("organization",)
+
     def __str__(self) -> str:
-        return f"{self.organization_id} {self.year}"
+        return f"{self.organization.code} {self.year}"
+
+    def audit_text(self) -> str:
+        return f"{self.organization.name} {self.year}"
 

@@ -245,6 +245,24 @@ def test_pages_show_no_stored_code_nor_a_sentence_in_the_writers_language(world,
             effective_on=dt.date(2025, 11, 6), decision="15-GGT/ĐU", today=dt.date(2026, 1, 1))
         vietnamese = {render(job.message_text), render(job.label_text), job.message}
         vietnamese |= {e["message"] for e in job.result["errors_sample"]}
+    # An export and a letter cancelled by a death, recorded by a Vietnamese reader.
+    from audit.services import record_export
+    from lifecycle import services as lifecycle
+    from lifecycle.choices import LeavingKind
+    from members.models import Member
+    from orgs.services import establish_organization
+
+    departed = world.a.members[0]
+    seventh = establish_organization(SYSTEM, parent=world.a.grassroots, code="T22.G1.C7", org_type="cell",
+                                     name="Chi bộ thôn 7 Quảng Ninh", effective_on=dt.date(2020, 1, 1))
+    letter = lifecycle.issue_transfer_letter(SYSTEM, departed, to_org=seventh, number="4-GGT",
+                                             issued_on=dt.date(2026, 1, 5))
+    with translation.override("vi"):
+        exported = record_export(world.a_secretary, Member, scope_path=world.a.org.path, count=3, filters={},
+                                 description=Said("Member list (%(format)s)", {"format": "CSV"}))
+        lifecycle.record_leaving(SYSTEM, departed, kind=LeavingKind.DEATH, on=dt.date(2026, 1, 6), decision="2-QĐ")
+    written = {exported.object_repr, "Đảng viên đã từ trần."}
+    vietnamese |= written
     member = probationary
     vietnamese.add(note.note)
     history = note
@@ -254,7 +272,8 @@ def test_pages_show_no_stored_code_nor_a_sentence_in_the_writers_language(world,
              reverse("members:detail", args=[member.pk]), reverse("orgs:detail", args=[world.a.org.pk]),
              reverse("orgs:detail", args=[world.a.cells[0].pk]), reverse("members:list"), reverse("exchange:home"),
              reverse("orgs:tree"), reverse("lifecycle:home"), reverse("lifecycle:member", args=[member.pk]),
-             reverse("lifecycle:letters"), reverse("lifecycle:admissions")]
+             reverse("lifecycle:letters"), reverse("lifecycle:admissions"),
+             reverse("lifecycle:letter", args=[letter.pk])]
     # The import page documents the status codes a file may use besides the status names.
     documented = {reverse("exchange:home"): {"probationary", "official"}}
     client.force_login(world.admin)

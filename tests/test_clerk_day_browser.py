@@ -194,3 +194,24 @@ def test_the_clerks_day_by_clicking(committee_clerk_world, browser, live_server,
         assert not first_column & ids, "the export's first column is the internal member id"
     finally:
         context.close()
+
+
+def test_the_walk_fails_on_a_box_that_wants_an_internal_id(browser):
+    """The walk's own check can fail: a plain box for an organization, or a number box, is refused; a picker and
+    the citizen ID are not."""
+    page = browser.new_page()
+    try:
+        walk = Walk(page, {"42"})
+        walk.begin("find")
+        page.set_content('<form><input type="text" name="to_org" data-picker-url="/pick/organizations/">'
+                         '<input type="text" name="citizen_id"></form>')
+        walk.check_no_id_inputs()
+        for box in ('<input type="text" name="organization">', '<input type="number" name="member">',
+                    '<input type="text" name="parent_id">'):
+            page.set_content(f"<form>{box}</form>")
+            with pytest.raises(AssertionError):
+                walk.check_no_id_inputs()
+        with pytest.raises(AssertionError):
+            walk.type(page.locator("input"), "42")
+    finally:
+        page.close()

@@ -89,3 +89,38 @@ register_panel(DetailPanel("cadres.committee", "orgs.Organization", "cadres/_org
                            order=5))
 register_panel(DetailPanel("cadres.member_posts", "members.Member", "cadres/_member_panel.html", member_posts,
                            order=20))
+
+# --- planning (h-cadplan): the planning list in the menu; a member's planning and rotations on the member page ---
+from django.utils.translation import gettext_lazy as _gettext_lazy  # noqa: E402
+
+from cadres import planning as _planning  # noqa: E402
+from cadres.models import PlanningEntry as _PlanningEntry  # noqa: E402
+from cadres.models import PostHolding as _PostHolding  # noqa: E402
+from cadres.models import Rotation as _Rotation  # noqa: E402
+from core.registry import DetailPanel as _DetailPanel  # noqa: E402
+from core.registry import MenuEntry as _MenuEntry  # noqa: E402
+from core.registry import register_menu as _register_menu  # noqa: E402
+from core.registry import register_panel as _register_panel  # noqa: E402
+from core.scope import can as _can  # noqa: E402
+
+_PANEL_ROWS = 20
+
+
+def _member_planning(request, member) -> dict:
+    """The member's planning entries and rotations the reader may see (two short scoped queries)."""
+    user = request.user
+    if not _can(user, _PostHolding, "view"):
+        return {"show_planning": False}
+    entries = (_PlanningEntry.objects.restrict(user, "view").filter(member=member)
+               .select_related("member", "organization").order_by("-valid_from", "-id")[:_PANEL_ROWS])
+    rotations = (_Rotation.objects.restrict(user, "view").filter(member=member)
+                 .select_related("from_org", "to_org").order_by("-valid_from", "-id")[:_PANEL_ROWS])
+    return {"show_planning": True, "planning_rows": _planning.planning_rows(entries),
+            "member_rotations": list(rotations)}
+
+
+# Gated like the Committees entry by the right already read for the menu (no query more per page); the list
+# itself checks cadres.view_postholding.
+_register_menu(_MenuEntry("cadres:planning", _gettext_lazy("Cadre planning"), "members.Member", "view", order=45))
+_register_panel(_DetailPanel("cadres.planning", "members.Member", "cadres/_member_planning.html", _member_planning,
+                             order=60))

@@ -123,6 +123,7 @@ def busy_world(world: World) -> World:
                      decision="1-NQ/ĐH Zetaprovince")
     record_holding(SYSTEM, body=Body.objects.get(term=term, kind="executive_committee"), member=b.members[1],
                    post="secretary", valid_from=dt.date(2020, 10, 1), selection="elected", decision="1-NQ/ĐH")
+    _busy_planning(b)  # planning (h-cadplan)
     return world
 
 
@@ -148,3 +149,14 @@ def committee(org: Organization, *, label: str = "2025-2030", valid_from: dt.dat
         record_holding(SYSTEM, body=bodies[body_of[post]], member=person, post=post, valid_from=valid_from,
                        selection="elected", decision=decision, decision_date=valid_from)
     return term
+
+
+def _busy_planning(b: Province) -> None:
+    """A planning entry and a rotation of province B (cadre planning, h-cadplan)."""
+    from cadres.planning import plan_member, record_rotation
+
+    plan_member(SYSTEM, organization=b.org, term_label="2030-2035", reference_date=dt.date(2030, 6, 1),
+                member=b.members[1], post="secretary", theory_level="advanced", qualification="Zetaqualification",
+                decision="10-QĐ/TU", decision_date=dt.date(2025, 9, 1), valid_from=dt.date(2025, 9, 1))
+    record_rotation(SYSTEM, member=b.members[1], from_org=b.cells[1], to_org=b.grassroots, position="Zetaposition",
+                    valid_from=dt.date(2025, 1, 1), decision="11-QĐ/TU")

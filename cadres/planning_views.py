@@ -86,6 +86,14 @@ class PlanMemberView(ObjectActionView):
     template_name = "cadres/planning_form.html"
     permission_denied_message = gettext_lazy("Your roles do not allow recording cadre planning.")
 
+    def get_form(self, obj, data=None):
+        if data is not None:
+            return self.form_class(data, user=self.request.user)
+        # Opened from a planning list: its organization and term are the likely ones.
+        initial = {"organization": self.request.GET.get("organization", "")[:64],
+                   "term_label": self.request.GET.get("term", "")[:9]}
+        return self.form_class(initial={k: v for k, v in initial.items() if v}, user=self.request.user)
+
     def get_extra_context(self, obj) -> dict:
         return {"title": _("Plan a member for a post"), "back": reverse("cadres:planning"), "warns_only": True}
 

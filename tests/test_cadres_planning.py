@@ -378,3 +378,39 @@ def test_export_is_audited(world, client):
     assert AuditRecord.objects.filter(event="export", actor=world.a_secretary).exists()
     client.force_login(world.a_viewer)  # may see compositions, may not export members
     assert client.get("/cadres/planning/export/xlsx/").status_code == 403
+
+
+def test_list_and_member_page_queries_do_not_grow_with_rows(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.a_secretary)
+    first = factories.member(world.a.cells[0], "Cán Bộ Đầu", birth=dt.date(1970, 1, 1))
+    plan(world, first)
+    planning.record_rotation(SYSTEM, member=first, from_org=world.a.cells[0], to_org=world.a.cells[1],
+                             valid_from=dt.date(2025, 1, 1), decision="5-QĐ/ĐU")
+
+    def counted(url):
+        client.get(url)  # warm the per-process caches (rules, grants)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    urls = ("/cadres/planning/", "/cadres/rotations/", f"/members/{first.pk}/")
+    before = [counted(u) for u in urls]
+    for i in range(5):
+        person = factories.member(world.a.cells[i % 2], f"Cán Bộ {i}", birth=dt.date(1975 + i, 1, 1))
+        plan(world, person, post=["secretary", "deputy_secretary"][i % 2])
+        if i == 0:
+            plan(world, first, post="committee_member", org=world.a.cells[0])
+        planning.record_rotation(SYSTEM, member=person, from_org=world.a.cells[i % 2], to_org=world.a.grassroots,
+                                 valid_from=dt.date(2025, 1, 1), decision=f"{i}-QĐ/ĐU")
+    assert [counted(u) for u in urls] == before
+
+
+def test_plan_form_prefilled_from_the_list(world, client):
+    client.force_login(world.a_secretary)
+    page = client.get(f"/cadres/planning/new/?organization={world.a.org.code}&term={TERM}").content.decode()
+    assert world.a.org.name in page and TERM in page
+    page = client.get(f"/cadres/planning/new/?organization={world.b.org.code}").content.decode()
+    assert "Zeta" not in page

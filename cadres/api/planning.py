@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cadres import planning
-from cadres.choices import Post
+from cadres.choices import PlanningEnd, Post
 from cadres.models import PlanningEntry, Rotation
 from core.api_views import ScopedReadOnlyViewSet
 
@@ -27,6 +27,7 @@ class PlanningEntrySerializer(serializers.ModelSerializer):
     member_name = serializers.CharField(source="member.full_name", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     post_display = serializers.CharField(source="get_post_display", read_only=True)
+    end_reason = serializers.ChoiceField(choices=PlanningEnd.choices, allow_blank=True, read_only=True)
     age = serializers.SerializerMethodField()
     retirement_date = serializers.SerializerMethodField()
     months_left = serializers.SerializerMethodField()

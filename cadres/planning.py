@@ -21,7 +21,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -456,3 +456,35 @@ def end_rotation(actor: Any, rotation: Rotation | int, *, on: dt.date) -> Rotati
     rotation.valid_to = on
     rotation.save()
     return rotation
+
+
+# --- member events ------------------------------------------------------------------------------------------------
+
+
+def end_plans_of_member(member: Any, on: dt.date, *, keep_under: str = "", rotations: bool = True) -> int:
+    """End a member's open planning entries (and rotations) when the member leaves, dies or moves.
+
+    Runs inside the lifecycle's action (a member listener) as audited bulk updates, like the posts the member held
+    (``cadres.services.end_holdings_of_member``): the clerk who records a death need not hold the right on the
+    committees that planned the member. A member who moves keeps the entries of the committees whose subtree the new
+    organization is in (``keep_under``); one begun after ``on`` becomes an entry of no day. Returns how many ended."""
+    entries = _current().filter(member_id=member.pk).select_related("organization")
+    ids = [e.pk for e in entries if not (keep_under and keep_under.startswith(e.organization.path or ""))]
+    ended = 0
+    if ids:
+        ending = PlanningEntry.objects.filter(pk__in=ids)
+        ended += ending.filter(valid_from__lte=on).update(valid_to=on, end_reason=PlanningEnd.REMOVED)
+        ended += ending.filter(valid_from__gt=on).update(valid_to=F("valid_from"), end_reason=PlanningEnd.REMOVED)
+    if rotations:
+        open_rotations = Rotation.objects.filter(member_id=member.pk, valid_to__isnull=True)
+        ended += open_rotations.filter(valid_from__lte=on).update(valid_to=on)
+        ended += open_rotations.filter(valid_from__gt=on).update(valid_to=F("valid_from"))
+    return ended
+
+
+def on_member_left(member: Any, on: dt.date, **_details: Any) -> None:
+    end_plans_of_member(member, on)
+
+
+def on_member_moved(member: Any, on: dt.date, *, to_org: Any = None, **_details: Any) -> None:
+    end_plans_of_member(member, on, keep_under=getattr(to_org, "path", None) or "", rotations=False)

@@ -124,3 +124,8 @@ def _member_planning(request, member) -> dict:
 _register_menu(_MenuEntry("cadres:planning", _gettext_lazy("Cadre planning"), "members.Member", "view", order=45))
 _register_panel(_DetailPanel("cadres.planning", "members.Member", "cadres/_member_planning.html", _member_planning,
                              order=60))
+# A member who leaves or dies leaves the planning and ends a rotation; one who moves keeps the planning of the
+# committees above the new organization.
+register_member_listener(MEMBER_LEFT, _planning.on_member_left)
+register_member_listener(MEMBER_DIED, _planning.on_member_left)
+register_member_listener(MEMBER_MOVED, _planning.on_member_moved)

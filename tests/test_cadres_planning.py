@@ -414,3 +414,28 @@ def test_plan_form_prefilled_from_the_list(world, client):
     assert world.a.org.name in page and TERM in page
     page = client.get(f"/cadres/planning/new/?organization={world.b.org.code}").content.decode()
     assert "Zeta" not in page
+
+
+def test_leaving_or_death_ends_planning_and_rotation_moving_keeps_the_committee_above(world):
+    from lifecycle.services import confirm_receipt, issue_transfer_letter, record_leaving
+
+    clerk = factories.user_with_role("cell_clerk", "office_clerk", world.a.cells[0])  # no right on the province
+    dead, mover = world.a.members[0], world.a.members[2]  # both in cell 1
+    entry = plan(world, dead)
+    rotation = planning.record_rotation(SYSTEM, member=dead, from_org=world.a.cells[0], to_org=world.a.cells[1],
+                                        valid_from=dt.date(2025, 1, 1), decision="5-QĐ/ĐU")
+    record_leaving(clerk, dead, kind="death", on=dt.date(2026, 3, 1), decision="1-QĐ")
+    entry.refresh_from_db()
+    rotation.refresh_from_db()
+    assert (entry.valid_to, entry.end_reason) == (dt.date(2026, 3, 1), "removed")
+    assert rotation.valid_to == dt.date(2026, 3, 1)
+    assert AuditRecord.objects.filter(object_id=str(entry.pk), action="lifecycle.record_leaving").exists()
+    # Moving to cell 2: the province's planning stays, cell 1's ends.
+    kept = plan(world, mover)
+    gone = plan(world, mover, org=world.a.cells[0], post="deputy_secretary")
+    letter = issue_transfer_letter(SYSTEM, mover, to_org=world.a.cells[1], number="3-GGT",
+                                   issued_on=dt.date(2026, 3, 1))
+    confirm_receipt(SYSTEM, letter, received_on=dt.date(2026, 3, 5))
+    kept.refresh_from_db()
+    gone.refresh_from_db()
+    assert kept.valid_to is None and gone.valid_to == dt.date(2026, 3, 5)

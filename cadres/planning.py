@@ -23,8 +23,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cadres.choices import PlanningEnd, Post, TheoryLevel
 from cadres.models import PlanningEntry, PostHolding, Rotation
@@ -135,17 +135,23 @@ class PlanningWarning:
                 "min": span_text(p["min_years"] * 12)}
         elif self.code == "too_many_for_post":
             text = _("%(count)d people are planned for the post of %(post)s for the term %(term)s; at most %(max)d "
-                     "are allowed.") % {"count": p["count"], "post": Post(p["post"]).label, "term": p["term"],
+                     "are allowed.") % {"count": p["count"], "post": Post(p["post"]).label, "term": _iso(p["term"]),
                                         "max": p["max"]}
         elif self.code == "too_many_posts":
             text = _("This person is planned for %(count)d posts for the term %(term)s; at most %(max)d are "
-                     "allowed.") % {"count": p["count"], "term": p["term"], "max": p["max"]}
+                     "allowed.") % {"count": p["count"], "term": _iso(p["term"]), "max": p["max"]}
         else:  # pragma: no cover - every code is above
             text = self.code
-        return _("%(warning)s (%(regulation)s)") % {"warning": text, "regulation": self.citation}
+        return _("%(warning)s (%(regulation)s)") % {"warning": text, "regulation": _iso(self.citation)}
 
     def __str__(self) -> str:
         return self.message
+
+
+def _iso(text: Any) -> str:
+    """A code or a regulation kept whole inside a right-to-left sentence (Unicode isolates; in Arabic only, as the
+    templates' ``|isolate`` does with ``<bdi>``): "50-QĐ/TW" rather than "QĐ/TW-50"."""
+    return f"\u2068{text}\u2069" if get_language_bidi() else str(text)
 
 
 def _values(entry: PlanningEntry | Mapping[str, Any]) -> SimpleNamespace:

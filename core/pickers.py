@@ -230,7 +230,8 @@ class OrganizationChoiceField(_ScopedPickerField):
         tokens = [t for t in tokens if t and len(t) <= MAX_QUERY]
         if not tokens or self.user is None:
             return [{"token": t, "found": False} for t in tokens]
-        by_code = {o.code: o for o in self.queryset().filter(code__in=tokens)}
+        # A NUL typed into a filter comes back in the page's value; PostgreSQL refuses it in a query (a 500).
+        by_code = {o.code: o for o in self.queryset().filter(code__in=[t for t in tokens if "\x00" not in t])}
         return [{"token": t, "found": t in by_code, "label": _label(by_code[t]) if t in by_code else t}
                 for t in tokens]
 

@@ -26,6 +26,12 @@ from core.scope import can, grants_q, may_on
 from members.models import Member
 
 
+def member_token(request) -> str:
+    """``?member=<pk>`` (from the member's page) as the member picker's token, resolved only through the scope."""
+    raw = request.GET.get("member", "")
+    return f"m{raw}" if raw.isdigit() and len(raw) < 16 else ""
+
+
 class PlanningListView(ObjectListView):
     """Who is planned for which post of which committee and term, with each row's figures and warnings."""
 
@@ -91,7 +97,7 @@ class PlanMemberView(ObjectActionView):
             return self.form_class(data, user=self.request.user)
         # Opened from a planning list: its organization and term are the likely ones.
         initial = {"organization": self.request.GET.get("organization", "")[:64],
-                   "term_label": self.request.GET.get("term", "")[:9]}
+                   "term_label": self.request.GET.get("term", "")[:9], "member": member_token(self.request)}
         return self.form_class(initial={k: v for k, v in initial.items() if v}, user=self.request.user)
 
     def get_extra_context(self, obj) -> dict:
@@ -163,6 +169,12 @@ class RecordRotationView(ObjectActionView):
     template_name = "cadres/rotation_form.html"
     success_message = gettext_lazy("The rotation has been recorded.")
     permission_denied_message = gettext_lazy("Your roles do not allow recording rotations.")
+
+    def get_form(self, obj, data=None):
+        if data is not None:
+            return self.form_class(data, user=self.request.user)
+        token = member_token(self.request)
+        return self.form_class(initial={"member": token} if token else {}, user=self.request.user)
 
     def get_extra_context(self, obj) -> dict:
         return {"title": _("Record a rotation"), "back": reverse("cadres:rotations")}

@@ -99,9 +99,12 @@ from cadres.models import PostHolding as _PostHolding  # noqa: E402
 from cadres.models import Rotation as _Rotation  # noqa: E402
 from core.registry import DetailPanel as _DetailPanel  # noqa: E402
 from core.registry import MenuEntry as _MenuEntry  # noqa: E402
+from core.registry import ObjectAction as _ObjectAction  # noqa: E402
 from core.registry import register_menu as _register_menu  # noqa: E402
+from core.registry import register_object_action as _register_object_action  # noqa: E402
 from core.registry import register_panel as _register_panel  # noqa: E402
 from core.scope import can as _can  # noqa: E402
+from core.scope import may as _may  # noqa: E402
 
 _PANEL_ROWS = 20
 
@@ -124,6 +127,19 @@ def _member_planning(request, member) -> dict:
 _register_menu(_MenuEntry("cadres:planning", _gettext_lazy("Cadre planning"), "members.Member", "view", order=45))
 _register_panel(_DetailPanel("cadres.planning", "members.Member", "cadres/_member_planning.html", _member_planning,
                              order=60))
+
+
+def _may_record_cadres(member, user, state) -> bool:
+    """The right to record compositions where the member is (grants already loaded: no query)."""
+    return member.is_active and _may(user, _PostHolding, "change", member.organization.path)
+
+
+_register_object_action(_ObjectAction("members.Member", "cadres.plan", _gettext_lazy("Plan for a post"),
+                                      "cadres:planning_create", allowed=_may_record_cadres, order=80,
+                                      query_param="member"))
+_register_object_action(_ObjectAction("members.Member", "cadres.rotate", _gettext_lazy("Record a rotation"),
+                                      "cadres:rotation_create", allowed=_may_record_cadres, order=81,
+                                      query_param="member"))
 # A member who leaves or dies leaves the planning and ends a rotation; one who moves keeps the planning of the
 # committees above the new organization.
 register_member_listener(MEMBER_LEFT, _planning.on_member_left)

@@ -439,3 +439,17 @@ def test_leaving_or_death_ends_planning_and_rotation_moving_keeps_the_committee_
     kept.refresh_from_db()
     gone.refresh_from_db()
     assert kept.valid_to is None and gone.valid_to == dt.date(2026, 3, 5)
+
+
+def test_member_page_offers_planning_and_rotation_prefilled(world, client):
+    member = world.a.members[0]
+    client.force_login(world.a_secretary)
+    page = client.get(f"/members/{member.pk}/").content.decode()
+    assert f"/cadres/planning/new/?member={member.pk}" in page and f"/cadres/rotations/new/?member={member.pk}" in page
+    for url in (f"/cadres/planning/new/?member={member.pk}", f"/cadres/rotations/new/?member={member.pk}"):
+        assert member.full_name in client.get(url).content.decode()
+    b_member = world.b.members[0]
+    for url in (f"/cadres/planning/new/?member={b_member.pk}", f"/cadres/rotations/new/?member={b_member.pk}"):
+        assert "Zeta" not in client.get(url).content.decode()
+    client.force_login(world.a_viewer)  # may see, may not record
+    assert "/cadres/planning/new/" not in client.get(f"/members/{world.a.members[0].pk}/").content.decode()

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.signals import setting_changed
 from django.db import connection, models
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -278,6 +278,9 @@ def cite(version: RuleValue | Any) -> str:
     if not kind and not number:
         return gettext("the installation's default (no regulation recorded)")
     labels = dict(RegulationKind.choices)
+    if number and translation.get_language_bidi():
+        # A first-strong isolate keeps "50-QĐ/TW" whole inside a right-to-left sentence (not "QĐ/TW-50").
+        number = f"\u2068{number}\u2069"
     document = " ".join(str(part) for part in (labels.get(kind, ""), number) if part)
     if on is not None:
         document = gettext("%(document)s of %(date)s") % {

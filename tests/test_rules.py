@@ -425,3 +425,16 @@ def test_shipped_provisions_read_in_the_readers_language(db):
     with translation.override("vi"):
         assert rules.cite(version).endswith(", Điều 5")
     assert rules.provision_text("khoản 2 Điều 7") == "khoản 2 Điều 7"  # typed by an administrator: as written
+
+
+def test_citation_keeps_the_regulation_number_whole_in_right_to_left():
+    from django.utils import translation
+
+    from core.rules import RuleValue, cite
+
+    version = RuleValue(code="X", value=1, valid_from=dt.date(2021, 12, 27), regulation_kind="regulation",
+                        regulation="50-QĐ/TW", regulation_date=dt.date(2021, 12, 27))
+    with translation.override("ar"):
+        assert "\u206850-QĐ/TW\u2069" in cite(version)
+    with translation.override("vi"):
+        assert "\u2068" not in cite(version) and "50-QĐ/TW" in cite(version)

@@ -21,6 +21,11 @@ from core.registry import ReorgHandler, register_hook, register_reorg_handler  #
 register_reorg_handler(ReorgHandler("cadres.terms", preview=preview_posts, apply=end_terms))
 register_hook("grants_following_posts", grants_following_posts)
 
+# --- planning through reorganizations (h-cadplan2): planning entries and rotations follow the successor ---
+from cadres.handover import move_planning, preview_planning  # noqa: E402
+
+register_reorg_handler(ReorgHandler("cadres.planning", preview=preview_planning, apply=move_planning))
+
 # --- h-cadpages: the committee pages' menu entry, dashboard card and the panels on organization and member pages --
 from typing import Any as _Any  # noqa: E402
 

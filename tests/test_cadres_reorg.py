@@ -146,3 +146,165 @@ def test_the_reorganization_page_lists_the_posts_to_fill(world, client):
     assert "posts the successor must fill" in body
     assert "Secretary (Executive committee)" in body and "Term <bdi>" not in body
     assert "by the appointing decision" in body and "secretary</td>" not in body
+
+
+# --- planning entries and rotations through a reorganization (h-cadplan2) ------------------------------------------
+PLANNED = dt.date(2024, 3, 1)
+LATER = dt.date(2026, 1, 1)
+
+
+def _plan(world, org, member, post=Post.SECRETARY):
+    from cadres import planning
+
+    return planning.plan_member(SYSTEM, organization=org, term_label="2030-2035", reference_date=dt.date(2030, 6, 1),
+                                member=member, post=post, theory_level="advanced", qualification="",
+                                decision="1-QĐ", decision_date=PLANNED, valid_from=PLANNED)
+
+
+def _rotate(world, member, from_org, to_org):
+    from cadres import planning
+
+    return planning.record_rotation(SYSTEM, member=member, from_org=from_org, to_org=to_org, position="Phó bí thư",
+                                    valid_from=PLANNED, decision="2-QĐ")
+
+
+def _audited(obj, field):
+    from django.contrib.contenttypes.models import ContentType
+
+    from audit.models import AuditRecord
+
+    return AuditRecord.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
+                                      changes__has_key=field).exists()
+
+
+def test_a_merger_moves_planning_and_rotations_to_the_successor(world):
+    from cadres import planning
+    from cadres.models import PlanningEntry, Rotation
+
+    source, target = world.a.cells
+    entry = _plan(world, source, world.a.members[0])
+    old = _plan(world, source, world.a.members[2], Post.DEPUTY_SECRETARY)
+    planning.end_planning(SYSTEM, old, on=dt.date(2024, 6, 1), reason="removed")
+    out = _rotate(world, world.a.members[2], source, world.a.grassroots)
+    into = _rotate(world, world.a.members[1], target, source)  # both sides become the successor: it is over
+    plan = {"sources": [source.pk], "target": target.pk}
+
+    described = preview(world.a_secretary, "merge", plan, effective_on=MERGED, decision="9-QĐ/ĐU")
+    rows = {(r["kind"], r["id"]): r for r in described["planning"]}
+    assert set(rows) == {("planning", entry.pk), ("rotation_from", out.pk), ("rotation_to", into.pk)}
+    assert rows["planning", entry.pk] == {"kind": "planning", "id": entry.pk, "label": Post.SECRETARY,
+                                          "member": world.a.members[0].full_name, "from": source.name,
+                                          "to": target.name, "how": "moves", "term": "2030-2035"}
+    assert (rows["rotation_from", out.pk]["how"], rows["rotation_from", out.pk]["to"]) == ("moves", target.name)
+    assert rows["rotation_to", into.pk]["how"] == "closes"
+    assert described["planning_totals"] == {"planning": 1, "rotations": 2, "planning_decide": 0}
+    # The preview wrote nothing.
+    assert PlanningEntry.objects.filter(organization=source, valid_to__isnull=True).count() == 1
+    assert Rotation.objects.filter(valid_to__isnull=True).count() == 2
+
+    reorg = create_reorganization(world.a_secretary, kind="merge", plan=plan, effective_on=MERGED,
+                                  decision="9-QĐ/ĐU", decision_date=MERGED, today=LATER)
+    for obj in (entry, old, out, into):
+        obj.refresh_from_db()
+    assert (entry.organization_id, entry.valid_to) == (target.pk, None)
+    assert _audited(entry, "organization_id")
+    assert (old.organization_id, old.end_reason) == (source.pk, "removed")  # history stays where it was
+    assert (out.from_org_id, out.to_org_id, out.valid_to) == (target.pk, world.a.grassroots.pk, None)
+    assert (into.from_org_id, into.to_org_id, into.valid_to) == (target.pk, source.pk, MERGED)
+    assert _audited(out, "from_org_id") and _audited(into, "valid_to")
+    assert reorg.summary["applied"]["planning_totals"]["planning"] == 1
+
+
+def test_a_split_moves_planning_with_its_member_or_leaves_it_for_review(world):
+    from cadres.models import PlanningEntry
+
+    g = world.a.grassroots
+    c0, c1 = world.a.cells
+    stays_home = world.a.members[0]  # in c0, which goes to the second successor
+    entry = _plan(world, g, stays_home)
+    other = _plan(world, g, world.a.members[1], Post.DEPUTY_SECRETARY)  # in c1: the first successor
+    rotation = _rotate(world, world.a.members[2], world.a.org, g)  # rotated into the ending committee
+    plan = {"source": g.pk, "rule": "list", "parts": [
+        {"new": {"code": "X1", "name": "Đảng bộ X1", "org_type": "grassroots_committee"}, "children": [c1.pk]},
+        {"new": {"code": "X2", "name": "Đảng bộ X2", "org_type": "grassroots_committee"}, "children": [c0.pk]}]}
+    described = preview(world.a_secretary, "split", plan, effective_on=MERGED, decision="2-QĐ")
+    hows = {(r["kind"], r["id"]): r["how"] for r in described["planning"]}
+    assert hows == {("planning", entry.pk): "follows_member", ("planning", other.pk): "follows_member",
+                    ("rotation_to", rotation.pk): "first_successor"}
+    assert PlanningEntry.objects.filter(organization=g).count() == 2  # nothing written
+
+    create_reorganization(world.a_secretary, kind="split", plan=plan, effective_on=MERGED, decision="2-QĐ",
+                          today=LATER)
+    x1, x2 = (type(g).objects.get(code=code) for code in ("X1", "X2"))
+    for obj in (entry, other, rotation):
+        obj.refresh_from_db()
+    assert (entry.organization_id, other.organization_id) == (x2.pk, x1.pk)
+    assert entry.valid_to is None and other.valid_to is None
+    assert (rotation.to_org_id, rotation.valid_to) == (x1.pk, None)  # the first successor, listed to check
+
+
+def test_a_split_leaves_the_planning_of_a_member_from_elsewhere_for_review(world):
+    g = world.a.grassroots
+    c0, c1 = world.a.cells
+    entry = _plan(world, world.a.org, world.a.members[0])
+    # planned by the grassroots committee, the member then moved up out of it: the entry cannot follow anyone
+    entry_g = _plan(world, g, world.a.members[1])
+    from core.actions import acting
+
+    with acting(SYSTEM, "test.setup"):
+        type(world.a.members[1]).objects.filter(pk=world.a.members[1].pk).update(organization=world.a.org)
+    plan = {"source": g.pk, "rule": "list", "parts": [
+        {"new": {"code": "X1", "name": "Đảng bộ X1", "org_type": "grassroots_committee"}, "children": [c0.pk]},
+        {"new": {"code": "X2", "name": "Đảng bộ X2", "org_type": "grassroots_committee"}, "children": [c1.pk]}]}
+    described = preview(world.a_secretary, "split", plan, effective_on=MERGED, decision="2-QĐ")
+    assert [(r["id"], r["how"]) for r in described["planning"]] == [(entry_g.pk, "review")]
+    assert described["planning_totals"]["planning_decide"] == 1
+    create_reorganization(world.a_secretary, kind="split", plan=plan, effective_on=MERGED, decision="2-QĐ",
+                          today=LATER)
+    entry_g.refresh_from_db()
+    entry.refresh_from_db()
+    assert (entry_g.organization_id, entry_g.valid_to) == (g.pk, None)  # left where it was, for a decision
+    assert entry.organization_id == world.a.org.pk
+
+
+def test_a_dissolution_without_successor_ends_the_planning(world):
+    from cadres.models import PlanningEntry
+
+    empty = establish_organization(SYSTEM, parent=world.a.grassroots, code="T22.G1.C7", name="Chi bộ tạm",
+                                   org_type="cell", effective_on=dt.date(2020, 1, 1))
+    from core.actions import acting
+
+    member = world.a.members[0]
+    with acting(SYSTEM, "test.setup"):  # entries recorded as they stand, without the form's checks
+        entry = PlanningEntry.objects.create(organization=empty, term_label="2030-2035", reference_date=LATER,
+                                             member=member, post=Post.SECRETARY, valid_from=PLANNED)
+        later = PlanningEntry.objects.create(organization=empty, term_label="2030-2035", reference_date=LATER,
+                                             member=world.a.members[2], post=Post.DEPUTY_SECRETARY,
+                                             valid_from=dt.date(2025, 9, 1))
+    rotation = _rotate(world, world.a.members[2], world.a.cells[0], empty)
+    plan = {"organization": empty.pk}
+    described = preview(world.a_secretary, "dissolve", plan, effective_on=MERGED, decision="3-QĐ/ĐU")
+    assert {(r["kind"], r["how"], r["to"]) for r in described["planning"]} == {
+        ("planning", "ends", None), ("rotation_to", "ends", None)}
+    assert PlanningEntry.objects.filter(valid_to__isnull=True).count() == 2
+    create_reorganization(world.a_secretary, kind="dissolve", plan=plan, effective_on=MERGED, decision="3-QĐ/ĐU",
+                          today=LATER)
+    for obj in (entry, later, rotation):
+        obj.refresh_from_db()
+    assert (entry.valid_to, entry.end_reason, entry.end_decision) == (MERGED, "term_ended", "3-QĐ/ĐU")
+    assert (later.valid_to, later.end_reason) == (later.valid_from, "term_ended")  # begun after: no day
+    assert rotation.valid_to == MERGED
+    assert _audited(entry, "valid_to")
+
+
+def test_the_reorganization_page_lists_the_planning_that_moves(world, client):
+    from django.urls import reverse
+
+    source, target = world.a.cells
+    _plan(world, source, world.a.members[0])
+    client.force_login(world.a_secretary)
+    data = {"sources": [source.code], "target": target.code, "decision": "5-QĐ/ĐU", "effective_on": "2025-07-01",
+            "decision_date": "2025-06-20"}
+    body = client.post(reverse("reorg:create_merge"), data).content.decode()
+    assert "Cadre planning and rotations" in body
+    assert "Planned for Secretary 2030-2035" in body and "moves to" in body

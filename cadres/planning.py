@@ -21,7 +21,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
@@ -41,6 +41,20 @@ from orgs.services import check_open
 
 TERM_LABEL = re.compile(r"^(\d{4})-(\d{4})$")
 RETIREMENT_RULES = {Gender.MALE: "RETIREMENT_AGE_MONTHS_MEN", Gender.FEMALE: "RETIREMENT_AGE_MONTHS_WOMEN"}
+
+
+# The rank of a post in a planning list (the party's protocol order), highest first: a standing committee member
+# outranks an ordinary committee member, the executive committee's posts come before the inspection commission's.
+POST_RANK = (Post.SECRETARY, Post.DEPUTY_SECRETARY, Post.STANDING_MEMBER, Post.COMMITTEE_MEMBER, Post.IC_CHAIR,
+             Post.IC_DEPUTY_CHAIR, Post.IC_MEMBER)
+# Keyset order of planning lists (pages, export, API): ``post_rank`` is annotated by ``with_post_rank``.
+PLANNING_ORDER = ["organization_id", "term_label", "post_rank", "id"]
+
+
+def with_post_rank(qs: QuerySet) -> QuerySet:
+    """Annotate ``post_rank`` (0 = secretary) in SQL, so a list sorts by rank and its cursor carries the rank."""
+    whens = [When(post=post.value, then=Value(i)) for i, post in enumerate(POST_RANK)]
+    return qs.annotate(post_rank=Case(*whens, default=Value(len(POST_RANK)), output_field=IntegerField()))
 
 
 def _today() -> dt.date:

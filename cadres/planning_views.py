@@ -41,9 +41,10 @@ class PlanningListView(ObjectListView):
     required_action = "view"
     template_name = "cadres/planning_list.html"
     context_object_name = "entries"
-    sorts = {"": ["organization_id", "term_label", "post", "id"]}
+    sorts = {"": planning.PLANNING_ORDER}
 
     def filter_queryset(self, queryset):
+        queryset = planning.with_post_rank(queryset)
         self.filter_form = PlanningFilterForm(self.request.GET or None, user=self.request.user)
         self.bad_filter = False
         if self.filter_form.is_bound and not self.filter_form.is_valid():
@@ -213,7 +214,7 @@ class PlanningExportView(ObjectExportView):
     # cadres has no export right of its own: the rows name people, so the right to export members is needed too
     # (``members.export_member``), and only the entries of members the user may export are written.
     export_action = "view"
-    ordering = ["organization_id", "term_label", "post", "id"]
+    ordering = planning.PLANNING_ORDER
     description = gettext_lazy("Cadre planning (%(format)s)")
     filename_prefix = "planning"
     sheet_title = gettext_lazy("Cadre planning")
@@ -239,7 +240,7 @@ class PlanningExportView(ObjectExportView):
             qs = qs.filter(term_label=data["term"])
         if not data.get("ended"):
             qs = qs.filter(valid_to__isnull=True)
-        return qs.order_by(*self.ordering)
+        return planning.with_post_rank(qs).order_by(*self.ordering)
 
     def columns(self) -> list[Any]:
         return [_("Organization code"), _("Party organization"), _("Term"), _("Post"), _("Full name"),

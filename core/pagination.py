@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -42,6 +42,17 @@ def _encode(values: list[Any], backwards: bool, tier: int | None = None) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+def _field(qs: QuerySet, name: str) -> Any:
+    """The model field, or the output field of an annotation the order sorts by (e.g. a rank computed in SQL)."""
+    try:
+        return qs.model._meta.get_field(name)
+    except FieldDoesNotExist:
+        annotation = qs.query.annotations.get(name)
+        if annotation is None:
+            raise
+        return annotation.output_field
+
+
 def _decode(cursor: str, qs: QuerySet, order: list[str], tiers: int = 0) -> tuple[list[Any], bool, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
@@ -51,8 +62,7 @@ def _decode(cursor: str, qs: QuerySet, order: list[str], tiers: int = 0) -> tupl
             raise ValueError
         if type(tier) is not int or not (0 <= tier < max(tiers, 1)):
             raise ValueError
-        meta = qs.model._meta
-        return [meta.get_field(f.lstrip("-")).to_python(v) for f, v in zip(order, values)], backwards, tier
+        return [_field(qs, f.lstrip("-")).to_python(v) for f, v in zip(order, values)], backwards, tier
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, ValidationError, json.JSONDecodeError) as exc:
         raise BadCursor(_("The page link is not valid. Start again from the first page."), code="cursor") from exc
 

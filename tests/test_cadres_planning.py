@@ -453,3 +453,44 @@ def test_member_page_offers_planning_and_rotation_prefilled(world, client):
         assert "Zeta" not in client.get(url).content.decode()
     client.force_login(world.a_viewer)  # may see, may not record
     assert "/cadres/planning/new/" not in client.get(f"/members/{world.a.members[0].pk}/").content.decode()
+
+
+def test_planning_list_sorts_by_rank_across_keyset_pages_in_constant_queries(world, client, monkeypatch):
+    """Posts by rank (secretary first, standing member before committee member), not by code; every keyset page
+    carries on where the last ended, with the same number of queries; the API reads the same order."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cadres.planning_views import PlanningListView
+
+    by_code = sorted(planning.POST_RANK, key=lambda p: p.value)
+    assert by_code != list(planning.POST_RANK)  # the test could fail if the list sorted by code
+    for i, post in enumerate(by_code):
+        person = factories.member(world.a.cells[i % 2], f"Cán Bộ Hạng {i}", birth=dt.date(1975, 1, 1 + i))
+        plan(world, person, post=post.value)
+    monkeypatch.setattr(PlanningListView, "page_size", 3)
+    client.force_login(world.a_secretary)
+    url = f"/cadres/planning/?organization={world.a.org.code}"
+    client.get(url)  # warm the per-process caches
+    seen, counts, cursor = [], [], None
+    for _page in range(5):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url + (f"&cursor={cursor}" if cursor else ""))
+        assert response.status_code == 200
+        counts.append(len(queries))
+        seen += [e.post for e in response.context["entries"]]
+        cursor = response.context["page"].next_cursor
+        if cursor is None:
+            break
+    assert seen == [p.value for p in planning.POST_RANK]
+    assert len(set(counts[:-1])) == 1  # full pages: the same number of queries
+    import base64
+
+    bad = base64.urlsafe_b64encode(b'{"v":[1,"2030-2035","x",1],"b":false}').decode().rstrip("=")
+    assert client.get(f"{url}&cursor={bad}").status_code == 200  # a rank that is not a number: a message, no 500
+
+    api = APIClient()
+    api.force_authenticate(world.a_secretary)
+    rows = api.get("/api/cadres/planning/", {"organization": world.a.org.pk, "page_size": 4}).json()
+    following = api.get(rows["next"]).json()
+    assert [r["post"] for r in rows["results"] + following["results"]] == [p.value for p in planning.POST_RANK]

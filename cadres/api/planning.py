@@ -108,7 +108,10 @@ class PlanningEntryViewSet(ScopedReadOnlyViewSet):
     serializer_class = PlanningEntrySerializer
     select_related = ("member", "organization")
     filterset_class = PlanningEntryFilterSet
-    keyset_order = ["organization_id", "term_label", "post", "id"]
+    keyset_order = planning.PLANNING_ORDER
+
+    def get_queryset(self) -> Any:
+        return planning.with_post_rank(super().get_queryset())
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
         if args and isinstance(args[0], list):

@@ -184,6 +184,9 @@ SEARCH_QUERIES = (
     "tran thi h",  # the last word still being typed
     "hoang minh duc",
     "ngyen van an",  # a typo: no exact match, so the typo-tolerant query runs (PostgreSQL)
+    "lan",  # one word, a given name
+    "duc minh hoang",  # a rare combination, out of the name's order
+    "thi nguyn",  # a typo in the family name, out of order
 )
 
 

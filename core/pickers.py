@@ -30,7 +30,7 @@ from django.views import View
 from core import l10n
 from core.registry import member_model, organization_model
 from core.scope import grants_q, path_in_scope, scope_top_paths
-from core.search import fuzzy_words_q, query_words, words_q
+from core.search import fuzzy_words_q, query_words, spaced_words_q
 from core.text import search_key
 from core.tree import prefix_q
 
@@ -97,7 +97,7 @@ def organization_search(qs: QuerySet, text: str, limit: int = PICK_LIMIT) -> lis
     found = list(qs.filter(organization_prefix_q(text)).order_by("name_key", "id")[:limit])
     words = query_words(text)
     if words and len(found) < limit:
-        found += list(qs.filter(words_q("name_key", words)).exclude(pk__in=[o.pk for o in found])
+        found += list(qs.filter(spaced_words_q("name_key", words)).exclude(pk__in=[o.pk for o in found])
                       .order_by("name_key", "id")[:limit - len(found)])
     if words and not found:
         loose = fuzzy_words_q("name_key", words)

@@ -15,14 +15,15 @@ the same ``LIKE`` conditions are read by a scan of the rows in scope, and there 
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import CharField, F, Func, Q, Value
+from django.db.models import BooleanField, CharField, F, Func, Q, Value
 from django.db.models.lookups import Contains
 
 from core.text import search_key
-from core.tree import prefix_q
+from core.tree import STEP, prefix_q
 
 TYPO_MIN_LETTERS = 4  # shorter words give too few trigrams to tell a typo from another word
 MAX_WORDS = 8  # a longer query is cut: every word is one more condition on the same index
+MAX_PHRASES = 8  # the corrected phrases shown first (tiers of a typo search)
 
 
 def query_words(text: str) -> list[str]:
@@ -125,3 +126,344 @@ def digits_query(text: str) -> str | None:
     """The query when it is a number (spaces and dots allowed, as IDs are written), else ``None``."""
     compact = "".join(ch for ch in (text or "") if ch not in " .-")
     return compact if compact.isdigit() else None
+
+
+# --- PostgreSQL: the member registry's word table (members/0011) -------------------------------------------------
+# A query word is a *term*: the ranges of words (of the ``C`` collation) it stands for. Typed, it stands for the
+# words it begins ("an": an, anh...); with a typo tolerated, also for the registry's words one typo away from it.
+Term = list[tuple[str, str]]
+
+# One entry of the name-order index read and checked (index only, the organization looked up), times a margin:
+# the estimate of a walk assumes the words independent of the name order, and they are not (the middle name
+# "thi" gathers in a sub-range of each family name), so a walk often reads far more than estimated.
+WALK_COST = 10.0
+DRIVE_COST = 1.0  # one entry of the word table read in the scope
+PROBE_COST = 2.0  # one probe of the word table for another word of the query
+FETCH_COST = 10.0  # one member row read from the table
+STATS_SECONDS = 300  # how long the word frequencies read from the planner's statistics are kept
+
+
+def name_words_indexed() -> bool:
+    """The member registry has its word table (``member_name_word``, kept by triggers): PostgreSQL only."""
+    return connection.vendor == "postgresql"
+
+
+def prefix_term(word: str) -> Term:
+    """The words that begin with ``word`` (keys hold ``[0-9a-z]``, all below ``~``)."""
+    return [(word, word + "~")]
+
+
+def exact_term(word: str) -> Term:
+    """``word`` itself (no key character sorts below ``0`` but the space, which a word never holds)."""
+    return [(word, word + "!")]
+
+
+class HasWord(Func):
+    """The key has a word in ``term``: ``strpos(' ' || key, ' an') > 0`` for a prefix, ``strpos(' ' || key || ' ',
+    ' anh ') > 0`` for a whole word. Same rows as :func:`word_q`; written so that the planner, which cannot
+    estimate it, takes it for a common condition and reads the name-order index (``member_name_walk_idx``, index
+    only) rather than every row and a sort."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, term: Term) -> None:
+        super().__init__(F(field))
+        self.term = list(term)
+
+    def as_sql(self, compiler, connection, **extra):  # noqa: ANN001, ANN201 - Django's signature
+        key_sql, key_params = compiler.compile(self.source_expressions[0])
+        parts, params = [], []
+        for low, high in self.term:
+            if high == low + "~":
+                parts.append(f"strpos(' ' || {key_sql}, %s) > 0")
+                params += [*key_params, f" {low}"]
+            else:
+                parts.append(f"strpos(' ' || {key_sql} || ' ', %s) > 0")
+                params += [*key_params, f" {low} "]
+        return f"({' OR '.join(parts)})", params
+
+
+def _ranges_sql(alias: str, term: Term) -> tuple[str, list[str]]:
+    sql = " OR ".join(f"({alias}.word >= %s AND {alias}.word < %s)" for _ in term)
+    return f"({sql})", [bound for pair in term for bound in pair]
+
+
+def first_word(term: Term) -> Term:
+    """``term`` as the first word of a name, as the word table writes it (``'0' || word``, members/0011)."""
+    return [("0" + low, "0" + high) for low, high in term]
+
+
+def any_word(term: Term) -> Term:
+    return [*term, *first_word(term)]
+
+
+class HasFirstWord(Func):
+    """The key's first word is in ``term``: for each of its ranges one range of the name-order index (``C``
+    collation), so a branch is given one range (:func:`term_branches`)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, term: Term) -> None:
+        super().__init__(F(field))
+        self.term = list(term)
+
+    def as_sql(self, compiler, connection, **extra):  # noqa: ANN001, ANN201 - Django's signature
+        key_sql, key_params = compiler.compile(self.source_expressions[0])
+        parts, params = [], []
+        for low, high in self.term:  # a whole word "anh" is the range ["anh", "anh!"): "anh" and "anh ..."
+            parts.append(f"({key_sql} >= %s AND {key_sql} < %s)")
+            params += [*key_params, low, *key_params, high]
+        return f"({' OR '.join(parts)})", params
+
+
+class HasInnerWord(HasWord):
+    """A word of the key after the first is in ``term`` (on ``'0' || key``, see :class:`FirstWordMarked`)."""
+
+    def as_sql(self, compiler, connection, **extra):  # noqa: ANN001, ANN201 - Django's signature
+        key_sql, key_params = compiler.compile(self.source_expressions[0])
+        parts, params = [], []
+        for low, high in self.term:
+            if high == low + "~":
+                parts.append(f"strpos('0' || {key_sql}, %s) > 0")
+                params += [*key_params, f" {low}"]
+            else:
+                parts.append(f"strpos('0' || {key_sql} || ' ', %s) > 0")
+                params += [*key_params, f" {low} "]
+        return f"({' OR '.join(parts)})", params
+
+
+class WordTableDrive(Func):
+    """The members of the scope's organizations with a word in every term (terms as the word table writes them),
+    read from the word table starting from the first (rarest) term: ``id = ANY(ARRAY(SELECT member_id FROM
+    member_name_word w WHERE organization_id = ANY(<the scope's organizations>) AND <first term> AND EXISTS(<each
+    other term, same organization and member>)))``. The scope's organizations are one range of the path index; in
+    each, a term is one short range of ``(organization_id, word, member_id)``; over the whole party (no paths) the
+    first term is one range of ``(word, organization_id, member_id)``. Only the matching members are read."""
+
+    output_field = BooleanField()
+
+    def __init__(self, terms: list[Term], paths: list[str]) -> None:
+        super().__init__(F("id"))
+        self.terms, self.paths = [list(t) for t in terms], list(paths)
+
+    def as_sql(self, compiler, connection, **extra):  # noqa: ANN001, ANN201 - Django's signature
+        pk_sql, pk_params = compiler.compile(self.source_expressions[0])
+        first, *others = self.terms
+        params: list = []
+        where = []
+        if self.paths:
+            where.append("w.organization_id = ANY(ARRAY(SELECT o.id FROM orgs_organization o WHERE "
+                         + " OR ".join(["o.path LIKE %s"] * len(self.paths)) + "))")
+            params += [f"{path}%" for path in self.paths]
+        for i, term in enumerate(others):
+            alias = f"w{i}"
+            condition, condition_params = _ranges_sql(alias, term)
+            where.append(f"EXISTS (SELECT 1 FROM member_name_word {alias} WHERE {alias}.organization_id = "
+                         f"w.organization_id AND {condition} AND {alias}.member_id = w.member_id)")
+            params += condition_params
+        # One index range per range of the first term (an OR of ranges would be read as a filter).
+        selects, all_params = [], []
+        for pair in first:
+            ranges, range_params = _ranges_sql("w", [pair])
+            selects.append(f"SELECT w.member_id FROM member_name_word w WHERE {' AND '.join([ranges, *where])}")
+            all_params += [*range_params, *params]
+        sql = f"{pk_sql} = ANY(ARRAY({' UNION ALL '.join(selects)}))"
+        return sql, [*pk_params, *all_params]
+
+
+_stats: dict[str, object] = {}
+
+
+def word_frequencies() -> tuple[dict[str, float], float, float]:
+    """The share of members whose name has each common word (first words marked), the share for a word outside
+    that list, and the number of members: from the planner's statistics of ``member_name_word`` (``ANALYZE``,
+    autovacuum), read at most every few minutes. Empty before the first ``ANALYZE``."""
+    import time
+
+    now = time.monotonic()
+    if _stats and now - float(_stats["at"]) < STATS_SECONDS:  # type: ignore[arg-type]
+        return _stats["common"], _stats["rare"], _stats["members"]  # type: ignore[return-value]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.most_common_vals::text::text[], s.most_common_freqs, s.n_distinct, "
+            "(SELECT reltuples FROM pg_class WHERE oid = 'member_name_word'::regclass), "
+            "(SELECT reltuples FROM pg_class WHERE oid = 'members_member'::regclass) "
+            "FROM pg_stats s WHERE s.tablename = 'member_name_word' AND s.attname = 'word'")
+        row = cursor.fetchone()
+    common: dict[str, float] = {}
+    rare, members = 0.0, 0.0
+    if row and row[0] and row[3] and row[4] and row[3] > 0 and row[4] > 0:
+        words_per_member = row[3] / row[4]
+        common = {w: f * words_per_member for w, f in zip(row[0], row[1])}
+        distinct = row[2] if row[2] > 0 else -row[2] * row[3]
+        rest = max(distinct - len(common), 1)
+        rare = max(1.0 - sum(row[1]), 0.0) / rest * words_per_member
+        members = float(row[4])
+    _stats.update(at=now, common=common, rare=rare, members=members)
+    return common, rare, members
+
+
+def term_frequency(term: Term, common: dict[str, float], rare: float) -> float:
+    """The share of members with a word in ``term`` (at most 1)."""
+    total = 0.0
+    for low, high in term:
+        inside = [f for w, f in common.items() if low <= w < high]
+        total += sum(inside) if inside else rare
+    return min(total, 1.0)
+
+
+def scope_share(paths: list[str] | None) -> float:
+    """The share of the party's members in the organizations under ``paths`` (from the counters), 1 for the whole
+    party (``None``, or a path at the top)."""
+    from django.apps import apps
+
+    if paths is None or any(len(p) <= STEP for p in paths):
+        return 1.0
+    organization = apps.get_model("orgs", "Organization")
+    rows = list(organization.objects.filter(Q(path__in=paths) | Q(parent__isnull=True))
+                .values_list("path", "subtree_official", "subtree_probationary"))
+    top = sum(a + b for path, a, b in rows if len(path) <= STEP)
+    inside = sum(a + b for path, a, b in rows if path in paths)
+    return min(inside / top, 1.0) if top else 1.0
+
+
+def _drive_or_walk(table_terms: list[Term], walk_rows: float, share: float, stats: tuple) -> list[Term] | None:
+    """The terms to read the word table by (rarest first) when that costs less than walking ``walk_rows`` entries
+    of the name order, else ``None``."""
+    common, rare, members = stats
+    if not members:  # no statistics yet: the word table, from the longest word
+        return sorted(table_terms, key=lambda t: -len(t[0][0]))
+    freqs = [term_frequency(t, common, rare) for t in table_terms]
+    order = sorted(range(len(table_terms)), key=lambda i: freqs[i])
+    density = 1.0
+    for f in freqs:
+        density *= f
+    in_scope = members * share
+    drive = (freqs[order[0]] * in_scope * (DRIVE_COST + PROBE_COST * (len(table_terms) - 1))
+             + density * in_scope * FETCH_COST)
+    return [table_terms[i] for i in order] if drive < walk_rows * WALK_COST else None
+
+
+def term_branches(terms: list[Term], paths: list[str] | None, page: int = 51) -> list[Q]:
+    """The matches of every term, split as :func:`word_branches` splits them: by the term the name begins with,
+    and the names that begin with none of them. Each branch is read in name order and the pages merged
+    (``core.pagination``); each is read either by walking its part of the name order or from the word table
+    starting from its rarest term, whichever reads fewer entries by the planner's word statistics (PostgreSQL)."""
+    if not terms:
+        return []
+    share = scope_share(paths)
+    stats = word_frequencies()
+    common, rare, members = stats
+    drive_paths = [] if share >= 1.0 else list(paths or [])
+    branches = []
+    for i, whole in enumerate(terms):
+        others = terms[:i] + terms[i + 1:]
+        for pair in whole:  # one range of the name order per branch
+            term = [pair]
+            q = Q(HasFirstWord("name_key", term))
+            for other in others:
+                q &= Q(HasWord("name_key", other))
+            walk = float("inf")
+            if members:
+                density = 1.0
+                for other in others:
+                    density *= term_frequency(any_word(other), common, rare)
+                cluster = term_frequency(first_word(term), common, rare) * members
+                walk = min(page / max(density * share, 1e-9), cluster)
+            driven = _drive_or_walk([first_word(term), *[any_word(o) for o in others]], walk, share, stats)
+            if driven is not None:
+                q &= Q(WordTableDrive(driven, drive_paths))
+            branches.append(q)
+    inside = Q()
+    for term in terms:
+        inside &= Q(HasInnerWord("name_key", term))
+    if members:
+        density = 1.0
+        for term in terms:
+            density *= term_frequency(term, common, rare)
+        walk = min(page / max(density * share, 1e-9), members)
+    else:
+        walk = float("inf")
+    driven = _drive_or_walk(list(terms), walk, share, stats)
+    if driven is not None:
+        inside &= Q(WordTableDrive(driven, drive_paths))
+    return [*branches, inside]
+
+
+def terms_q(terms: list[Term]) -> Q:
+    """Every term is a word of the member's name (the rows of :func:`term_branches` together)."""
+    q = Q()
+    for term in terms:
+        q &= Q(HasWord("name_key", term))
+    return q
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """``b`` is ``a`` with at most one letter inserted, deleted, replaced, or two neighbours swapped."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+    return a[i + 1:] == b[i:] if len(a) > len(b) else a[i:] == b[i + 1:]
+
+
+def typo_alternatives(words: list[str]) -> dict[str, list[str]]:
+    """For each query word of four letters or more: the words of the registry's names one typo away from it
+    (from ``member_name_vocab``, every word ever written: one short query). PostgreSQL only."""
+    long_words = [w for w in words if len(w) >= TYPO_MIN_LETTERS]
+    if not long_words or not name_words_indexed():
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT q, v.word FROM unnest(%s::text[]) AS q, member_name_vocab v "
+            "WHERE length(v.word) BETWEEN length(q) - 1 AND length(q) + 1 AND similarity(v.word, q) >= 0.2",
+            [long_words])
+        rows = cursor.fetchall()
+    found: dict[str, list[str]] = {}
+    for query, word in rows:
+        if word != query and _one_edit(query, word):
+            found.setdefault(query, []).append(word)
+    return found
+
+
+def typo_terms(words: list[str]) -> tuple[list[Term], list[tuple[Q, bool]]] | None:
+    """The query's terms with a typo tolerated in each word of four letters or more (``ngyen`` also stands for
+    ``nguyen``), and the tiers that show first the names beginning with the query as corrected ("nguyen van an"),
+    one index range each; ``None`` when no word has a neighbour (nothing more to try)."""
+    alternatives = typo_alternatives(words)
+    if not alternatives:
+        return None
+    terms = [prefix_term(w) + [pair for other in alternatives.get(w, []) for pair in exact_term(other)]
+             for w in words]
+    phrases = [""]
+    for word in words:
+        phrases = [f"{p} {w}".strip() for p in phrases for w in [word, *alternatives.get(word, [])]][:MAX_PHRASES]
+    phrase = Q()
+    for text in phrases:
+        phrase |= prefix_q("name_key", text)
+    return terms, [(phrase, False), (~phrase, True)]
+
+
+# --- PostgreSQL: organizations (orgs/0005) ----------------------------------------------------------------------
+class SpacedKey(Func):
+    """``' ' || key``: every word of the key, the first too, follows a space, so that "a word begins with w" is
+    one ``LIKE '% w%'`` (``orgs/0005`` indexes it with pg_trgm). Every word of a query is then a condition of one
+    trigram index scan, which reads the rare words' lists and skips through the common ones ("chi bo" is in
+    every cell's name): as ``name_key LIKE 'w%' OR name_key LIKE '% w%'``, each word was a union of two scans
+    read in full."""
+
+    template = "(' ' || %(expressions)s)"
+    output_field = CharField()
+
+
+def spaced_words_q(field: str, words: list[str]) -> Q:
+    """:func:`words_q` in the form of :class:`SpacedKey` (same rows, on any database)."""
+    q = Q()
+    for word in words:
+        q &= Q(Contains(SpacedKey(F(field)), f" {word}"))
+    return q

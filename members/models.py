@@ -10,7 +10,20 @@ from django.utils.translation import gettext_lazy as _
 from core import l10n
 from core.models import AuditedModel, AuditedQuerySet, DatedRecord
 from core.pagination import any_row
-from core.search import digits_query, fuzzy_words_q, query_words, word_branches, word_tiers, words_q
+from core.search import (
+    TYPO_MIN_LETTERS,
+    digits_query,
+    fuzzy_words_q,
+    name_words_indexed,
+    prefix_term,
+    query_words,
+    term_branches,
+    terms_q,
+    typo_terms,
+    word_branches,
+    word_tiers,
+    words_q,
+)
 from core.text import given_name_key, search_key
 from core.tree import prefix_q
 from members.choices import ACTIVE_STATUSES, Gender, HistoryEvent, MemberStatus
@@ -22,17 +35,33 @@ class MemberQuerySet(AuditedQuerySet):
     _keyset_branches: list[models.Q] | None = None  # a word search's branches (core.search.word_branches)
     _keyset_tiers: list[tuple[models.Q, bool]] | None = None  # the query as typed first (core.search.word_tiers)
 
+    # Where the rows lie, as far as known: the paths of the user's grants (restrict) or of within_path; None: the
+    # whole party or unknown. A search may read its word table in these subtrees (core.search.terms_q); the rows
+    # are still filtered by the scope itself.
+    _search_paths: list[str] | None = None
+
     def _clone(self):
         clone = super()._clone()
         clone._keyset_branches = self._keyset_branches
         clone._keyset_tiers = self._keyset_tiers
+        clone._search_paths = self._search_paths
         return clone
+
+    def restrict(self, user, action: str = "view", *, sides=None) -> MemberQuerySet:
+        from core.scope import _unrestricted, granted_paths, permission_label
+
+        qs = super().restrict(user, action, sides=sides)
+        if not _unrestricted(user):
+            qs._search_paths = list(granted_paths(user, permission_label(self.model, action)))
+        return qs
 
     def active(self) -> MemberQuerySet:
         return self.filter(status__in=ACTIVE_STATUSES)
 
     def within_path(self, path: str) -> MemberQuerySet:
-        return self.filter(prefix_q("organization__path", path))
+        qs = self.filter(prefix_q("organization__path", path))
+        qs._search_paths = [path]
+        return qs
 
     def search(self, text: str) -> MemberQuerySet:
         """By the words of the name in any order (``core.search``), or by part of a citizen ID or card number."""
@@ -55,6 +84,21 @@ class MemberQuerySet(AuditedQuerySet):
         words = query_words(text)
         if not words:
             return self.none(), False
+        if name_words_indexed():
+            # PostgreSQL: the name order walked, or the word table read from the rarest word (members/0011).
+            terms = [prefix_term(w) for w in words]
+            exact = self.filter(terms_q(terms))
+            exact._keyset_branches = term_branches(terms, self._search_paths)
+            exact._keyset_tiers = word_tiers("name_key", words)
+            if not any(len(word) >= TYPO_MIN_LETTERS for word in words) or any_row(exact):
+                return exact, False
+            typos = typo_terms(words)
+            if typos is None:
+                return exact, False
+            loose = self.filter(terms_q(typos[0]))
+            loose._keyset_branches = term_branches(typos[0], self._search_paths)
+            loose._keyset_tiers = typos[1]
+            return loose, True
         exact = self.filter(words_q("name_key", words))
         exact._keyset_branches = word_branches("name_key", words)
         exact._keyset_tiers = word_tiers("name_key", words)

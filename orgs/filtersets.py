@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import PartyFilterSet, ScopedOrganizationFilter
-from core.search import fuzzy_words_q, query_words, words_q
+from core.search import fuzzy_words_q, query_words, spaced_words_q
 from core.tree import prefix_q
 from orgs.choices import OrgType
 from orgs.models import Organization
@@ -31,7 +31,7 @@ class OrganizationFilterSet(PartyFilterSet):
             return qs
         words = query_words(value)
         by_code = prefix_q("code", value.upper())
-        exact = qs.filter((words_q("name_key", words) if words else Q(pk__in=[])) | by_code)
+        exact = qs.filter((spaced_words_q("name_key", words) if words else Q(pk__in=[])) | by_code)
         loose = fuzzy_words_q("name_key", words)
         if loose is not None and not exact.exists():
             return qs.filter(loose)

@@ -258,8 +258,10 @@ class WordTableDrive(Func):
         for i, term in enumerate(others):
             alias = f"w{i}"
             condition, condition_params = _ranges_sql(alias, term)
+            # OFFSET 0: a probe per row of the rarest term (an index lookup), never a join that reads every row
+            # of the common term.
             where.append(f"EXISTS (SELECT 1 FROM member_name_word {alias} WHERE {alias}.organization_id = "
-                         f"w.organization_id AND {condition} AND {alias}.member_id = w.member_id)")
+                         f"w.organization_id AND {condition} AND {alias}.member_id = w.member_id OFFSET 0)")
             params += condition_params
         # One index range per range of the first term (an OR of ranges would be read as a filter).
         selects, all_params = [], []

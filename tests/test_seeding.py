@@ -294,3 +294,14 @@ def test_members_of_2024_and_their_long_past(seeded: None) -> None:
     assert member_count_as_of(qb, july, user=SYSTEM) is None  # it no longer stood
     oldest = Member.objects.aggregate(first=Min("admission_date"))["first"]
     assert 1945 < oldest.year < 1960
+
+
+def test_search_word_table_follows_the_seed(seeded: None) -> None:
+    """PostgreSQL: the seed's COPY and its 2025 reorganizations keep the word table in step (members/0011)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the word table is PostgreSQL's")
+    from tests.test_name_words import assert_in_step
+
+    assert_in_step()

@@ -114,6 +114,7 @@ DROP FUNCTION IF EXISTS member_name_words_delete();
 DROP FUNCTION IF EXISTS member_name_words_truncate();
 DROP TABLE IF EXISTS member_name_word;
 DROP TABLE IF EXISTS member_name_vocab;
+DROP INDEX IF EXISTS member_name_walk_idx;
 """
 
 

@@ -137,9 +137,9 @@ Term = list[tuple[str, str]]
 # the estimate of a walk assumes the words independent of the name order, and they are not (the middle name
 # "thi" gathers in a sub-range of each family name), so a walk often reads far more than estimated.
 WALK_COST = 10.0
-DRIVE_COST = 1.0  # one entry of the word table read in the scope
-PROBE_COST = 2.0  # one probe of the word table for another word of the query
-FETCH_COST = 10.0  # one member row read from the table
+DRIVE_COST = 1.0  # one entry of the word table read in the scope (an index range)
+PROBE_COST = 5.0  # one probe of the word table for another word of the query (an index descent, cached pages)
+FETCH_COST = 20.0  # one member row read from the table (a random page)
 STATS_SECONDS = 300  # how long the word frequencies read from the planner's statistics are kept
 
 

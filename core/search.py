@@ -400,7 +400,7 @@ def terms_q(terms: list[Term]) -> Q:
     return q
 
 
-def _one_edit(a: str, b: str) -> bool:
+def one_edit(a: str, b: str) -> bool:
     """``b`` is ``a`` with at most one letter inserted, deleted, replaced, or two neighbours swapped."""
     if a == b:
         return True
@@ -428,7 +428,7 @@ def typo_alternatives(words: list[str]) -> dict[str, list[str]]:
         rows = cursor.fetchall()
     found: dict[str, list[str]] = {}
     for query, word in rows:
-        if word != query and _one_edit(query, word):
+        if word != query and one_edit(query, word):
             found.setdefault(query, []).append(word)
     return found
 

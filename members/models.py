@@ -48,11 +48,14 @@ class MemberQuerySet(AuditedQuerySet):
         return clone
 
     def restrict(self, user, action: str = "view", *, sides=None) -> MemberQuerySet:
-        from core.scope import _unrestricted, granted_paths, permission_label
+        """``ScopedQuerySet.restrict``, remembering the granted paths for a search (``_search_paths``)."""
+        from core.scope import granted_paths, permission_label, scope_q
 
-        qs = super().restrict(user, action, sides=sides)
-        if not _unrestricted(user):
-            qs._search_paths = list(granted_paths(user, permission_label(self.model, action)))
+        q = scope_q(user, self.model, action, sides=sides)
+        if q is None:
+            return self
+        qs = self.filter(q)
+        qs._search_paths = list(granted_paths(user, permission_label(self.model, action)))
         return qs
 
     def active(self) -> MemberQuerySet:

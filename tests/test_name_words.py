@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, transaction
 
 from core.actions import SYSTEM
-from core.search import _one_edit, query_words
+from core.search import one_edit, query_words
 from core.text import search_key
 from lifecycle import services as lifecycle
 from members.models import Member
@@ -100,8 +100,8 @@ def test_one_typo_in_a_long_word(world, named):
 
 
 def test_one_edit():
-    assert _one_edit("ngyen", "nguyen") and _one_edit("nugyen", "nguyen") and _one_edit("nguyem", "nguyen")
-    assert _one_edit("nguyenn", "nguyen") and not _one_edit("ngyyn", "nguyen") and not _one_edit("nguyen", "ngu")
+    assert one_edit("ngyen", "nguyen") and one_edit("nugyen", "nguyen") and one_edit("nguyem", "nguyen")
+    assert one_edit("nguyenn", "nguyen") and not one_edit("ngyyn", "nguyen") and not one_edit("nguyen", "ngu")
 
 
 @postgresql_only

@@ -133,10 +133,11 @@ def digits_query(text: str) -> str | None:
 # words it begins ("an": an, anh...); with a typo tolerated, also for the registry's words one typo away from it.
 Term = list[tuple[str, str]]
 
-# One entry of the name-order index read and checked (index only, the organization looked up), times a margin:
-# the estimate of a walk assumes the words independent of the name order, and they are not (the middle name
-# "thi" gathers in a sub-range of each family name), so a walk often reads far more than estimated.
-WALK_COST = 10.0
+WALK_COST = 1.5  # one entry of the name-order index read and checked (index only, the organization looked up)
+# The estimate of how far a walk reads before it has a page assumes the words independent of the name order, and
+# they are not (the middle name "thi" gathers in a sub-range of each family name): a walk often reads far more
+# than estimated, up to the whole range it walks, which bounds it.
+WALK_RISK = 10.0
 DRIVE_COST = 1.0  # one entry of the word table read in the scope (an index range)
 PROBE_COST = 5.0  # one probe of the word table for another word of the query (an index descent, cached pages)
 FETCH_COST = 20.0  # one member row read from the table (a random page)
@@ -329,9 +330,9 @@ def scope_share(paths: list[str] | None) -> float:
     return min(inside / top, 1.0) if top else 1.0
 
 
-def _drive_or_walk(table_terms: list[Term], walk_rows: float, share: float, stats: tuple) -> list[Term] | None:
-    """The terms to read the word table by (rarest first) when that costs less than walking ``walk_rows`` entries
-    of the name order, else ``None``."""
+def _drive_or_walk(table_terms: list[Term], walk_cost: float, share: float, stats: tuple) -> list[Term] | None:
+    """The terms to read the word table by (rarest first) when that costs less than the walk (``walk_cost``),
+    else ``None``."""
     common, rare, members = stats
     if not members:  # no statistics yet: the word table, from the longest word
         return sorted(table_terms, key=lambda t: -len(t[0][0]))
@@ -343,7 +344,7 @@ def _drive_or_walk(table_terms: list[Term], walk_rows: float, share: float, stat
     in_scope = members * share
     drive = (freqs[order[0]] * in_scope * (DRIVE_COST + PROBE_COST * (len(table_terms) - 1))
              + density * in_scope * FETCH_COST)
-    return [table_terms[i] for i in order] if drive < walk_rows * WALK_COST else None
+    return [table_terms[i] for i in order] if drive < walk_cost else None
 
 
 def term_branches(terms: list[Term], paths: list[str] | None, page: int = 51) -> list[Q]:
@@ -371,7 +372,7 @@ def term_branches(terms: list[Term], paths: list[str] | None, page: int = 51) ->
                 for other in others:
                     density *= term_frequency(any_word(other), common, rare)
                 cluster = term_frequency(first_word(term), common, rare) * members
-                walk = min(page / max(density * share, 1e-9), cluster)
+                walk = min(page / max(density * share, 1e-9) * WALK_RISK, cluster) * WALK_COST
             driven = _drive_or_walk([first_word(term), *[any_word(o) for o in others]], walk, share, stats)
             if driven is not None:
                 q &= Q(WordTableDrive(driven, drive_paths))
@@ -383,7 +384,7 @@ def term_branches(terms: list[Term], paths: list[str] | None, page: int = 51) ->
         density = 1.0
         for term in terms:
             density *= term_frequency(term, common, rare)
-        walk = min(page / max(density * share, 1e-9), members)
+        walk = min(page / max(density * share, 1e-9) * WALK_RISK, members) * WALK_COST
     else:
         walk = float("inf")
     driven = _drive_or_walk(list(terms), walk, share, stats)

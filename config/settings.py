@@ -113,6 +113,11 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # JIT compilation costs 35-56 ms on the word-table searches whose estimated cost passes jit_above_cost,
+        # more than it saves on the short queries of a request (bench/RESULTS.md, search sections).
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = (options.get("options", "") + " -c jit=" + os.environ.get("PG_JIT", "off")).strip()
     # One test database per test process, so parallel runs on one server do not collide.
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("PARTYWORK_TEST_DB", f"test_partywork_{os.getpid()}")}
 else:

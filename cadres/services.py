@@ -37,17 +37,18 @@ from cadres.choices import (
     TermOpening,
 )
 from cadres.models import Body, PostHolding, Term
-from core.actions import action
+from core.actions import SYSTEM, action
 from core.l10n import day
 from core.rules import cite, rule_version
 from core.scope import NotPermitted, OutOfScope, may_decide_over, path_in_scope
 from core.services import Refusals, StateConflict
 from core.tree import prefix_q
 from members.choices import ACTIVE_STATUSES, MemberStatus
-from members.models import Member
+from members.models import Member, MemberHistory
 from orgs.choices import MEMBER_HOLDING_TYPES, OrgType
-from orgs.models import Organization
+from orgs.models import Organization, OrganizationVersion
 from orgs.services import check_open
+from reorg.services import member_count_as_of
 
 # The level of an organization for the size rules (``<BODY>_MAX_<LEVEL>``); the Central Committee has none.
 LEVELS = {
@@ -127,17 +128,22 @@ def _require_right(actor: Any, org: Organization, appointed: bool) -> None:
         raise NotPermitted(_("Your role does not allow you to record the committees of this organization."))
 
 
-def official_members(org: Organization) -> int:
-    """Official members of a cell (its own counter, kept by the registry's actions)."""
-    return org.direct_official
+def official_members(org: Organization, on: dt.date | None = None) -> int:
+    """Official members of a cell on ``on``: its own counter for today, the as-of count of the registry's dated
+    history (``reorg.services.member_count_as_of``) for an earlier date."""
+    if on is None or on >= _today():
+        return org.direct_official
+    counts = member_count_as_of(org, on, user=SYSTEM)
+    return counts["official"] if counts is not None else 0
 
 
 def small_cell(org: Organization, on: dt.date) -> tuple[bool, Any]:
-    """Whether ``org`` is a cell too small to elect a cell committee on ``on``, and the rule version that says so."""
+    """Whether ``org`` is a cell too small to elect a cell committee on ``on`` (its official members on that date),
+    and the rule version that says so."""
     version = rule_version("CELL_COMMITTEE_MIN_OFFICIAL", on)
     if org.org_type not in MEMBER_HOLDING_TYPES:
         return False, version
-    return official_members(org) < version.value, version
+    return official_members(org, on) < version.value, version
 
 
 # --- counters ---------------------------------------------------------------------------------------------------
@@ -215,11 +221,12 @@ def check_seats(org: Organization, seats: Any, on: dt.date) -> dict[str, int]:
         errors.add(BodyKind.STANDING_COMMITTEE, _("The standing committee is elected from the executive committee "
                                                   "and is smaller: at most %(max)d seats.") % {"max": executive - 1})
     small, minimum = small_cell(org, on)
+    official = official_members(org, on) if small else 0
     for kind, number in clean.items():
         if small and (kind != BodyKind.EXECUTIVE_COMMITTEE or number > SMALL_CELL_EXECUTIVE):
             errors.add(kind, _("%(name)s has %(official)d official members; a cell with fewer than %(min)d elects "
                                "only a secretary and a deputy secretary, no committee (%(regulation)s).")
-                       % {"name": org.name, "official": official_members(org), "min": minimum.value,
+                       % {"name": org.name, "official": official, "min": minimum.value,
                           "regulation": cite(minimum)})
             continue
         limit = ceiling(SIZE_RULES[kind], org, on)
@@ -381,28 +388,72 @@ def holding_refusals(body: Body, member: Member | None, post: str, on: dt.date |
     elif not (member.organization.path or "").startswith(org.path):
         errors.add("member", _("%(name)s is not a member of %(org)s or of an organization under it.")
                    % {"name": member.full_name, "org": org.name})
-    current = PostHolding.objects.filter(body=body, valid_to__isnull=True)
-    if current.filter(member=member).exists() or any(m == member.pk for m, _p in pending):
-        errors.add("member", _("%(name)s already holds a post in %(body)s.")
+    elif on is not None:
+        _member_on_date(member, org, on, errors)
+    if on is None:
+        return
+    # The holdings of the body over the new one's period [on, end of the term): a back-dated holding is checked
+    # against the holdings of its own dates, recorded before or after it.
+    overlapping = _overlapping(body, on)
+    new_pending = [(m, p, on, None, "") for m, p in pending]
+    if any(h[0] == member.pk for h in overlapping + new_pending):
+        errors.add("member", _("%(name)s already holds a post in %(body)s over that period.")
                    % {"name": member.full_name, "body": body.get_kind_display()})
     head = HEAD_POSTS.get(body.kind)
     if post == head:
-        holder = current.filter(post=head).select_related("member").first()
-        if holder is not None or any(p == head for _m, p in pending):
-            errors.add("post", _("%(body)s already has its %(post)s%(holder)s; end that post first.")
+        holders = [h for h in overlapping + new_pending if h[1] == head]
+        if holders:
+            holder = holders[0]
+            errors.add("post", _("%(body)s already has its %(post)s%(holder)s on or after %(date)s; end that post "
+                                 "first.")
                        % {"body": body.get_kind_display(), "post": Post(head).label,
-                          "holder": f" ({holder.member.full_name})" if holder is not None else ""})
-    if post == Post.DEPUTY_SECRETARY and on is not None:
+                          "holder": f" ({holder[4]})" if holder[4] else "", "date": day(max(on, holder[2]))})
+    if post == Post.DEPUTY_SECRETARY:
         limit = ceiling("DEPUTY_SECRETARIES", org, on)
         if limit is not None:
-            deputies = current.filter(post=post).count() + sum(1 for _m, p in pending if p == post)
+            deputies = _most_at_once([h for h in overlapping + new_pending if h[1] == post], on)
             if deputies + 1 > limit.value:
                 errors.add("post", _("%(name)s may have at most %(max)d deputy secretaries on %(date)s "
                                      "(%(regulation)s).")
                            % {"name": org.name, "max": limit.value, "date": day(on), "regulation": cite(limit)})
-    if current.count() + len(pending) + 1 > body.seats:
-        errors.add("body", _("All %(seats)d seats of %(body)s are filled; end a post first or change the seats by "
-                             "a new decision.") % {"seats": body.seats, "body": body.get_kind_display()})
+    if _most_at_once(overlapping + new_pending, on) + 1 > body.seats:
+        errors.add("body", _("All %(seats)d seats of %(body)s are filled on or after %(date)s; end a post first or "
+                             "change the seats by a new decision.")
+                   % {"seats": body.seats, "body": body.get_kind_display(), "date": day(on)})
+
+
+Span = tuple  # (member id, post, valid_from, valid_to or None, member name)
+
+
+def _overlapping(body: Body, on: dt.date) -> list[Span]:
+    """The body's holdings that overlap [``on``, end of the term): still held on ``on`` or begun later (a holding
+    of no day excluded). One query; a body has at most a few dozen holdings over a term."""
+    rows = (PostHolding.objects.filter(body=body).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+            .exclude(valid_to=F("valid_from")).order_by("valid_from", "id")
+            .values_list("member_id", "post", "valid_from", "valid_to", "member__full_name"))
+    return list(rows)
+
+
+def _most_at_once(spans: list[Span], on: dt.date) -> int:
+    """The largest number of ``spans`` held on one day from ``on`` on (counted where each begins)."""
+    days = {on, *(s[2] for s in spans if s[2] > on)}
+    return max((sum(1 for s in spans if s[2] <= d and (s[3] is None or s[3] > d)) for d in days), default=0)
+
+
+def _member_on_date(member: Member, org: Organization, on: dt.date, errors: Refusals) -> None:
+    """On ``on`` the member was on the active register in ``org``'s subtree as it stood then (the registry's dated
+    history and the tree's versions)."""
+    row = (MemberHistory.objects.as_of(on).filter(member=member).order_by("-valid_from", "-id")
+           .values_list("status", "organization_id").first())
+    if row is None or row[0] not in ACTIVE_STATUSES:
+        errors.add("member", _("%(name)s was not on the active register on %(date)s.")
+                   % {"name": member.full_name, "date": day(on)})
+        return
+    paths = dict(OrganizationVersion.objects.as_of(on).filter(organization_id__in={row[1], org.pk})
+                 .values_list("organization_id", "path"))
+    if org.pk not in paths or row[1] not in paths or not paths[row[1]].startswith(paths[org.pk]):
+        errors.add("member", _("%(name)s was not a member of %(org)s or of an organization under it on %(date)s.")
+                   % {"name": member.full_name, "org": org.name, "date": day(on)})
 
 
 def _grant_for(holding: PostHolding) -> Any:

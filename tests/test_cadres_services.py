@@ -527,3 +527,95 @@ def test_api_writes_run_the_actions_and_answer_refusals(world):
     closed = mine.post(f"/api/cadres/terms/{created.json()['id']}/close/", {"on": "2022-01-01",
                                                                           "closed_by": "dissolved"}, format="json")
     assert closed.status_code == 200 and closed.json()["closed_by"] == "dissolved"
+
+
+# --- checks of the holding's own dates (a back-dated holding) -------------------------------------------------------
+
+
+def test_a_back_dated_secretary_cannot_overlap_a_recorded_one(world):
+    term = grass_term(world)
+    ec = body(term)
+    a0, a1, a2, _a3 = world.a.members
+    first = hold(world, ec, a0, Post.SECRETARY, on=dt.date(2021, 1, 1))
+    services.end_holding(world.a_secretary, first, on=dt.date(2022, 1, 1), reason=HoldingEnd.MOVED)
+    later = hold(world, ec, a1, Post.SECRETARY, on=dt.date(2024, 1, 1))
+    with pytest.raises(ValidationError) as exc:  # from 2021-06-01 on, the first secretary still held the post
+        hold(world, ec, a2, Post.SECRETARY, on=dt.date(2021, 6, 1))
+    assert "already has its Secretary (Nguyễn Văn Đức)" in messages(exc)
+    with pytest.raises(ValidationError) as exc:  # open from 2023 on: it would run into the later secretary
+        hold(world, ec, a2, Post.SECRETARY, on=dt.date(2023, 1, 1))
+    assert "already has its Secretary (Trần Thị Hoa)" in messages(exc) and "01/01/2024" in messages(exc)
+    services.end_holding(world.a_secretary, later, on=dt.date(2024, 6, 1), reason=HoldingEnd.RESIGNED)
+    with pytest.raises(ValidationError):  # still overlaps the later one's months
+        hold(world, ec, a2, Post.SECRETARY, on=dt.date(2023, 1, 1))
+    hold(world, ec, a2, Post.SECRETARY, on=dt.date(2024, 6, 1))  # after it: accepted
+    assert PostHolding.objects.filter(post=Post.SECRETARY).count() == 3
+
+
+def test_back_dated_seats_and_deputies_count_the_holdings_of_their_dates(world):
+    term = grass_term(world, seats={BodyKind.EXECUTIVE_COMMITTEE: 2})
+    ec = body(term)
+    a0, a1, a2, _a3 = world.a.members
+    early = hold(world, ec, a0, on=dt.date(2021, 1, 1))
+    services.end_holding(world.a_secretary, early, on=dt.date(2022, 1, 1), reason=HoldingEnd.MOVED)
+    hold(world, ec, a1, on=dt.date(2023, 1, 1))
+    hold(world, ec, a2, on=dt.date(2024, 1, 1))  # two seats held from 2024: none left after it
+    with pytest.raises(ValidationError) as exc:  # in 2021 one seat was free, but the holding runs into 2024
+        hold(world, ec, world.a.members[3], on=dt.date(2021, 6, 1))
+    assert "All 2 seats" in messages(exc)
+    with pytest.raises(ValidationError) as exc:  # the same member twice over one period
+        hold(world, ec, a1, on=dt.date(2020, 11, 1))
+    assert "already holds a post" in messages(exc)
+
+
+def test_deputies_are_counted_over_the_new_holdings_period(world):
+    term = grass_term(world)
+    ec = body(term)
+    a0, a1, a2, _a3 = world.a.members
+    hold(world, ec, a0, Post.DEPUTY_SECRETARY, on=dt.date(2023, 1, 1))
+    hold(world, ec, a1, Post.DEPUTY_SECRETARY, on=dt.date(2024, 1, 1))
+    with pytest.raises(ValidationError) as exc:  # a third deputy from 2022 would be the third in 2024
+        hold(world, ec, a2, Post.DEPUTY_SECRETARY, on=dt.date(2022, 1, 1))
+    assert "at most 2 deputy secretaries" in messages(exc)
+
+
+def test_the_member_is_checked_on_the_holdings_date(world):
+    term = grass_term(world)
+    ec = body(term)
+    newcomer = factories.member(world.a.cells[0], "Võ Văn Mới", admitted=dt.date(2022, 3, 1),
+                                official=dt.date(2023, 3, 1))
+    with pytest.raises(ValidationError) as exc:  # not yet admitted on that date
+        hold(world, ec, newcomer, on=dt.date(2021, 1, 1))
+    assert "was not on the active register on 01/01/2021" in messages(exc)
+    hold(world, ec, newcomer, on=dt.date(2022, 6, 1))
+    # A member who came from the other province in 2024 was not under this committee in 2021.
+    mover = world.b.members[1]
+    on = dt.date(2024, 6, 1)
+    letter = lifecycle.issue_transfer_letter(SYSTEM, mover, to_org=world.a.cells[1], number="8-GGT", issued_on=on)
+    lifecycle.confirm_receipt(SYSTEM, letter, received_on=on)
+    with pytest.raises(ValidationError) as exc:
+        hold(world, ec, mover, on=dt.date(2021, 1, 1))
+    assert "was not a member of" in messages(exc) and "01/01/2021" in messages(exc)
+    hold(world, ec, mover, on=on)
+
+
+def test_a_cells_official_members_are_counted_on_the_terms_date(world):
+    cell = world.a.cells[0]
+    for i in range(8):  # nine official members from 2022 on
+        factories.member(cell, f"Đảng viên {i}", admitted=dt.date(2021, 1, 1), official=dt.date(2022, 1, 1))
+    assert services.official_members(Organization.objects.get(pk=cell.pk)) == 10
+    assert services.official_members(cell, dt.date(2021, 6, 1)) == 2
+    with pytest.raises(ValidationError) as exc:  # in 2020 the cell had two official members
+        services.open_term(world.a_secretary, organization=cell, label="2020-2025", valid_from=D2020,
+                           opened_by=TermOpening.CONGRESS, seats={BodyKind.EXECUTIVE_COMMITTEE: 3})
+    assert "has 2 official members" in messages(exc)
+    services.open_term(world.a_secretary, organization=cell, label="2022-2027", valid_from=dt.date(2022, 3, 1),
+                       opened_by=TermOpening.CONGRESS, seats={BodyKind.EXECUTIVE_COMMITTEE: 3})
+
+
+def test_a_post_cannot_end_before_it_began(world):
+    term = grass_term(world)
+    holding = hold(world, body(term), world.a.members[0], on=dt.date(2022, 1, 1))
+    with pytest.raises(ValidationError) as exc:
+        services.end_holding(world.a_secretary, holding, on=dt.date(2021, 12, 31), reason=HoldingEnd.MOVED)
+    assert "holds the post from 01/01/2022" in messages(exc)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from cadres.choices import HEAD_POSTS, HoldingEnd, TermClosing
 from cadres.models import PostHolding, Term
-from cadres.services import KIND_ORDER, POST_ORDER, close_term_with_posts
-from core.registry import HandOver
+from cadres.services import KIND_ORDER, POST_ORDER, close_term_with_posts, end_holdings
+from core.registry import HandOver, Moved
+from core.scope import paths_q
+from core.tree import STEP
 
 SAMPLE = 200  # posts listed per organization in a preview (a province committee holds about 100)
 
@@ -229,3 +231,33 @@ def move_planning(hand: HandOver) -> dict:
         ending.filter(valid_from__lte=hand.on).update(valid_to=hand.on)
         ending.filter(valid_from__gt=hand.on).update(valid_to=F("valid_from"))
     return {"planning": rows, "planning_totals": totals}
+
+
+# --- posts left behind by a reorganization's moves (h-cadsvc2) ----------------------------------------------------
+
+
+def _ancestors(path: str) -> set[str]:
+    """``path`` and the paths of the organizations above it."""
+    return {path[:i] for i in range(STEP, len(path) + 1, STEP)}
+
+
+def end_posts_left_behind(moved: Moved) -> dict:
+    """Members moved elsewhere in the tree leave their posts in the committees they are no longer under (reason
+    moved, on the move's date), with the posts' grants, as a transfer letter does (``on_member_moved``).
+
+    One query per move: the holdings of a handful of organizations (those above the old place and not above the
+    new one), of members now under the moved subtrees. An organization left that ends in the same reorganization
+    (merge, split) is left alone: its terms close with its hand-over (reason reorganized).
+    """
+    left_behind = _ancestors(moved.left) - _ancestors(moved.arrived)
+    if moved.left_ends:
+        left_behind.discard(moved.left)
+    if moved.member_ids is not None:
+        holdings = PostHolding.objects.filter(member_id__in=moved.member_ids)
+    else:
+        holdings = PostHolding.objects.filter(paths_q("member__organization__path", list(moved.new_paths)))
+    if not left_behind or (moved.member_ids is not None and not moved.member_ids):
+        return {}
+    holdings = holdings.filter(valid_to__isnull=True, organization__path__in=sorted(left_behind))
+    ended = end_holdings(list(holdings.order_by("body_id", "id")), moved.on, HoldingEnd.MOVED, moved.decision)
+    return {"posts_moved_away": ended} if ended else {}

@@ -15,10 +15,11 @@ register_member_listener(MEMBER_LEFT, _services.on_member_left)
 register_member_listener(MEMBER_DIED, _services.on_member_died)
 register_member_listener(MEMBER_MOVED, _services.on_member_moved)
 
-from cadres.handover import end_terms, grants_following_posts, preview_posts  # noqa: E402
+from cadres.handover import end_posts_left_behind, end_terms, grants_following_posts, preview_posts  # noqa: E402
 from core.registry import ReorgHandler, register_hook, register_reorg_handler  # noqa: E402
 
-register_reorg_handler(ReorgHandler("cadres.terms", preview=preview_posts, apply=end_terms))
+register_reorg_handler(ReorgHandler("cadres.terms", preview=preview_posts, apply=end_terms,
+                                    moved=end_posts_left_behind))
 register_hook("grants_following_posts", grants_following_posts)
 
 # --- planning through reorganizations (h-cadplan2): planning entries and rotations follow the successor ---

@@ -621,6 +621,12 @@ def end_holdings_of_member(member: Any, on: dt.date, reason: str, *, keep_under:
     ``keep_under`` (the member's new organization's path) the posts of organizations above it are kept."""
     holdings = PostHolding.objects.filter(member_id=member.pk, valid_to__isnull=True).select_related("organization")
     ending = [h for h in holdings if keep_under is None or not keep_under.startswith(h.organization.path or "")]
+    return end_holdings(ending, on, reason, decision)
+
+
+def end_holdings(ending: list[PostHolding], on: dt.date, reason: str, decision: str = "") -> int:
+    """End these current holdings on ``on`` with their grants, under locks on their bodies (taken in order);
+    counters refreshed. Inside the caller's action (a member event, a reorganization)."""
     if not ending:
         return 0
     bodies = sorted({h.body_id for h in ending})

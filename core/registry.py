@@ -127,16 +127,39 @@ class HandOver:
 
 
 @dataclass(frozen=True)
+class Moved:
+    """Members a reorganization moved to another place in the tree on ``on`` (their organization did not end).
+
+    Either whole subtrees (``new_paths``: where their roots stand now, below ``arrived``) or members moved one by
+    one (``member_ids``, now in the organization at ``arrived``). ``left`` is the path of the organization they
+    left: a moved subtree's old parent, or the organization the members were moved out of; ``left_ends`` when it
+    ends in the same reorganization (its own items are handed over). Sent after the move is written, inside the
+    reorganization's action.
+    """
+
+    left: str
+    arrived: str
+    on: Any
+    decision: str = ""
+    new_paths: tuple[str, ...] = ()
+    member_ids: tuple[int, ...] | None = None
+    left_ends: bool = False
+
+
+@dataclass(frozen=True)
 class ReorgHandler:
     """Moves an app's open items of an organization that ends (merge, split, transfer, dissolution).
 
     ``preview(hand_over)`` describes without writing, ``apply(hand_over)`` writes (inside the reorganization's
     action); both return a dict that is merged into the preview / summary (lists extended, numbers added).
+    ``moved(moved)``, if given, is called when members change place without their organization ending (a subtree
+    transferred to another province, members moved to the successor): what was tied to their old place ends.
     """
 
     name: str
     preview: Callable[[HandOver], dict]
     apply: Callable[[HandOver], dict]
+    moved: Callable[[Moved], dict] | None = None
 
 
 @dataclass

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from core.actions import SYSTEM, action
 from core.dates import add_days
 from core.l10n import day
-from core.registry import HandOver, merge_into, reorg_handlers
+from core.registry import HandOver, Moved, merge_into, reorg_handlers
 from core.rules import cite, rule, rule_version
 from core.scope import OutOfScope, path_in_scope, paths_q, scope_q
 from core.tree import STEP, prefix_q
@@ -99,6 +99,10 @@ class Steps:
         for org in orgs:
             self.affected[org.pk] = org
             self.paths.append(org.path)
+
+    def ending(self) -> set[int]:
+        """Ids of the existing organizations these steps end (dissolve)."""
+        return {step[1].pk for step in self.items if step[0] == "dissolve"}
 
 
 def _error(field_name: str, message: str) -> ValidationError:
@@ -691,6 +695,9 @@ def _move_group(steps: Steps, roots: list[Organization], old_parent_path: str, n
     counters.shift(new_parent.path, official, probationary, direct=False)
     summary["organizations"] += moved
     summary["members"] += official + probationary
+    _announce(Moved(left=old_parent_path, arrived=new_parent.path, on=on, decision=decision,
+                    new_paths=tuple(new_parent.path + path[cut:] for path in old_prefixes),
+                    left_ends=roots[0].parent_id in steps.ending()), summary)
     for org in roots:
         moved_roots[org.pk] = {"id": org.pk, "from": org.parent_id, "to": new_parent.pk,
                                "organizations": sizes.get(org.path, 0), "members": org.subtree_members}
@@ -734,6 +741,15 @@ def _move_members(steps: Steps, source: Organization, target: Organization, ids:
     counters.shift(target.path, official, probationary, direct=True)
     summary["members"] += official + probationary
     summary["member_moves"].append({"from": source.pk, "to": target.pk, "count": official + probationary})
+    _announce(Moved(left=source.path, arrived=target.path, on=on, decision=steps.decision,
+                    member_ids=tuple(member_ids), left_ends=source.pk in steps.ending()), summary)
+
+
+def _announce(moved: Moved, summary: dict) -> None:
+    """The apps whose items are tied to a place (posts in the committees above) hear that members moved."""
+    for handler in reorg_handlers():
+        if handler.moved is not None:
+            merge_into(summary, handler.moved(moved))
 
 
 def _hand_over(steps: Steps, source: Organization, target: Organization | None, summary: dict,

@@ -308,3 +308,38 @@ def test_the_reorganization_page_lists_the_planning_that_moves(world, client):
     body = client.post(reverse("reorg:create_merge"), data).content.decode()
     assert "Cadre planning and rotations" in body
     assert "Planned for Secretary 2030-2035" in body and "moves to" in body
+
+
+def test_a_subtree_transferred_to_another_province_leaves_its_posts_in_the_old_committees(world):
+    """A cell moved to province B by a reorganization: its members' posts in province A's committee and in the
+    grassroots committee it left end (moved) with their grants; the posts in the cell itself and the Central
+    Committee's above both go on."""
+    cell = world.a.cells[0]
+    moving, staying = world.a.members[0], world.a.members[1]  # cells[0] and cells[1]
+    user = account_for(moving, "moving_secretary")
+    province = services.open_term(world.a_secretary, organization=world.a.org, label="2020-2025", valid_from=D2020,
+                                  opened_by=TermOpening.CONGRESS, seats={BodyKind.EXECUTIVE_COMMITTEE: 5})
+    grass = services.open_term(world.a_secretary, organization=world.a.grassroots, label="2020-2025",
+                               valid_from=D2020, opened_by=TermOpening.CONGRESS,
+                               seats={BodyKind.EXECUTIVE_COMMITTEE: 5})
+    up = services.record_holding(world.a_secretary, body=Body.objects.get(term=province), member=moving,
+                                 post=Post.COMMITTEE_MEMBER, valid_from=D2020, selection=Selection.ELECTED)
+    middle = services.record_holding(world.a_secretary, body=Body.objects.get(term=grass), member=moving,
+                                     post=Post.SECRETARY, valid_from=D2020, selection=Selection.ELECTED)
+    other = services.record_holding(world.a_secretary, body=Body.objects.get(term=grass), member=staying,
+                                    post=Post.DEPUTY_SECRETARY, valid_from=D2020, selection=Selection.ELECTED)
+    _term, (own,) = cell_committee(world, cell, [moving])
+    assert middle.role_grant is not None and middle.role_grant.user == user
+    on = dt.date(2025, 3, 1)
+    reorg = create_reorganization(SYSTEM, kind="transfer", plan={"organizations": [cell.pk],
+                                                                 "to": world.b.grassroots.pk},
+                                  effective_on=on, decision="4-QĐ/TW", today=dt.date(2026, 1, 1))
+    for h in (up, middle, other, own):
+        h.refresh_from_db()
+    assert (up.valid_to, up.end_reason, up.end_decision) == (on, HoldingEnd.MOVED, "4-QĐ/TW")
+    assert (middle.valid_to, middle.end_reason) == (on, HoldingEnd.MOVED)
+    assert RoleGrant.objects.get(pk=middle.role_grant_id).valid_to == on
+    assert other.valid_to is None and own.valid_to is None  # not moved / moved with the cell
+    assert reorg.summary["applied"]["posts_moved_away"] == 2
+    grass_ec = Body.objects.get(term=grass)
+    assert (grass_ec.filled, grass_ec.head_filled, grass_ec.vacant) == (1, False, True)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import DEFAULT_ROLE_PERMISSIONS
 from accounts.models import Role, RoleGrant, User
 from core.actions import acting, action, system_action
+from core.registry import hook, member_model
 from core.scope import OutOfScope, path_in_scope
 from orgs.models import Organization
 
@@ -68,6 +69,41 @@ def change_password(actor: Any, user: User, new_password: str) -> None:
     with _own_account_or_scoped(actor, user, "accounts.change_password"):
         user.set_password(new_password)
         user.save()
+
+
+@action
+def link_member(actor: Any, user: User, member: Any | None, *, on: dt.date | None = None) -> User:
+    """Link the account to its holder's member record (``None``: unlink); the one door for ``User.member``.
+
+    Why an action: access follows posts (cadres). The app above that keeps posts registers the hook
+    ``"member_link_changed"`` (``core.registry``): linking writes the grants of the posts the member holds, from
+    ``on`` (today), unlinking ends those the account had from the old member's posts, in the same transaction.
+    """
+    user = User.objects.restrict(actor, "change").filter(pk=getattr(user, "pk", user)).first()
+    if user is None:
+        raise OutOfScope()
+    member_id = getattr(member, "pk", member)
+    if member_id is not None:
+        found = member_model().objects.select_related("organization").filter(pk=member_id).first()
+        if found is None or not path_in_scope(actor, member_model(), "view", found.organization.path):
+            raise ValidationError({"member": _("Choose a party member.")})
+        other = User.objects.filter(member_id=member_id).exclude(pk=user.pk).first()
+        if other is not None:
+            raise ValidationError({"member": _("%(name)s already has the account %(username)s.")
+                                   % {"name": found.full_name, "username": other.username}})
+    old = user.member_id
+    if old == member_id:
+        return user
+    on = on or timezone.localdate()
+    user.member_id = member_id
+    user.save(update_fields=["member"])
+    try:
+        follow = hook("member_link_changed")
+    except LookupError:
+        follow = None
+    if follow is not None:
+        follow(user, old, member_id, on)
+    return user
 
 
 @action

@@ -151,3 +151,6 @@ _register_object_action(_ObjectAction("members.Member", "cadres.rotate", _gettex
 register_member_listener(MEMBER_LEFT, _planning.on_member_left)
 register_member_listener(MEMBER_DIED, _planning.on_member_left)
 register_member_listener(MEMBER_MOVED, _planning.on_member_moved)
+
+# --- services (h-cadsvc2): an account linked to a member later gets the grants of the member's posts ---
+register_hook("member_link_changed", _services.on_member_link_changed)

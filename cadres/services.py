@@ -23,7 +23,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import RoleGrant, User
 from accounts.services import end_grants_following_posts, grant_following_post
 from cadres.choices import (
     BODY_POSTS,
@@ -650,6 +650,34 @@ def on_member_died(member: Any, on: dt.date, *, decision: str = "", **_details: 
 def on_member_moved(member: Any, on: dt.date, *, to_org: Any = None, decision: str = "", **_details: Any) -> None:
     end_holdings_of_member(member, on, HoldingEnd.MOVED, keep_under=getattr(to_org, "path", None) or "",
                            decision=decision)
+
+
+# --- accounts linked to members (registered in cadres.registrations as the hook "member_link_changed") --------
+
+
+def on_member_link_changed(user: Any, old_member_id: int | None, new_member_id: int | None, on: dt.date) -> int:
+    """Access follows posts also for an account linked after the posts were recorded: the grants the account
+    had from the old member's current posts end on ``on``; the new member's current posts with a role give the
+    account their grants from ``on`` (kept on the holding, ended with it). Inside ``accounts.link_member``."""
+    changed = 0
+    if old_member_id is not None:
+        grants = list(PostHolding.objects.filter(member_id=old_member_id, valid_to__isnull=True,
+                                                 role_grant__user_id=user.pk).values_list("role_grant_id", flat=True))
+        changed += end_grants_following_posts(grants, on)
+    if new_member_id is None or not user.is_active:
+        return changed
+    holdings = (PostHolding.objects.filter(member_id=new_member_id, valid_to__isnull=True,
+                                           post__in=list(POST_ROLES)).select_related("organization").order_by("id"))
+    for holding in holdings:
+        if holding.role_grant_id and RoleGrant.objects.filter(pk=holding.role_grant_id, user_id=user.pk).filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gt=on)).exists():
+            continue  # the account already has this post's grant
+        grant = grant_following_post(user=user, role_code=POST_ROLES[holding.post], organization=holding.organization,
+                                     valid_from=max(on, holding.valid_from), decision=holding.decision)
+        if grant is not None:
+            PostHolding.objects.filter(pk=holding.pk).update(role_grant=grant)
+            changed += 1
+    return changed
 
 
 # --- reads ------------------------------------------------------------------------------------------------------

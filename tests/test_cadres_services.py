@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from accounts.models import RoleGrant, User
-from accounts.services import create_user
+from accounts.services import create_user, link_member
 from audit.models import AuditRecord
 from cadres import services
 from cadres.choices import BodyKind, HoldingEnd, Post, Selection, TermClosing, TermOpening
 from cadres.models import Body, PostHolding, Term
-from core.actions import SYSTEM, system_action
+from core.actions import SYSTEM
 from core.registry import MEMBER_LEFT, member_event, register_member_listener, registry
 from core.scope import NotPermitted, OutOfScope
 from core.services import StateConflict
@@ -52,12 +52,9 @@ def hold(world, b: Body, member, post=Post.COMMITTEE_MEMBER, on=D2020, actor=Non
 
 
 def account_for(member: Member, username: str) -> User:
-    """An account of the member (the link is set by the system here: no action links an account yet)."""
+    """An account of the member, linked by its action."""
     user = create_user(SYSTEM, username=username, password=factories.PASSWORD, organization=member.organization)
-    with system_action("test.link_member"):
-        user.member = member
-        user.save()
-    return user
+    return link_member(SYSTEM, user, member)
 
 
 # --- terms -------------------------------------------------------------------------------------------------------
@@ -619,3 +616,70 @@ def test_a_post_cannot_end_before_it_began(world):
     with pytest.raises(ValidationError) as exc:
         services.end_holding(world.a_secretary, holding, on=dt.date(2021, 12, 31), reason=HoldingEnd.MOVED)
     assert "holds the post from 01/01/2022" in messages(exc)
+
+
+# --- an account linked to a member after the posts were recorded -----------------------------------------------
+
+
+def test_an_account_linked_later_gets_the_grants_of_the_posts_and_loses_them_when_unlinked(world):
+    term = grass_term(world)
+    member = world.a.members[0]
+    secretary = hold(world, body(term), member, Post.SECRETARY)
+    plain = hold(world, body(term, BodyKind.STANDING_COMMITTEE), member, Post.STANDING_MEMBER)
+    assert secretary.role_grant is None  # no account yet
+    user = create_user(SYSTEM, username="late_account", password=factories.PASSWORD, organization=world.a.grassroots)
+    link_member(world.a_secretary, user, member, on=dt.date(2024, 1, 1))
+    secretary.refresh_from_db()
+    plain.refresh_from_db()
+    grant = secretary.role_grant
+    assert (grant.user, grant.role.code, grant.organization, grant.valid_from, grant.valid_to) == (
+        user, "secretary", world.a.grassroots, dt.date(2024, 1, 1), None)
+    assert plain.role_grant is None  # a standing member's post grants no role
+    assert AuditRecord.objects.filter(action="accounts.link_member", content_type__model="rolegrant").exists()
+    link_member(world.a_secretary, user, member, on=dt.date(2024, 2, 1))  # linked again: nothing doubled
+    assert RoleGrant.objects.filter(user=user).count() == 1
+    link_member(world.a_secretary, user, None, on=dt.date(2024, 6, 1))
+    grant.refresh_from_db()
+    assert grant.valid_to == dt.date(2024, 6, 1) and User.objects.get(pk=user.pk).member is None
+    # The post goes on; a new account linked to the member gets a new grant.
+    other = create_user(SYSTEM, username="second_account", password=factories.PASSWORD,
+                        organization=world.a.grassroots)
+    link_member(world.a_secretary, other, member, on=dt.date(2024, 7, 1))
+    secretary.refresh_from_db()
+    assert (secretary.role_grant.user, secretary.role_grant.valid_from) == (other, dt.date(2024, 7, 1))
+
+
+def test_linking_refuses_a_member_of_another_account_or_outside_the_scope(world):
+    member = world.a.members[0]
+    account_for(member, "first")
+    user = create_user(SYSTEM, username="second", password=factories.PASSWORD, organization=world.a.grassroots)
+    with pytest.raises(ValidationError) as exc:
+        link_member(world.a_secretary, user, member)
+    assert "already has the account first" in messages(exc)
+    with pytest.raises(ValidationError):
+        link_member(world.a_secretary, user, world.b.members[0])
+    with pytest.raises(OutOfScope):
+        link_member(world.b_secretary, user, None)
+    assert User.objects.get(pk=user.pk).member is None
+
+
+def test_the_admin_links_an_account_through_the_action(world, client):
+    term = grass_term(world)
+    member = world.a.members[2]
+    holding = hold(world, body(term, BodyKind.INSPECTION_COMMISSION), member, Post.IC_CHAIR)
+    user = create_user(SYSTEM, username="chair_account", password=factories.PASSWORD,
+                       organization=world.a.grassroots)
+    client.force_login(world.admin)
+    page = client.get(f"/admin/accounts/user/{user.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
+    data.update({"member": member.pk, "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
+                 "organization": world.a.grassroots.pk, "groups": [], "user_permissions": []})
+    data = {k: v for k, v in data.items() if k not in ("last_login", "date_joined")}
+    answer = client.post(f"/admin/accounts/user/{user.pk}/change/", data)
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    holding.refresh_from_db()
+    assert User.objects.get(pk=user.pk).member == member
+    assert holding.role_grant is not None and holding.role_grant.user_id == user.pk
+    assert AuditRecord.objects.filter(action="accounts.link_member").exists()

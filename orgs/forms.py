@@ -19,7 +19,9 @@ class OrganizationEditForm(DecisionFields):
     name = forms.CharField(label=_("Name"), max_length=255)
     code = forms.CharField(label=_("Code"), max_length=32)
     org_type = forms.ChoiceField(label=_("Type"), choices=OrgType.choices)
-    term = forms.CharField(label=_("Term"), max_length=9, required=False, help_text=_("For example 2025-2030."))
+    # The current term's label, kept by the committee's terms (cadres.services.open_term): shown, not edited here.
+    term = forms.CharField(label=_("Term"), max_length=9, required=False, disabled=True,
+                           help_text=_("Set when a term of the committee is opened (the committee page)."))
     establishing_decision = forms.CharField(label=_("Establishing decision"), max_length=64, required=False)
     establishing_decision_date = forms.DateField(label=_("Date of the establishing decision"), required=False,
                                                  widget=DateInput)
@@ -43,7 +45,9 @@ class OrganizationCreateForm(DecisionFields):
     name = forms.CharField(label=_("Name"), max_length=255)
     code = forms.CharField(label=_("Code"), max_length=32)
     org_type = forms.ChoiceField(label=_("Type"), choices=OrgType.choices)
-    term = forms.CharField(label=_("Term"), max_length=9, required=False, help_text=_("For example 2025-2030."))
+    # A new organization has no term until its committee's first term is opened (cadres): shown empty, not typed.
+    term = forms.CharField(label=_("Term"), max_length=9, required=False, disabled=True,
+                           help_text=_("Set when a term of the committee is opened (the committee page)."))
 
     field_order = ["name", "code", "org_type", "term", "effective_on", "decision", "decision_date"]
 

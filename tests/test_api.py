@@ -350,14 +350,14 @@ def test_patch_with_a_stale_version_is_a_conflict(world):
     assert member.occupation == "Giáo viên"
 
     org = world.a.grassroots
-    ok = client.patch(f"/api/organizations/{org.pk}/", {"lock_version": org.lock_version, "term": "2025-2030"},
-                      format="json")
+    ok = client.patch(f"/api/organizations/{org.pk}/", {"lock_version": org.lock_version,
+                                                        "establishing_decision": "2-QĐ/TU"}, format="json")
     assert ok.status_code == 200, ok.content
-    again = client.patch(f"/api/organizations/{org.pk}/", {"lock_version": org.lock_version, "term": "2020-2025"},
-                         format="json")
+    again = client.patch(f"/api/organizations/{org.pk}/", {"lock_version": org.lock_version,
+                                                           "establishing_decision": "3-QĐ/TU"}, format="json")
     assert again.status_code == 409
     org.refresh_from_db()
-    assert org.term == "2025-2030"
+    assert org.establishing_decision == "2-QĐ/TU"
 
 
 def test_transfer_out_of_scope_is_refused(world):

@@ -683,3 +683,36 @@ def test_the_admin_links_an_account_through_the_action(world, client):
     assert User.objects.get(pk=user.pk).member == member
     assert holding.role_grant is not None and holding.role_grant.user_id == user.pk
     assert AuditRecord.objects.filter(action="accounts.link_member").exists()
+
+
+# --- the organization's term is read-only outside cadres ------------------------------------------------------
+
+
+def test_the_organizations_term_is_shown_not_edited_and_the_api_refuses_writing_it(world, client):
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    grass_term(world)
+    org = Organization.objects.get(pk=world.a.grassroots.pk)
+    client.force_login(world.a_secretary)
+    form = client.get(reverse("orgs:edit", args=[org.pk])).context["form"]
+    assert form.fields["term"].disabled and form["term"].value() == "2020-2025"
+    assert client.get(reverse("orgs:create_child", args=[org.pk])).context["form"].fields["term"].disabled
+    client.post(reverse("orgs:edit", args=[org.pk]), {
+        "name": org.name, "code": org.code, "org_type": org.org_type, "term": "2099-2104",
+        "lock_version": org.lock_version})
+    org = Organization.objects.get(pk=org.pk)
+    assert org.term == "2020-2025"
+    api = APIClient()
+    api.force_authenticate(world.a_secretary)
+    url = f"/api/organizations/{org.pk}/"
+    refused = api.patch(url, {"lock_version": org.lock_version, "term": "2025-2030"}, format="json")
+    assert refused.status_code == 400 and "/api/cadres/terms/" in str(refused.json()["term"])
+    same = api.patch(url, {"lock_version": org.lock_version, "term": "2020-2025", "establishing_decision": "1-QĐ"},
+                     format="json")
+    assert same.status_code == 200 and same.json()["term"] == "2020-2025"  # the current term sent back: accepted
+    new = {"parent": org.pk, "code": "T22.G1.C8", "name": "Chi bộ mới", "org_type": "cell"}
+    refused = api.post("/api/organizations/", {**new, "term": "2025-2030"}, format="json")
+    assert refused.status_code == 400 and "term" in refused.json()
+    assert not Organization.objects.filter(code="T22.G1.C8").exists()
+    assert api.post("/api/organizations/", {**new, "term": ""}, format="json").status_code == 201

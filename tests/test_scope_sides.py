@@ -200,10 +200,10 @@ def test_cell_secretary_cannot_rename_its_own_cell(client, world, cell_secretary
     form = client.get(reverse("orgs:edit", args=[cell.pk])).context["form"]
     assert form.fields["name"].disabled and form.fields["code"].disabled
     client.post(reverse("orgs:edit", args=[cell.pk]), {
-        "name": "Chi bộ Tự đặt", "code": "HACK", "org_type": "cell", "term": "2025-2030",
+        "name": "Chi bộ Tự đặt", "code": "HACK", "org_type": "cell", "establishing_decision": "7-NQ/CB",
         "lock_version": cell.lock_version})
     cell.refresh_from_db()
-    assert cell.name != "Chi bộ Tự đặt" and cell.code != "HACK" and cell.term == "2025-2030"
+    assert cell.name != "Chi bộ Tự đặt" and cell.code != "HACK" and cell.establishing_decision == "7-NQ/CB"
     # The committee above renames it, by decision.
     with pytest.raises(Exception) as no_decision:
         update_organization(world.a_secretary, cell, expected_version=cell.lock_version, name="Chi bộ Mới")

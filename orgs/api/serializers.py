@@ -27,6 +27,12 @@ class OrganizationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# The term of an organization is the label of its committee's current term (cadres.services.open_term keeps it):
+# clients that still send it are refused with this message rather than silently ignored.
+TERM_READ_ONLY = _("The term is set when a term of the committee is opened (POST /api/cadres/terms/); it cannot "
+                   "be written here.")
+
+
 class OrganizationCreateSerializer(serializers.Serializer):
     """Establishing an organization by decision, under a parent inside the caller's scope."""
 
@@ -35,7 +41,9 @@ class OrganizationCreateSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=32)
     name = serializers.CharField(max_length=255)
     org_type = serializers.ChoiceField(choices=Organization._meta.get_field("org_type").choices)
-    term = serializers.CharField(max_length=9, required=False, allow_blank=True, default="")
+    term = serializers.CharField(max_length=9, required=False, allow_blank=True, default="",
+                                 help_text=_("Read-only: set when a term of the committee is opened "
+                                             "(/api/cadres/terms/). Only an empty value is accepted."))
     established_on = serializers.DateField(required=False, allow_null=True, default=None,
                                            help_text=_("Effective date (default: today)."))
     establishing_decision = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
@@ -47,6 +55,11 @@ class OrganizationCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("This field may not be blank."))
         return value
 
+    def validate_term(self, value: str) -> str:
+        if value.strip():
+            raise serializers.ValidationError(TERM_READ_ONLY)
+        return ""
+
 
 class OrganizationUpdateSerializer(serializers.Serializer):
     """A change of name, code, type or term; ``lock_version`` is the version the caller edited."""
@@ -55,7 +68,10 @@ class OrganizationUpdateSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=32, required=False)
     name = serializers.CharField(max_length=255, required=False)
     org_type = serializers.ChoiceField(choices=Organization._meta.get_field("org_type").choices, required=False)
-    term = serializers.CharField(max_length=9, required=False, allow_blank=True)
+    term = serializers.CharField(max_length=9, required=False, allow_blank=True,
+                                 help_text=_("Read-only: set when a term of the committee is opened "
+                                             "(/api/cadres/terms/). A value other than the current term is "
+                                             "refused."))
     establishing_decision = serializers.CharField(max_length=64, required=False, allow_blank=True)
     establishing_decision_date = serializers.DateField(required=False, allow_null=True)
     effective_on = serializers.DateField(required=False, allow_null=True,

@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -15,6 +16,7 @@ from core.scope import get_scoped_or_404
 from core.tree import prefix_q
 from orgs import services
 from orgs.api.serializers import (
+    TERM_READ_ONLY,
     OrganizationCreateSerializer,
     OrganizationSerializer,
     OrganizationStatsSerializer,
@@ -66,6 +68,9 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
                                                   context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        if "term" in data:
+            if data.pop("term").strip() != (org.term or ""):
+                raise ValidationError({"term": [TERM_READ_ONLY]})
         expected = data.pop("lock_version")
         meta = {k: data.pop(k, None) for k in ("effective_on", "decision", "decision_date")}
         org = services.update_organization(request.user, org, expected_version=expected,

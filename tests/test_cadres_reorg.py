@@ -343,3 +343,32 @@ def test_a_subtree_transferred_to_another_province_leaves_its_posts_in_the_old_c
     assert reorg.summary["applied"]["posts_moved_away"] == 2
     grass_ec = Body.objects.get(term=grass)
     assert (grass_ec.filled, grass_ec.head_filled, grass_ec.vacant) == (1, False, True)
+
+
+def test_members_merged_into_a_cell_of_another_committee_leave_their_posts_above_the_old_cell(world):
+    """A cell of one grassroots committee merged into a cell of another: its members now stand under the other
+    committee, so their posts in the first end (moved); their posts in the province above both go on and the
+    merged cell's own posts end with its term (reorganized)."""
+    g2 = establish_organization(SYSTEM, parent=world.a.org, code="T22.G2", name="Đảng bộ phường Hai",
+                                org_type="grassroots_committee", effective_on=dt.date(2020, 1, 1))
+    receiving = establish_organization(SYSTEM, parent=g2, code="T22.G2.C1", name="Chi bộ khu Một",
+                                       org_type="cell", effective_on=dt.date(2020, 1, 1))
+    source = world.a.cells[0]
+    member = world.a.members[0]  # in cells[0]
+    province = services.open_term(world.a_secretary, organization=world.a.org, label="2020-2025", valid_from=D2020,
+                                  opened_by=TermOpening.CONGRESS, seats={BodyKind.EXECUTIVE_COMMITTEE: 5})
+    grass = services.open_term(world.a_secretary, organization=world.a.grassroots, label="2020-2025",
+                               valid_from=D2020, opened_by=TermOpening.CONGRESS,
+                               seats={BodyKind.EXECUTIVE_COMMITTEE: 5})
+    up = services.record_holding(world.a_secretary, body=Body.objects.get(term=province), member=member,
+                                 post=Post.COMMITTEE_MEMBER, valid_from=D2020, selection=Selection.ELECTED)
+    middle = services.record_holding(world.a_secretary, body=Body.objects.get(term=grass), member=member,
+                                     post=Post.DEPUTY_SECRETARY, valid_from=D2020, selection=Selection.ELECTED)
+    _term, (own,) = cell_committee(world, source, [member])
+    create_reorganization(world.a_secretary, kind="merge", plan={"sources": [source.pk], "target": receiving.pk},
+                          effective_on=MERGED, decision="6-QĐ/TU", today=dt.date(2026, 1, 1))
+    for h in (up, middle, own):
+        h.refresh_from_db()
+    assert up.valid_to is None
+    assert (middle.valid_to, middle.end_reason, middle.end_decision) == (MERGED, HoldingEnd.MOVED, "6-QĐ/TU")
+    assert (own.valid_to, own.end_reason) == (MERGED, HoldingEnd.REORGANIZED)

@@ -6,6 +6,10 @@ posts (``reorganized``) and the grants those posts gave end the same day. The su
 by the committee above (``cadres.services.appoint_committee``, one decision); the preview lists the posts held in
 the ending organization that the successor must fill. Rows store codes (``kind``, ``label`` = the post, ``how``),
 never sentences. Each write is an audited queryset update inside the reorganization's action.
+
+Members the reorganization moves elsewhere in the tree without their organization ending (a cell transferred to
+another province, members merged into a cell under another committee) leave their posts in the committees they are
+no longer under (``end_posts_left_behind``, the handler's ``moved``).
 """
 
 from __future__ import annotations

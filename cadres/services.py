@@ -8,8 +8,12 @@ one seat twice.
 Access follows posts: a post listed in ``POST_ROLES`` gives its holder's user account (``User.member``) that role on
 the organization's subtree from the day the post is held, and ending the post ends the grant the same day. The grant
 is the post's consequence: the post's action checked the rights, the grant is written without a second check
-(``accounts.services.grant_following_post``). A member who gets an account only later gets no grant for posts
-already held: a grant is written when a post is recorded (the account's administrator grants the role by hand).
+(``accounts.services.grant_following_post``). An account linked to its member later (``accounts.link_member``)
+gets the grants of the posts held then, from the day of the link; unlinking ends them (``on_member_link_changed``).
+
+The checks of a holding are those of its own dates: a back-dated holding is counted against the holdings that
+overlap its period (from its first day to the end of the term), and its holder must have been active and under
+the organization on that first day (the registry's dated history).
 """
 
 from __future__ import annotations

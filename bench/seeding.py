@@ -723,13 +723,13 @@ def recompute_counters(using: str = "default") -> None:
     recompute(using)
 
 
-def _drop_foreign_keys(w: BulkWriter) -> list[tuple[str, str, str]]:
+def _drop_foreign_keys(w: BulkWriter, tables: tuple[str, ...] = (ORG_TABLE, VERSION_TABLE, MEMBER_TABLE, HISTORY_TABLE)
+                       ) -> list[tuple[str, str, str]]:
     """PostgreSQL checks a deferred foreign key row by row at COMMIT (one query each), which costs more than the
     COPY itself; like pg_restore, drop the loaded tables' foreign keys and add them back afterwards, which
     validates every reference in one set-based pass. SQLite's checks are cheap and stay on."""
     if w.vendor != "postgresql":
         return []
-    tables = (ORG_TABLE, VERSION_TABLE, MEMBER_TABLE, HISTORY_TABLE)
     with w.conn.cursor() as cur:
         cur.execute(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
@@ -767,6 +767,8 @@ class SeedResult:
     seconds_counters: float = 0.0
     seconds_history: float = 0.0  # the 2025 reorganizations, through the reorganization service
     reorganizations: int = 0
+    seconds_cadres: float = 0.0  # the committees' compositions (bench.seed_cadres)
+    cadres: Any = None
     users: list[str] = field(default_factory=list)
 
     @property
@@ -780,8 +782,11 @@ class SeedResult:
 
 def seed_party(scale: float, seed: int, *, using: str = "default", replace: bool = False, users: bool = True,
                progress: bool = True, password: str = "partywork-demo",
-               log: Callable[[str], None] | None = None) -> SeedResult:
-    """Generate and bulk-load the whole party; refuses a database that already holds members unless ``replace``."""
+               log: Callable[[str], None] | None = None, cadres: bool = True) -> SeedResult:
+    """Generate and bulk-load the whole party; refuses a database that already holds members unless ``replace``.
+
+    With ``cadres`` the committees' compositions of 2020-2025 and 2025-2030 follow (bench.seed_cadres), derived from
+    the tree and registry once the 2025 reorganizations are recorded."""
     from members.models import Member
     from orgs.models import Organization
 
@@ -842,6 +847,12 @@ def seed_party(scale: float, seed: int, *, using: str = "default", replace: bool
             w.execute(f"VACUUM (ANALYZE) {table}")
     else:
         w.execute("ANALYZE")
+    if cadres:
+        from bench.seed_cadres import seed_cadres
+
+        t = time.perf_counter()
+        result.cadres = seed_cadres(seed, using=using, progress=progress, log=log)
+        result.seconds_cadres = time.perf_counter() - t
     if users:
         result.users = create_demo_users(using, password)
     result.seconds_total = time.perf_counter() - t0
@@ -851,7 +862,7 @@ def seed_party(scale: float, seed: int, *, using: str = "default", replace: bool
     record_event(SYSTEM, "bulk_load", label="seed_party", details={
         "scale": scale, "seed": seed, "organizations": result.organizations, "versions": result.versions,
         "members": result.members, "history": result.history, "reorganizations": result.reorganizations,
-        "seconds": round(result.seconds_total, 1),
+        "seconds": round(result.seconds_total, 1), "seconds_cadres": round(result.seconds_cadres, 1),
     })
     return result
 

@@ -19,10 +19,22 @@ class Command(BaseCommand):
         parser.add_argument("--out", default="bench/RESULTS.md", help="Markdown file to append to ('' = none).")
         parser.add_argument("--search-only", action="store_true",
                             help="Time only the searches on the data loaded (no seeding); print only.")
+        parser.add_argument("--cadres-only", action="store_true",
+                            help="Time only the committee reads (worklist, compositions) on the data loaded and a "
+                                 "merger of two provinces (it changes the tree: use a database of its own).")
+        parser.add_argument("--requests", type=int, default=200, help="Different requests per committee read.")
+        parser.add_argument("--no-merge", action="store_true", help="With --cadres-only: reads only.")
+        parser.add_argument("--note", default="", help="With --cadres-only: a line on how the data was loaded.")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from bench.run import measure_search, run
 
+        if opts["cadres_only"]:
+            from bench.cadres import run as run_cadres
+
+            run_cadres(opts["requests"], merge=not opts["no_merge"], out=opts["out"] or None, seed_line=opts["note"],
+                       write=self.stdout.write)
+            return
         if opts["search_only"]:
             for what, timing, target, note in measure_search(opts["repeat"]):
                 figures = "skipped" if timing is None else f"p50 {timing['p50']:.1f} ms, p95 {timing['p95']:.1f} ms"

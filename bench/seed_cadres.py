@@ -474,11 +474,9 @@ def seed_cadres(seed: int = 42, *, using: str = "default", replace: bool = False
         _restore_foreign_keys(w, dropped)
     _reset_sequences(w)
     # Organization.term names the open term (or, for an organization that no longer stands, its last one).
-    w.execute(
-        "UPDATE orgs_organization SET term = (SELECT t.label FROM cadres_term t WHERE t.organization_id = "
-        "orgs_organization.id ORDER BY t.valid_from DESC, t.id DESC LIMIT 1) "
-        "WHERE EXISTS (SELECT 1 FROM cadres_term t WHERE t.organization_id = orgs_organization.id)"
-    )
+    last = ("(SELECT t.label FROM cadres_term t WHERE t.organization_id = orgs_organization.id "
+            "ORDER BY t.valid_from DESC, t.id DESC LIMIT 1)")
+    w.execute(f"UPDATE orgs_organization SET term = {last} WHERE term <> COALESCE({last}, term)")
     if w.vendor == "postgresql" and not conn.in_atomic_block:
         for table in (TERM_TABLE, BODY_TABLE, HOLDING_TABLE, "orgs_organization"):
             w.execute(f"VACUUM (ANALYZE) {table}")

@@ -47,7 +47,8 @@ from typing import Any
 
 from django.db import connections, transaction
 
-from bench.seeding import BulkWriter, _max_id
+from bench.bulk import BulkWriter, drop_foreign_keys, restore_foreign_keys
+from bench.bulk import max_id as _max_id
 
 TERM_TABLE = "cadres_term"
 BODY_TABLE = "cadres_body"
@@ -497,15 +498,11 @@ def seed_cadres(seed: int = 42, *, using: str = "default", replace: bool = False
 
 def _drop_foreign_keys(w: BulkWriter) -> list[tuple[str, str, str]]:
     """As bench.seeding does for the registry: PostgreSQL would check the deferred keys row by row at COMMIT."""
-    from bench.seeding import _drop_foreign_keys as drop
-
-    return drop(w, (TERM_TABLE, BODY_TABLE, HOLDING_TABLE))
+    return drop_foreign_keys(w, (TERM_TABLE, BODY_TABLE, HOLDING_TABLE))
 
 
 def _restore_foreign_keys(w: BulkWriter, dropped: list[tuple[str, str, str]]) -> None:
-    from bench.seeding import _restore_foreign_keys as restore
-
-    restore(w, dropped)
+    restore_foreign_keys(w, dropped)
 
 
 def _reset_sequences(w: BulkWriter) -> None:

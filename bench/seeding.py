@@ -17,9 +17,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connections, transaction
+from django.db import transaction
 
 from bench import seed_names as N
+from bench.bulk import BulkWriter, drop_foreign_keys, restore_foreign_keys
+from bench.bulk import max_id as _max_id
 from core.text import search_key
 from core.tree import child_path
 
@@ -648,43 +650,6 @@ def _record_province(p: LevelOnePlan, rng: random.Random, reorganize: Callable[.
 # --- Writing -------------------------------------------------------------------------------------------------
 
 
-class BulkWriter:
-    """COPY on PostgreSQL, executemany on SQLite; the caller holds the transaction."""
-
-    def __init__(self, using: str) -> None:
-        self.conn = connections[using]
-        self.conn.ensure_connection()
-        self.raw = self.conn.connection
-        self.vendor = self.conn.vendor
-
-    def write(self, table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
-        if not rows:
-            return
-        collist = ", ".join(cols)
-        if self.vendor == "postgresql":
-            with self.raw.cursor() as cur, cur.copy(f"COPY {table} ({collist}) FROM STDIN") as copy:
-                write_row = copy.write_row
-                for row in rows:
-                    write_row(row)
-        else:
-            marks = ", ".join("?" * len(cols))
-            self.raw.executemany(f"INSERT INTO {table} ({collist}) VALUES ({marks})", rows)
-
-    def execute(self, sql: str, params: tuple = ()) -> None:
-        with self.conn.cursor() as cur:
-            cur.execute(sql, params)
-
-    def scalar(self, sql: str, params: tuple = ()) -> Any:
-        with self.conn.cursor() as cur:
-            cur.execute(sql, params)
-            row = cur.fetchone()
-            return row[0] if row else None
-
-
-def _max_id(w: BulkWriter, table: str) -> int:
-    return int(w.scalar(f"SELECT COALESCE(MAX(id), 0) FROM {table}") or 0)
-
-
 def clear_seeded_data(using: str = "default") -> None:
     """Delete members, history, organizations, versions, grants and non-superuser accounts with plain SQL."""
     from django.apps import apps
@@ -723,28 +688,11 @@ def recompute_counters(using: str = "default") -> None:
     recompute(using)
 
 
-def _drop_foreign_keys(w: BulkWriter, tables: tuple[str, ...] = (ORG_TABLE, VERSION_TABLE, MEMBER_TABLE, HISTORY_TABLE)
-                       ) -> list[tuple[str, str, str]]:
-    """PostgreSQL checks a deferred foreign key row by row at COMMIT (one query each), which costs more than the
-    COPY itself; like pg_restore, drop the loaded tables' foreign keys and add them back afterwards, which
-    validates every reference in one set-based pass. SQLite's checks are cheap and stay on."""
-    if w.vendor != "postgresql":
-        return []
-    with w.conn.cursor() as cur:
-        cur.execute(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)", [list(tables)]
-        )
-        found = [tuple(r) for r in cur.fetchall()]
-        for table, name, _ in found:
-            cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    return found
+def _drop_foreign_keys(w: BulkWriter) -> list[tuple[str, str, str]]:
+    return drop_foreign_keys(w, (ORG_TABLE, VERSION_TABLE, MEMBER_TABLE, HISTORY_TABLE))
 
 
-def _restore_foreign_keys(w: BulkWriter, dropped: list[tuple[str, str, str]]) -> None:
-    with w.conn.cursor() as cur:
-        for table, name, definition in dropped:
-            cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+_restore_foreign_keys = restore_foreign_keys
 
 
 def _reset_sequences(w: BulkWriter) -> None:

@@ -180,6 +180,35 @@ def measure(requests: int = 200, seed: int = 7) -> list[tuple[str, dict | None, 
     return rows
 
 
+def raw_load_limit(sample: int = 300_000) -> dict[str, float]:
+    """Plain COPY / executemany of ``sample`` post holding rows (read beforehand) into a scratch copy of the table
+    with the same indexes: the database's limit for the seed's biggest table."""
+    from bench.bulk import BulkWriter
+    from bench.seed_cadres import HOLDING_COLS, HOLDING_TABLE
+
+    w = BulkWriter("default")
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {', '.join(HOLDING_COLS)} FROM {HOLDING_TABLE} ORDER BY id LIMIT %s", [sample])
+        rows = [tuple(r) for r in cur.fetchall()]
+        cur.execute("DROP TABLE IF EXISTS bench_raw_holding")
+        if connection.vendor == "postgresql":
+            cur.execute(f"CREATE TABLE bench_raw_holding (LIKE {HOLDING_TABLE} INCLUDING ALL)")
+        else:
+            cur.execute(f"CREATE TABLE bench_raw_holding AS SELECT * FROM {HOLDING_TABLE} WHERE 0")
+    try:
+        from django.db import transaction
+
+        t = time.perf_counter()
+        with transaction.atomic():
+            for i in range(0, len(rows), 20_000):
+                w.write("bench_raw_holding", HOLDING_COLS, rows[i: i + 20_000])
+        seconds = time.perf_counter() - t
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("DROP TABLE IF EXISTS bench_raw_holding")
+    return {"rows": len(rows), "rows_per_s": len(rows) / seconds if seconds else 0.0}
+
+
 def merger(log: Callable[[str], None] = print) -> dict[str, Any]:
     """Merge the two provinces closest to 300,000 members together into a new one through reorg.services."""
     from bench.reorg import _pick_provinces
@@ -223,7 +252,7 @@ def _fmt(stats: dict | None) -> str:
     return f"{stats['p50']:.1f} | {stats['p95']:.1f}"
 
 
-def report(reads: list, merge: dict | None, seed_line: str) -> str:
+def report(reads: list, merge: dict | None, seed_line: str, raw_load: dict | None = None) -> str:
     from bench.run import machine_info
 
     info = machine_info()
@@ -234,6 +263,9 @@ def report(reads: list, merge: dict | None, seed_line: str) -> str:
         f"- machine: `{info['uname']}`",
         f"- CPU: {info['cpu']}, {info['cores']} cores, RAM {info['ram']}",
         *([f"- {seed_line}"] if seed_line else []),
+        *([f"- raw load limit: plain {'COPY' if connection.vendor == 'postgresql' else 'executemany'} of "
+           f"{raw_load['rows']:,} post holding rows into a scratch copy with the same indexes, "
+           f"{raw_load['rows_per_s']:,.0f} rows/s (same run)"] if raw_load else []),
         "- each request different (another province, page, organization or date), timed once through the app's "
         "read (cadres.services, ORM); raw SQL: the statements that read sent, replayed right after on the cursor "
         "(no ORM, no objects; a second run of the same statement, so a floor) in the same run",
@@ -265,8 +297,9 @@ def report(reads: list, merge: dict | None, seed_line: str) -> str:
 def run(requests: int = 200, *, merge: bool = True, out: str | None = None, seed_line: str = "",
         write: Callable[[str], None] = print) -> str:
     reads = measure(requests)
+    raw_load = raw_load_limit()
     merged = merger(write) if merge else None
-    section = report(reads, merged, seed_line)
+    section = report(reads, merged, seed_line, raw_load)
     write(section)
     if out:
         with open(out, "a", encoding="utf-8") as fh:

@@ -213,7 +213,7 @@ def _sizes(org_type: str, officials: int, available: int, on: dt.date, rng: rand
     if exe < 3:
         std, ins = 0, 0
     dep = min(dep, exe - 1)
-    std = min(std, exe)
+    std = min(std, exe - 1)  # elected from the executive committee, and smaller
     if std and std <= dep + 1:
         std = 0
     return exe, std, dep, ins
@@ -303,7 +303,8 @@ def _compose(out: _Writer, org_id: int, org_type: str, plan: TermPlan, pool: lis
                 filled += 1
                 head_filled = head_filled or post == head
             rows.append((member, post, valid_to, reason))
-        vacant = filled < seats or (head is not None and not head_filled)
+        # As cadres.services.refresh_counters: an ended body is not vacant.
+        vacant = plan.end is None and (filled < seats or (head is not None and not head_filled))
         body_id = out.add(BODY_TABLE, (term_id, org_id, kind, seats, plan.end, filled, head_filled, vacant))
         result.bodies += 1
         if vacant and plan.end is None:

@@ -164,7 +164,11 @@ def test_bodies_within_the_ceilings_and_counters(seeded: None) -> None:
         current = [h for h in holders if h.valid_to is None]
         assert body.filled == len(current)
         assert body.head_filled == any(h.post == head for h in current)
-        assert body.vacant == (body.filled < body.seats or (head is not None and not body.head_filled))
+        assert body.vacant == (body.ended_on is None and (body.filled < body.seats
+                                                          or (head is not None and not body.head_filled)))
+        if body.kind == BodyKind.STANDING_COMMITTEE:
+            executive = Body.objects.get(term=term, kind=BodyKind.EXECUTIVE_COMMITTEE)
+            assert body.seats < executive.seats
     assert kinds[BodyKind.STANDING_COMMITTEE] and kinds[BodyKind.INSPECTION_COMMISSION]
     open_bodies = Body.objects.filter(ended_on__isnull=True)
     vacant = open_bodies.filter(vacant=True).count()

@@ -24,19 +24,13 @@ TARGET_WORKLIST_MS = 100.0
 TARGET_COMPOSITION_MS = 50.0
 TARGET_MERGE_S = 60.0
 PAGE = 50  # the worklist's page (cadres.views.WORKLIST_PAGE)
-ORDER = ["organization_id", "id"]
+ORDER = ["org_path", "id"]  # cadres.services.VACANCY_ORDER
 
 
 def _vacant_bodies(user: Any, root: Any = None) -> Any:
-    try:
-        from cadres.services import vacant_bodies
-    except ImportError:  # h-cadsvc not merged yet: the same query over the partial index
-        from cadres.models import Body
+    from cadres.services import vacant_bodies
 
-        qs = Body.objects.restrict(user, "view").filter(vacant=True, ended_on__isnull=True)
-        qs = qs if root is None else qs.filter(organization__path__startswith=root.path)
-        return qs.select_related("organization", "term")
-    return vacant_bodies(user, root).select_related("organization", "term")
+    return vacant_bodies(user, root)
 
 
 def _composition_qs(user: Any, org: Any, on: dt.date) -> Any:

@@ -701,10 +701,19 @@ def _under(field: str, root: Any) -> Q:
     return prefix_q(field, root.path) if root is not None else Q()
 
 
+# The vacancies worklist is read in the tree's order: the organization's path, then the body. A subtree is one range
+# of the path index, walked in order and joined to the partial vacancy index, so a province's first page reads its
+# own organizations only (ordered by organization id, a province of high ids walked past every other province's
+# vacancies first: p95 125 ms at scale 1.0).
+VACANCY_ORDER = ["org_path", "id"]
+
+
 def vacant_bodies(user: Any, root: Organization | None = None) -> QuerySet:
-    """Open bodies with an open seat or no head, in the user's scope (under ``root`` if given)."""
+    """Open bodies with an open seat or no head, in the user's scope (under ``root`` if given); keyset pages take
+    ``VACANCY_ORDER``."""
     return (Body.objects.restrict(user, "view").filter(vacant=True, ended_on__isnull=True)
-            .filter(_under("organization__path", root)).select_related("organization", "term"))
+            .filter(_under("organization__path", root)).select_related("organization", "term")
+            .annotate(org_path=F("organization__path")))
 
 
 def terms_ending(user: Any, before: dt.date, root: Organization | None = None) -> QuerySet:

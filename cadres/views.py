@@ -364,7 +364,7 @@ class WorklistView(LoginRequiredMixin, View):
     tabs = ("vacancies", "ending")
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        from cadres.services import terms_ending, vacant_bodies
+        from cadres.services import VACANCY_ORDER, terms_ending, vacant_bodies
 
         user = request.user
         if not can(user, PostHolding, "view"):
@@ -382,7 +382,7 @@ class WorklistView(LoginRequiredMixin, View):
             qs = vacant_bodies(user, root).select_related("organization", "term")
             if kind:
                 qs = qs.filter(kind=kind)
-            order = ["organization", "id"]
+            order = VACANCY_ORDER
         else:
             qs = terms_ending(user, before, root).select_related("organization")
             order = ["planned_end", "id"]

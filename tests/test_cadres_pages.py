@@ -5,6 +5,7 @@ number of queries) and the audited XLSX export of compositions."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 
 import pytest
@@ -326,6 +327,35 @@ def test_the_worklist_takes_the_same_queries_for_2_and_20_rows(world):
     many_ending, text = _worklist_queries(client, list="ending", months="120")
     assert text.count("Đảng bộ Y") == 10
     assert many_ending == few_ending
+
+
+def test_the_worklist_pages_follow_the_tree_to_the_last_vacancy(world, monkeypatch):
+    """Pages by cursor in the tree's order (VACANCY_ORDER): every vacant body once, none twice, in path order."""
+    import re
+
+    from cadres import views as cadre_views
+    from cadres.models import Body
+
+    monkeypatch.setattr(cadre_views, "WORKLIST_PAGE", 3)
+    _committees(world.a.org, 4, "P")
+    client = client_for(world.a_secretary)
+    vacant = Body.objects.filter(vacant=True, ended_on__isnull=True, organization__path__startswith=world.a.org.path)
+    wanted = list(vacant.order_by("organization__path", "id").values_list("id", flat=True))
+    assert len(wanted) >= 8
+    seen, query, pages = [], {}, 0
+    while True:
+        response = client.get(reverse("cadres:worklist"), query)
+        assert response.status_code == 200
+        text = response.content.decode()
+        seen += [int(i) for i in re.findall(r'data-body="(\d+)"', text)]
+        pages += 1
+        found = re.search(r'href="\?[^"]*cursor=([^"&]+)[^"]*"[^>]*rel="next"', text) or re.search(
+            r'rel="next"[^>]*href="\?[^"]*cursor=([^"&]+)', text)
+        if not found or pages > 10:
+            break
+        query = {"cursor": html.unescape(found.group(1))}
+    assert seen == wanted
+    assert pages == -(-len(wanted) // 3)
 
 
 def test_the_worklist_filters_and_stays_in_scope(committee_world):

@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from config.caches import cache_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PARTYWORK_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -88,6 +90,11 @@ MIDDLEWARE = [
     "core.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# The HTTP bench (`manage.py bench --http`) starts its server with this on: each response says what it cost
+# (bench/middleware.py) and a bare authenticated view answers at /bench/bare/ (the throughput baseline).
+PARTYWORK_BENCH_HTTP = _env_bool("PARTYWORK_BENCH_HTTP", False)
+if PARTYWORK_BENCH_HTTP:
+    MIDDLEWARE.insert(0, "bench.middleware.BenchMetricsMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -255,7 +262,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- Caches and sessions shared by every web process: Redis with REDIS_URL, else the database (config/caches.py).
+CACHES, SESSION_ENGINE = cache_settings(os.environ)
 
 LOGGING = {
     "version": 1,

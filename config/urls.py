@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -20,3 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+if settings.PARTYWORK_BENCH_HTTP:  # the HTTP bench's throughput baseline, never mounted otherwise
+    from bench.views import bare
+
+    urlpatterns.append(path("bench/bare/", bare, name="bench-bare"))

@@ -171,11 +171,22 @@ def menu_urls(user: Any) -> list[tuple[str, str]]:
 
 
 def api_lists() -> list[tuple[str, str]]:
-    """(label, url) of each list endpoint the API's root lists."""
-    from config.api_urls import root
+    """(label, url) of each list endpoint of the API (the routers' ``*-list`` routes under /api/)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
 
-    urls = dict.fromkeys(f"/api/{prefix}/" for prefix, viewset, _basename in root.registry if hasattr(viewset, "list"))
-    return [(f"API list {url}", url) for url in urls]
+    found: dict[str, None] = {}
+
+    def walk(patterns: list, prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and (pattern.name or "").endswith("-list") and \
+                    route.startswith("api/") and "<" not in route and "format" not in route:
+                found.setdefault("/" + route.lstrip("^").rstrip("$"), None)
+
+    walk(get_resolver().url_patterns, "")
+    return [(f"API list {url}", url) for url in found]
 
 
 @dataclass

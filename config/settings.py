@@ -277,6 +277,14 @@ LOGGING = {
 # /rules/. Each process keeps them in memory and checks this often (seconds) whether another process changed them.
 PARTYWORK_RULES_RECHECK_SECONDS = float(os.environ.get("PARTYWORK_RULES_RECHECK_SECONDS", "5"))
 LIST_PAGE_SIZE = 50
+# Dashboard figures (core.charts): a subtree of this many members or more is "large": its current figures are kept
+# this many seconds in the shared cache instead of counted for each reader, and `run_jobs` (or `manage.py
+# warm_figures`) computes them ahead every PARTYWORK_FIGURES_WARM_EVERY_SECONDS (0: never) for the large
+# organizations of the top PARTYWORK_FIGURES_WARM_DEPTH levels.
+PARTYWORK_FIGURES_LIVE_MAX = int(os.environ.get("PARTYWORK_FIGURES_LIVE_MAX", "20000"))
+PARTYWORK_FIGURES_RECENT_SECONDS = int(os.environ.get("PARTYWORK_FIGURES_RECENT_SECONDS", "300"))
+PARTYWORK_FIGURES_WARM_EVERY_SECONDS = int(os.environ.get("PARTYWORK_FIGURES_WARM_EVERY_SECONDS", "240"))
+PARTYWORK_FIGURES_WARM_DEPTH = int(os.environ.get("PARTYWORK_FIGURES_WARM_DEPTH", "2"))
 # Background jobs: inline threads in development; production runs `manage.py run_jobs` as a service.
 JOBS_INLINE = _env_bool("JOBS_RUN_INLINE", True)
 # Files of finished jobs (uploads, results, error reports) are deleted after this many days, by

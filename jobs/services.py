@@ -43,6 +43,7 @@ from core.actions import (
     system_action,
     user_of,
 )
+from core.charts import warm_every_seconds, warm_if_due
 from core.phrases import is_stored_text, render, stored_text, text
 from core.scope import OutOfScope, path_in_scope
 from jobs.models import FINISHED_STATES, Job, JobState
@@ -394,7 +395,7 @@ def run_pending(worker: str = "", *, job_id: int | None = None, once: bool = Tru
                 stop: threading.Event | None = None, on_progress=None) -> int:
     """The worker loop of ``manage.py run_jobs``: claim, run, repeat; returns the number of jobs run."""
     count = 0
-    last_purge = None
+    last_purge = last_warm = None
     while stop is None or not stop.is_set():
         if job_id is None and (last_purge is None or time.monotonic() - last_purge >= purge_every_seconds()):
             last_purge = time.monotonic()
@@ -402,6 +403,13 @@ def run_pending(worker: str = "", *, job_id: int | None = None, once: bool = Tru
                 purge_job_files()
             except Exception:  # housekeeping never stops the worker
                 log.exception("purging old job files failed")
+        # The service loop keeps the large organizations' dashboard figures computed ahead (core.charts).
+        if job_id is None and not once and (last_warm is None or time.monotonic() - last_warm >= warm_every_seconds()):
+            last_warm = time.monotonic()
+            try:
+                warm_if_due(worker)
+            except Exception:  # housekeeping never stops the worker
+                log.exception("warming the dashboard figures failed")
         job = claim_job(worker, job_id)
         if job is None:
             if once:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.charts import recent
 from core.dates import add_months
 from core.registry import (
     DashboardCard,
@@ -59,9 +60,14 @@ def probation_due(request: Any, root: Any) -> dict:
     ceremony like the recognition itself): the first ten and how many."""
     today = timezone.localdate()
     months = rule("PROBATION_MONTHS", today)
-    due = recognition_worklist(request.user, today).within_path(root.path)
-    due_first = list(due.select_related("organization").order_by("admission_date", "id")[:10])
-    due_count = len(due_first) if len(due_first) < 10 else due.count()
+
+    def due() -> tuple[list, int]:
+        found = recognition_worklist(request.user, today).within_path(root.path)
+        first = list(found.select_related("organization").order_by("admission_date", "id")[:10])
+        return first, len(first) if len(first) < 10 else found.count()
+
+    # Read in the reader's scope: kept per reader, a few minutes, for a large subtree (core.charts.recent).
+    due_first, due_count = recent(f"probation-due:{today.isoformat()}", root, due, per=request.user.pk)
     return {"due_first": due_first, "due_count": due_count, "due_date": add_months(today, -months),
             "probation_months": months}
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.actions import action
+from core.charts import daily_if_large, recent
 from core.dates import EARLIEST, add_days, add_months, add_working_days, working_days_between
 from core.l10n import day
 from core.phrases import Said
@@ -775,15 +776,17 @@ def _date_key(field: str):
     return ExtractYear(field) * Value(10000) + ExtractMonth(field) * Value(100) + ExtractDay(field)
 
 
-def admission_counts(org: Organization, year: int, *, by_child: bool = False) -> dict[str, dict[str, int]]:
+def admission_counts(org: Organization, year: int, *, by_child: bool = False, admitted: bool = True,
+                     base: bool = True) -> dict[str, dict[str, int]]:
     """Members admitted in ``year`` in the subtree of ``org``: total, young, students and the base at the start
-    of the year. Grouped counts in the database (one query each), keyed by the child's path (or the org's)."""
+    of the year. Grouped counts in the database (one query each), keyed by the child's path (or the org's);
+    ``admitted=False`` or ``base=False`` leaves one of the two out (zeros)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     width = len(org.path) + STEP if by_child else len(org.path)
     young_years = int(rule("YOUNG_MEMBER_MAX_AGE", start))
     students = list(rule("STUDENT_OCCUPATIONS", start))
     within = Member.objects.filter(prefix_q("organization__path", org.path))
-    admitted = (within.filter(admission_date__gte=start, admission_date__lte=end)
+    admitted_rows = (within.filter(admission_date__gte=start, admission_date__lte=end)
                 .annotate(branch=Substr("organization__path", 1, width),
                           age_key=_date_key("admission_date") - _date_key("birth_date"))
                 .values("branch")
@@ -791,15 +794,15 @@ def admission_counts(org: Organization, year: int, *, by_child: bool = False) ->
                           young=Count("id", filter=Q(age_key__lt=young_years * 10000)),
                           students=Count("id", filter=Q(occupation__in=students)))
                 .order_by())
-    base = (within.filter(admission_date__lt=start)
+    base_rows = (within.filter(admission_date__lt=start)
             .filter(Q(status__in=ACTIVE_STATUSES) | Q(status_since__gte=start))
             .annotate(branch=Substr("organization__path", 1, width)).values("branch").annotate(n=Count("id"))
             .order_by())
     result: dict[str, dict[str, int]] = {}
-    for row in admitted:
+    for row in admitted_rows if admitted else ():
         result.setdefault(row["branch"], {"actual": 0, "young": 0, "students": 0, "base": 0}).update(
             actual=row["n"], young=row["young"], students=row["students"])
-    for row in base:
+    for row in base_rows if base else ():
         result.setdefault(row["branch"], {"actual": 0, "young": 0, "students": 0, "base": 0})["base"] = row["n"]
     return result
 
@@ -857,7 +860,13 @@ def target_summary(user_or_org: Any, year: int | None = None) -> dict | None:
     org = user_or_org if isinstance(user_or_org, Organization) else scope_root(user_or_org)
     if org is None:
         return None
-    counts = admission_counts(org, year).get(org.path, _EMPTY)
+    # This year's admissions are current (kept a few minutes for a large subtree); the base, the membership at
+    # the start of the year, takes a pass over the subtree and changes only with a correction of the past: kept
+    # for the day for a large subtree (core.charts; the warm job computes both ahead).
+    counts = dict(recent(f"admitted:{year}", org,
+                         lambda: admission_counts(org, year, base=False).get(org.path, _EMPTY)))
+    counts["base"] = daily_if_large(f"admission-base:{year}", org,
+                                    lambda: admission_counts(org, year, admitted=False).get(org.path, _EMPTY)["base"])
     return _row(org, counts, DevelopmentTarget.objects.filter(organization=org, year=year).first(), year)
 
 

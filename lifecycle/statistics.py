@@ -15,7 +15,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.charts import Chart, Series, daily
+from core.charts import Chart, Series, daily, recent
 from core.tree import prefix_q
 from lifecycle.choices import LetterState
 from lifecycle.models import DevelopmentTarget, TransferLetter
@@ -54,8 +54,9 @@ def admissions_by_year(org: Any) -> list[dict]:
     years = _years()
     figures = dict(daily("admissions", org, lambda: admission_figures(org, years)))
     this_year = dt.date(years[-1], 1, 1)
-    figures[years[-1]] = {**figures[years[-1]], "actual": Member.objects.within_path(org.path).filter(
-        admission_date__gte=this_year, admission_date__lte=dt.date(years[-1], 12, 31)).count()}
+    figures[years[-1]] = {**figures[years[-1]], "actual": recent(f"admitted-count:{years[-1]}", org, lambda: (
+        Member.objects.within_path(org.path).filter(admission_date__gte=this_year,
+                                                    admission_date__lte=dt.date(years[-1], 12, 31)).count()))}
     targets = {t.year: t for t in DevelopmentTarget.objects.filter(organization=org, year__in=years)}
     return [{"year": year, "actual": figures[year]["actual"],
              "target": target_value(targets.get(year), figures[year]["base"], year)[0]} for year in years]

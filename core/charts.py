@@ -120,6 +120,14 @@ def recent(name: str, org: Any, compute: Callable[[], Any], *, per: Any = "") ->
     return value
 
 
+def scope_key(user: Any, model: Any, org: Any) -> str:
+    """``per`` of a figure read in the reader's scope: one shared entry when the reader may see all of ``org``'s
+    subtree (the usual case, and what the warm job computes), else the reader's own."""
+    from core.scope import path_in_scope
+
+    return "" if path_in_scope(user, model, "view", org.path) else f"user{user.pk}"
+
+
 @contextmanager
 def refreshing():
     """Within it, ``recent`` figures are computed anew and stored (``daily`` ones are kept for their day)."""

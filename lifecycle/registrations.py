@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.charts import recent
+from core.charts import recent, scope_key
 from core.dates import add_months
 from core.registry import (
     DashboardCard,
@@ -40,6 +40,7 @@ from lifecycle.handover import (
 from lifecycle.models import AdmissionCase, TransferLetter, open_letter_q
 from lifecycle.services import recognition_worklist, target_summary
 from members.choices import MemberStatus
+from members.models import Member
 
 
 def admissions(request: Any, root: Any) -> dict:
@@ -66,8 +67,9 @@ def probation_due(request: Any, root: Any) -> dict:
         first = list(found.select_related("organization").order_by("admission_date", "id")[:10])
         return first, len(first) if len(first) < 10 else found.count()
 
-    # Read in the reader's scope: kept per reader, a few minutes, for a large subtree (core.charts.recent).
-    due_first, due_count = recent(f"probation-due:{today.isoformat()}", root, due, per=request.user.pk)
+    # Read in the reader's scope, kept a few minutes for a large subtree (core.charts.recent).
+    due_first, due_count = recent(f"probation-due:{today.isoformat()}", root, due,
+                                  per=scope_key(request.user, Member, root))
     return {"due_first": due_first, "due_count": due_count, "due_date": add_months(today, -months),
             "probation_months": months}
 

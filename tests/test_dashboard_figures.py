@@ -72,11 +72,13 @@ def test_the_target_of_a_large_subtree_is_read_from_the_cache_after_the_warm_job
     assert all("members_member" not in sql for sql in registry_queries(ctx)), registry_queries(ctx)
 
 
-def test_the_national_dashboard_reads_no_member_rows_once_warmed(client, world, all_large):
+@pytest.mark.parametrize("username", ["root", "a_secretary"])
+def test_the_dashboard_reads_no_member_rows_once_warmed(client, world, all_large, username):
+    """As the national administrator and as a province secretary: the warm job computed, as a superuser, the
+    entries both read (a reader who may see the whole subtree shares them)."""
     from accounts.models import User
 
-    admin = User.objects.get(username="root")
-    client.force_login(admin)
+    client.force_login(User.objects.get(username=username))
     first = client.get(reverse("dashboard"))
     assert first.status_code == 200
     warm_large()

@@ -787,17 +787,17 @@ def admission_counts(org: Organization, year: int, *, by_child: bool = False, ad
     students = list(rule("STUDENT_OCCUPATIONS", start))
     within = Member.objects.filter(prefix_q("organization__path", org.path))
     admitted_rows = (within.filter(admission_date__gte=start, admission_date__lte=end)
-                .annotate(branch=Substr("organization__path", 1, width),
-                          age_key=_date_key("admission_date") - _date_key("birth_date"))
-                .values("branch")
-                .annotate(n=Count("id"),
-                          young=Count("id", filter=Q(age_key__lt=young_years * 10000)),
-                          students=Count("id", filter=Q(occupation__in=students)))
-                .order_by())
+                     .annotate(branch=Substr("organization__path", 1, width),
+                               age_key=_date_key("admission_date") - _date_key("birth_date"))
+                     .values("branch")
+                     .annotate(n=Count("id"),
+                               young=Count("id", filter=Q(age_key__lt=young_years * 10000)),
+                               students=Count("id", filter=Q(occupation__in=students)))
+                     .order_by())
     base_rows = (within.filter(admission_date__lt=start)
-            .filter(Q(status__in=ACTIVE_STATUSES) | Q(status_since__gte=start))
-            .annotate(branch=Substr("organization__path", 1, width)).values("branch").annotate(n=Count("id"))
-            .order_by())
+                 .filter(Q(status__in=ACTIVE_STATUSES) | Q(status_since__gte=start))
+                 .annotate(branch=Substr("organization__path", 1, width)).values("branch").annotate(n=Count("id"))
+                 .order_by())
     result: dict[str, dict[str, int]] = {}
     for row in admitted_rows if admitted else ():
         result.setdefault(row["branch"], {"actual": 0, "young": 0, "students": 0, "base": 0}).update(

@@ -164,16 +164,14 @@ def warm_large(*, depth: int | None = None) -> dict[str, float]:
     """``warm`` the large organizations of the top ``depth`` levels (``PARTYWORK_FIGURES_WARM_DEPTH``: 2 = the
     party and the provinces), as a national administrator (an unsaved superuser: nothing is written)."""
     from django.contrib.auth import get_user_model
-    from django.db.models import F
     from django.test import RequestFactory
 
     from core.registry import organization_model
 
     depth = depth if depth is not None else int(getattr(settings, "PARTYWORK_FIGURES_WARM_DEPTH", 2))
-    threshold = getattr(settings, "PARTYWORK_FIGURES_LIVE_MAX", 20_000)
-    orgs = list(organization_model().objects.filter(dissolved_on__isnull=True, depth__lte=depth)
-                .annotate(figures_size=F("subtree_official") + F("subtree_probationary"))
-                .filter(figures_size__gte=threshold).order_by("path"))
+    # The top levels only (a party and its provinces: tens of rows), the large ones by their counters.
+    orgs = [org for org in organization_model().objects.filter(dissolved_on__isnull=True, depth__lte=depth)
+            .order_by("path") if large(org)]
     reader = get_user_model()(username="figures-warm", is_superuser=True, is_staff=True, is_active=True)
 
     def request_for(user: Any) -> Any:

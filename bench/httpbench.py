@@ -209,9 +209,10 @@ def plan_for(user: Any, n: int, rng: random.Random) -> Plan:
 
     root = scope_root(user)
     orgs = list(Organization.objects.restrict(user, "view").within(root).filter(dissolved_on__isnull=True)
-                .order_by("?").values_list("pk", "org_type")[: 4 * n])
-    org_ids = [pk for pk, _t in orgs]
-    cells = [pk for pk, t in orgs if t == "cell"] or org_ids
+                .order_by("?").values_list("pk", "org_type", "code")[: 4 * n])
+    org_ids = [pk for pk, _t, _c in orgs]
+    codes = {pk: code for pk, _t, code in orgs} | {root.pk: root.code}  # pages take the code, as the picker sends it
+    cells = [pk for pk, t, _c in orgs if t == "cell"] or org_ids
     members = list(Member.objects.restrict(user, "view").filter(organization_id__in=cells[: 2 * n])
                    .values_list("pk", "full_name")[: 20 * n])
     rng.shuffle(members)
@@ -221,7 +222,7 @@ def plan_for(user: Any, n: int, rng: random.Random) -> Plan:
     varied: dict[str, list[str]] = {
         "organization page": [f"/orgs/{pk}/" for pk in org_ids[:n]],
         "member page": [f"/members/{pk}/" for pk in member_ids[:n]],
-        "member list by organization": [f"/members/?organization={pk}" for pk in list_orgs],
+        "member list by organization": [f"/members/?{urlencode({'organization': codes[pk]})}" for pk in list_orgs],
         "API member list ?organization=": [f"/api/members/?organization={pk}" for pk in list_orgs],
         "API member detail": [f"/api/members/{pk}/" for pk in member_ids[n: 2 * n] or member_ids[:n]],
         "API organization detail": [f"/api/organizations/{pk}/" for pk in org_ids[n: 2 * n] or org_ids[:n]],
@@ -230,7 +231,7 @@ def plan_for(user: Any, n: int, rng: random.Random) -> Plan:
         varied[label] = [f"/members/?{urlencode({'q': term})}" for term in terms]
     fixed = [("dashboard /", "/"), ("bare authenticated view", "/bench/bare/"), ("member list /members/", "/members/"),
              *[(label, url) for label, url in menu_urls(user) if url not in {"/", "/members/"}], *api_lists()]
-    cursor_starts = ["/members/", *[f"/members/?organization={pk}" for pk in list_orgs[1:4]]]
+    cursor_starts = ["/members/", *[f"/members/?{urlencode({'organization': codes[pk]})}" for pk in list_orgs[1:4]]]
     return Plan(fixed=fixed, varied=varied, cursor_starts=cursor_starts)
 
 

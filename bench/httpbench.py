@@ -438,11 +438,11 @@ def run_http(*, workers: int = 3, n: int = 20, pages: int = 5, clients: int = 8,
     users = ensure_users(password)
     plans = [(label, user, plan_for(user, n, rng)) for label, user in users]
     collect_static()
-    server = Server(workers, server_env(server_extra_env))
     rows: list[Row] = []
     results: list[tuple[str, dict[str, float]]] = []
     tool = "locust" if locust_available() else "threads"
-    try:
+    server = Server(workers, server_env(server_extra_env))
+    try:  # nothing between starting the server and this line may raise: the server is stopped in `finally`
         server.wait()
         for label, user, plan in plans:
             write(f"measuring as the {label} ({user.username})...")

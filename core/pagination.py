@@ -132,21 +132,26 @@ def any_row(qs: QuerySet) -> bool:
     return qs.exists()
 
 
-def _read(qs: QuerySet, order: list[str], values: list[Any] | None, backwards: bool, limit: int) -> list[Any]:
-    """Up to ``limit`` rows after ``values`` (or before, ``backwards``) in ``order``, branches merged."""
+def _read(qs: QuerySet, order: list[str], values: list[Any] | None, backwards: bool, limit: int,
+          ids_first: bool = False) -> list[Any]:
+    """Up to ``limit`` rows after ``values`` (or before, ``backwards``) in ``order``, branches merged; a part of a
+    tiered search (``ids_first``) has its ids found first like a branch (:func:`_rows`)."""
     if values is not None:
         qs = qs.filter(_after_q(order, values, backwards))
     effective = _reverse(order) if backwards else order
     branches = getattr(qs, "_keyset_branches", None)
     if branches:
         return _merge([_rows(qs, qs.filter(b), effective, limit) for b in branches], effective, limit)
+    if ids_first:
+        return _rows(qs, qs, effective, limit)
     return list(qs.order_by(*effective)[:limit])
 
 
 def _rows(qs: QuerySet, part: QuerySet, order: list[str], limit: int) -> list[Any]:
-    """The first ``limit`` rows of a branch. On PostgreSQL its ids are found first, alone, so that a branch that
-    walks the name order reads only the index (``member_name_walk_idx`` holds what a search checks), and the rows
-    are then read by id: walking a family name's range with the rows would read a table page per entry."""
+    """The first ``limit`` rows of a branch (or a search's tier). On PostgreSQL its ids are found first, alone, so
+    that a branch that walks the name order reads only the index (``member_name_walk_idx`` holds what a search
+    checks), and the rows are then read by id: walking a family name's range with the rows would read a table page
+    per entry."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -173,7 +178,8 @@ def keyset_page(qs: QuerySet, order: list[str], cursor: str | None, size: int) -
     current, after = tier, values
     while 0 <= current < len(tiers) and len(rows) < size + 1:
         part = _tier(qs, tiers[current])
-        rows += [(current, row) for row in _read(part, order, after, backwards, size + 1 - len(rows))]
+        rows += [(current, row) for row in _read(part, order, after, backwards, size + 1 - len(rows),
+                                                 ids_first=tiers[current] is not None)]
         current, after = current + step, None
     has_more = len(rows) > size
     rows = rows[:size]

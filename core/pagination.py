@@ -108,14 +108,17 @@ def _merge(branches: list[list[Any]], order: list[str], limit: int) -> list[Any]
     return merged[:limit]
 
 
-def _tier(qs: QuerySet, tier: tuple[Q, bool] | None) -> QuerySet:
-    """The part of ``qs`` in ``tier`` (a filter, and whether the part is read in ``_keyset_branches``)."""
+def _tier(qs: QuerySet, tier: tuple[Q, bool | list[Q]] | None) -> QuerySet:
+    """The part of ``qs`` in ``tier``: a filter, and whether the part is read in ``_keyset_branches`` or in
+    branches of its own (a list: e.g. the corrected phrases of a typo search, one index range each)."""
     if tier is None:
         return qs
     q, branched = tier
     part = qs.filter(q)
     part._keyset_tiers = None
-    if not branched:
+    if isinstance(branched, list):
+        part._keyset_branches = branched
+    elif not branched:
         part._keyset_branches = None
     return part
 

@@ -434,10 +434,12 @@ def typo_alternatives(words: list[str]) -> dict[str, list[str]]:
     return found
 
 
-def typo_terms(words: list[str]) -> tuple[list[Term], list[tuple[Q, bool]]] | None:
+def typo_terms(words: list[str]) -> tuple[list[Term], list[tuple[Q, bool | list[Q]]]] | None:
     """The query's terms with a typo tolerated in each word of four letters or more (``ngyen`` also stands for
     ``nguyen``), and the tiers that show first the names beginning with the query as corrected ("nguyen van an"),
-    one index range each; ``None`` when no word has a neighbour (nothing more to try)."""
+    one index range each, read as branches (``core.pagination``): each range walked in name order from the index
+    alone, where their union was read as a bitmap of every row of every range, table pages included; ``None`` when
+    no word has a neighbour (nothing more to try)."""
     alternatives = typo_alternatives(words)
     if not alternatives:
         return None
@@ -449,7 +451,7 @@ def typo_terms(words: list[str]) -> tuple[list[Term], list[tuple[Q, bool]]] | No
     phrase = Q()
     for text in phrases:
         phrase |= prefix_q("name_key", text)
-    return terms, [(phrase, False), (~phrase, True)]
+    return terms, [(phrase, [prefix_q("name_key", text) for text in phrases]), (~phrase, True)]
 
 
 # --- PostgreSQL: organizations (orgs/0005) ----------------------------------------------------------------------

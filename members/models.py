@@ -33,7 +33,8 @@ MIN_ID_DIGITS = 4  # a shorter number is in too many IDs to be a search
 
 class MemberQuerySet(AuditedQuerySet):
     _keyset_branches: list[models.Q] | None = None  # a word search's branches (core.search.word_branches)
-    _keyset_tiers: list[tuple[models.Q, bool]] | None = None  # the query as typed first (core.search.word_tiers)
+    # the query as typed first (core.search.word_tiers): (filter, read in branches? or its own branches)
+    _keyset_tiers: list[tuple[models.Q, bool | list[models.Q]]] | None = None
 
     # Where the rows lie, as far as known: the paths of the user's grants (restrict) or of within_path; None: the
     # whole party or unknown. A search may read its word table in these subtrees (core.search.terms_q); the rows

@@ -159,8 +159,18 @@ def _rows(qs: QuerySet, part: QuerySet, order: list[str], limit: int) -> list[An
 
     if connection.vendor != "postgresql":
         return list(part.order_by(*order)[:limit])
-    ids = part.order_by(*order).values("pk")[:limit]
+    ids = part.filter(_serial()).order_by(*order).values("pk")[:limit]
     return list(qs.filter(pk__in=ids).order_by(*order))
+
+
+def _serial() -> Q:
+    """A condition that holds on every row and keeps the query out of parallel workers (``pg_trigger_depth()`` is
+    parallel restricted): a walk of the name order that stops at the page's end, split among workers by a Gather
+    Merge, reads up to three times the entries each worker needs and waits for their start ('nguyen van' in a
+    province at scale 1.0: 62 ms in parallel, 18 ms alone)."""
+    from django.db.models import BooleanField, Func
+
+    return Q(Func(template="(pg_trigger_depth() >= 0)", output_field=BooleanField()))
 
 
 def keyset_page(qs: QuerySet, order: list[str], cursor: str | None, size: int) -> Page:

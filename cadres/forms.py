@@ -95,9 +95,14 @@ class OpenTermForm(TermLabelMixin, SeatsMixin, AllErrorsForm):
 
 
 class RecordHoldingForm(PickerFormMixin, AllErrorsForm):
-    """A holder of a post in one of the bodies of the organization's open term."""
+    """A holder of a post in one of the bodies of the organization's open term.
 
-    body = forms.TypedChoiceField(label=_("Body"), coerce=int, choices=[])
+    The post names its body (``POST_BODY``): the posts are offered grouped under the bodies the term has, and the
+    body is found from the post, so a clerk cannot pair a post with the wrong body. A ``body`` sent anyway (an
+    older client) must be one of the term's bodies and the post one of its posts."""
+
+    body = forms.TypedChoiceField(label=_("Body"), coerce=int, choices=[], required=False, empty_value=None,
+                                  widget=forms.HiddenInput)
     post = forms.ChoiceField(label=_("Post"), choices=Post.choices)
     member = member_field()
     selection = forms.ChoiceField(label=_("How chosen"), choices=Selection.choices, initial=Selection.ELECTED)
@@ -112,13 +117,19 @@ class RecordHoldingForm(PickerFormMixin, AllErrorsForm):
         bodies = sorted(bodies, key=lambda b: BodyKind.values.index(b.kind) if b.kind in BodyKind.values else 99)
         self.bodies = {b.pk: b for b in bodies}
         self.fields["body"].choices = [(b.pk, b.get_kind_display()) for b in bodies]
+        self.fields["post"].choices = [("", "---------")] + [
+            (b.get_kind_display(), [(p.value, p.label) for p in BODY_POSTS.get(b.kind, ())]) for b in bodies]
         if not may_appoint:
             self.fields["selection"].choices = [c for c in Selection.choices if c[0] != Selection.APPOINTED]
+        self._body: Any = None
 
     def domain_checks(self, data: dict[str, Any]) -> None:
         errors: dict[str, Any] = {}
-        body = self.bodies.get(data.get("body"))
         post = data.get("post")
+        body = self.bodies.get(data.get("body"))
+        if body is None and post:
+            body = next((b for b in self.bodies.values() if b.kind == POST_BODY.get(post)), None)
+        self._body = body
         if body is not None and post and post not in BODY_POSTS.get(body.kind, ()):
             errors["post"] = _("%(post)s is not a post of the %(body)s.") % {
                 "post": Post(post).label, "body": body.get_kind_display().lower()}
@@ -130,8 +141,7 @@ class RecordHoldingForm(PickerFormMixin, AllErrorsForm):
             raise ValidationError(errors)
 
     def chosen_body(self) -> Any:
-        return self.bodies[self.cleaned_data["body"]]
-
+        return self._body
 
 class EndHoldingForm(AllErrorsForm):
     on = FormDateField(label=_("Ended on"), widget=LocalDateInput, initial=_today)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -26,7 +27,7 @@ from django.views import View
 from cadres import forms as cadre_forms
 from cadres.choices import BODY_POSTS, HEAD_POSTS, BodyKind
 from cadres.models import Body, PostHolding, Term
-from core.dates import add_months
+from core.dates import add_months, parse_date
 from core.object_views import ObjectActionView, ObjectDetailView, run_service
 from core.pagination import BadCursor, keyset_page
 from core.scope import can, get_scoped_or_404, may, may_decide_over
@@ -219,14 +220,31 @@ class RecordHoldingView(_CommitteeFormView):
                                   "organization": org}
         initial = {}
         if self.request.GET.get("post") in dict(cadre_forms.POST_BODY):
-            post = self.request.GET["post"]
-            initial["post"] = post
-            body = next((b for b in kwargs["bodies"] if b.kind == cadre_forms.POST_BODY[post]), None)
-            if body is not None:
-                initial["body"] = body.pk
+            initial["post"] = self.request.GET["post"]
+        # "Save and record another" comes back with the date, the document and how chosen of the holder just
+        # recorded: a congress result is many holders of one date and one resolution, typed once.
+        for name in self.KEPT:
+            value: Any = self.request.GET.get(name, "")[:64]
+            if name in ("valid_from", "decision_date"):
+                value = parse_date(value)
+            if value:
+                initial[name] = value
         if initial:
             kwargs["initial"] = initial
         return kwargs
+
+    KEPT = ("valid_from", "selection", "decision", "decision_date")
+
+    def get_extra_context(self, org: Organization) -> dict[str, Any]:
+        return {**super().get_extra_context(org), "another": _("Save and record another")}
+
+    def get_success_url(self, org: Organization, result: Any) -> str:
+        if "another" not in self.request.POST:
+            return super().get_success_url(org, result)
+        data = self._form.cleaned_data
+        kept = {name: data[name].isoformat() if hasattr(data[name], "isoformat") else data[name]
+                for name in self.KEPT if data.get(name)}
+        return f"{reverse('cadres:record_holding', args=[org.pk])}?{urlencode(kept)}"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         org = self.get_object()

@@ -153,6 +153,27 @@ def test_record_a_holder_with_the_picker(committee_world):
     assert "head-missing-inspection_commission" not in text
 
 
+def test_the_post_names_its_body_and_save_and_record_another_keeps_the_date(committee_world):
+    """A clerk chooses only the post (offered under its body); "save and record another" comes back with the date,
+    the document and how chosen of the holder just recorded, for the next holder of the same congress."""
+    world = committee_world
+    a = world.a
+    client = client_for(world.a_secretary)
+    page = client.get(reverse("cadres:record_holding", args=[a.org.pk])).content.decode()
+    assert 'name="body"' not in page  # nothing to choose: the post names it
+    assert "<optgroup" in page
+    response = record(client, a.org, post="ic_chair", member=f"m{a.members[3].pk}", selection="elected",
+                      valid_from="2025-10-01", decision="2-NQ/ĐH", another="1")
+    assert response.status_code == 302, response.content.decode()
+    holding = PostHolding.objects.get(member=a.members[3], post="ic_chair")
+    assert holding.body.kind == "inspection_commission" and holding.body.term_id == world.term.pk
+    assert response["Location"].startswith(reverse("cadres:record_holding", args=[a.org.pk]) + "?")
+    again = client.get(response["Location"]).content.decode()
+    assert 'value="2-NQ/ĐH"' in again
+    assert 'value="2025-10-01"' not in again  # the date shown in the page's language, not as ISO
+    assert "01/10/2025" in again or "1/10/2025" in again or "10/01/2025" in again
+
+
 def test_forms_refuse_bad_input_without_500_and_change_nothing(committee_world):
     world = committee_world
     a, b = world.a, world.b

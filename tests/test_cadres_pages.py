@@ -557,7 +557,7 @@ def test_record_a_secretary_with_the_picker_in_the_browser(transactional_db, bro
         expect(combo).to_have_value(f"m{secretary.pk}")
         page.locator("input[name=valid_from]").fill("2025-10-01")
         page.locator("input[name=decision]").fill("1-NQ/ĐH")
-        page.locator("form.form-grid button[type=submit]").click()
+        page.locator("form.form-grid button.button-primary").click()
         expect(page).to_have_url(re.compile(rf"/cadres/org/{a.org.pk}/$"))
         expect(page.locator("[data-testid=head-missing-executive_committee]")).to_have_count(0)
         expect(page.locator("tr[data-post=secretary]")).to_contain_text("Nguyễn Văn Đức")

@@ -36,9 +36,14 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+# A document's number is written left to right in every language: typed in a right-to-left page it would read
+# NQ/ĐH-02 while the clerk types 02-NQ/ĐH.
+CODE_INPUT = forms.TextInput(attrs={"dir": "ltr"})
+
+
 def decision_field(required: bool = False) -> forms.CharField:
     return forms.CharField(label=_("Deciding document"), max_length=64, required=required,
-                           help_text=_("For example 15-NQ/ĐH or 120-QĐ/TU."))
+                           help_text=_("For example 15-NQ/ĐH or 120-QĐ/TU."), widget=CODE_INPUT)
 
 
 def member_field(**kwargs: Any) -> MemberChoiceField:
@@ -64,7 +69,7 @@ class SeatsMixin(forms.Form):
 
 
 class TermLabelMixin(forms.Form):
-    label = forms.CharField(label=_("Term"), max_length=9, help_text=_("For example 2025-2030."))
+    label = forms.CharField(label=_("Term"), max_length=9, help_text=_("For example 2025-2030."), widget=CODE_INPUT)
 
     def clean_label(self) -> str:
         value = self.cleaned_data["label"].strip()

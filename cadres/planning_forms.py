@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres import planning
 from cadres.choices import PlanningEnd, Post, TheoryLevel
+from cadres.forms import CODE_INPUT
 from core.dates import FormDateField, LocalDateInput
 from core.forms import AllErrorsForm
 from core.pickers import MemberChoiceField, OrganizationChoiceField, PickerFormMixin
@@ -39,7 +40,8 @@ def _checked(check: Any, user: Any, data: dict[str, Any]) -> None:
 
 class PlanningForm(PickerFormMixin, AllErrorsForm):
     organization = organization_field(_("Committee of the organization"))
-    term_label = forms.CharField(label=_("Planned for the term"), max_length=9, help_text=_("For example 2030-2035."))
+    term_label = forms.CharField(label=_("Planned for the term"), max_length=9, help_text=_("For example 2030-2035."),
+                                 widget=CODE_INPUT)
     reference_date = FormDateField(label=_("Reference date"), widget=LocalDateInput,
                                    help_text=_("The date at which age and years of service are counted."))
     post = forms.ChoiceField(label=_("Post"), choices=Post.choices)
@@ -47,7 +49,7 @@ class PlanningForm(PickerFormMixin, AllErrorsForm):
                                help_text=_("Type part of the name, the party card number or the citizen ID."))
     theory_level = forms.ChoiceField(label=_("Political theory"), choices=TheoryLevel.choices, required=False)
     qualification = forms.CharField(label=_("Professional qualification"), max_length=120, required=False)
-    decision = forms.CharField(label=_("Deciding document"), max_length=64, required=False)
+    decision = forms.CharField(label=_("Deciding document"), max_length=64, required=False, widget=CODE_INPUT)
     decision_date = FormDateField(label=_("Date of the deciding document"), widget=LocalDateInput, required=False)
     valid_from = FormDateField(label=_("Planned from"), widget=LocalDateInput, initial=_today)
 
@@ -58,7 +60,7 @@ class PlanningForm(PickerFormMixin, AllErrorsForm):
 class EndPlanningForm(forms.Form):
     on = FormDateField(label=_("Ended on"), widget=LocalDateInput, initial=_today)
     reason = forms.ChoiceField(label=_("Reason"), choices=PlanningEnd.choices)
-    decision = forms.CharField(label=_("Deciding document"), max_length=64, required=False)
+    decision = forms.CharField(label=_("Deciding document"), max_length=64, required=False, widget=CODE_INPUT)
 
 
 class RotationForm(PickerFormMixin, AllErrorsForm):
@@ -69,7 +71,7 @@ class RotationForm(PickerFormMixin, AllErrorsForm):
     position = forms.CharField(label=_("Position"), max_length=120, required=False)
     valid_from = FormDateField(label=_("From"), widget=LocalDateInput, initial=_today)
     planned_end = FormDateField(label=_("Planned end"), widget=LocalDateInput, required=False)
-    decision = forms.CharField(label=_("Deciding document"), max_length=64)
+    decision = forms.CharField(label=_("Deciding document"), max_length=64, widget=CODE_INPUT)
     decision_date = FormDateField(label=_("Date of the deciding document"), widget=LocalDateInput, required=False)
 
     def domain_checks(self, data: dict[str, Any]) -> None:

@@ -13,13 +13,14 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cadres.choices import BodyKind
 from cadres.forms import ExportForm
 from cadres.models import PostHolding
 from core.exports import write_xlsx as core_write_xlsx
@@ -32,6 +33,7 @@ from members.models import Member
 EXPORT_KIND = "cadres.export"
 CHUNK = 2000
 ORDERING = ["organization__path", "body__kind", "post", "valid_from", "id"]
+RANKED_ORDERING = ["organization__path", "body_rank", "post_rank", "valid_from", "id"]
 
 
 def columns() -> list[str]:
@@ -48,9 +50,16 @@ def row_values(holding: PostHolding) -> list[Any]:
 
 
 def compositions(user: Any, org: Any, on: dt.date) -> QuerySet:
-    """The holdings of the committees of ``org``'s subtree on ``on`` that ``user`` may see, in the tree's order."""
-    return (PostHolding.objects.restrict(user, "view").as_of(on).filter(prefix_q("organization__path", org.path))
-            .select_related("organization", "member", "body", "body__term").order_by(*ORDERING))
+    """The holdings of the committees of ``org``'s subtree on ``on`` that ``user`` may see, in the tree's order,
+    each committee as its page shows it: executive committee, standing committee, inspection commission, and in
+    each the secretary first, then the deputies, then the members (not the codes' alphabetical order)."""
+    from cadres.planning import with_post_rank
+
+    body_rank = Case(*[When(body__kind=kind, then=Value(i)) for i, kind in enumerate(BodyKind.values)],
+                     default=Value(len(BodyKind.values)), output_field=IntegerField())
+    qs = (PostHolding.objects.restrict(user, "view").as_of(on).filter(prefix_q("organization__path", org.path))
+          .select_related("organization", "member", "body", "body__term"))
+    return with_post_rank(qs).annotate(body_rank=body_rank).order_by(*RANKED_ORDERING)
 
 
 def write_xlsx(qs: QuerySet, path: Any, *, progress: Any = None) -> int:

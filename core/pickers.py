@@ -165,6 +165,10 @@ class PickerInput(forms.TextInput):
         elif not self.multiple and self.describe is not None and value not in (None, ""):
             found = self.describe([self.format_value(value)])
             chosen = [d for d in found if d["found"]]
+            if chosen and _is_member_token(str(value)):
+                # A form shown again keeps the chosen member as what a user could have typed (card number or
+                # citizen ID), never the suggestion's internal token.
+                value = chosen[0].get("typed") or ""
         context = super().get_context(name, typed if self.multiple else value, attrs)
         widget_attrs = context["widget"]["attrs"]
         widget_attrs.update({"autocomplete": "off", "spellcheck": "false", "data-picker-url": reverse(self.url_name),
@@ -342,7 +346,8 @@ class MemberChoiceField(_ScopedPickerField):
     def describe(self, tokens: list[str]) -> list[dict]:
         tokens = [t for t in tokens if t and len(t) <= MAX_QUERY]
         found = self._lookup(tokens)
-        return [{"token": t, "found": t in found, "label": _member_label(found[t]) if t in found else t}
+        return [{"token": t, "found": t in found, "label": _member_label(found[t]) if t in found else t,
+                 "typed": (found[t].party_card_no or found[t].citizen_id or "") if t in found else t}
                 for t in tokens]
 
     def to_python(self, value: Any) -> list[str]:

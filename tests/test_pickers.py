@@ -125,6 +125,25 @@ def test_the_member_token_stays_hidden_and_is_never_shown_to_be_typed(world):
     assert f"m{theirs.pk}" not in html and "123456" in visible  # the number typed by hand comes back
 
 
+def test_a_single_member_picker_shown_again_shows_a_number_a_user_could_type_not_the_token(world):
+    """A form with one member picker that comes back with an error elsewhere keeps the chosen member as their party
+    card number (or citizen ID), which the field resolves the same way; the internal token never shows."""
+    class PickOne(PickerFormMixin, forms.Form):
+        member = MemberChoiceField(action="view", multiple=False)
+        note = forms.IntegerField()
+
+    mine = next(m for m in world.a.members if m.party_card_no or m.citizen_id)
+    form = PickOne({"member": f"m{mine.pk}", "note": "not a number"}, user=world.a_secretary)
+    assert not form.is_valid() and "member" not in form.errors
+    html = str(form["member"])
+    visible = re.search(r'<input type="text"[^>]*>', html).group(0)
+    assert f"m{mine.pk}" not in html
+    typed = mine.party_card_no or mine.citizen_id
+    assert f'value="{typed}"' in visible
+    again = PickOne({"member": typed, "note": "1"}, user=world.a_secretary)
+    assert again.is_valid() and again.cleaned_data["member"] in (mine, [mine])
+
+
 # --- the endpoints -----------------------------------------------------------------------------------------------
 def _pick(client, **params):
     response = client.get("/pick/organizations/", params)

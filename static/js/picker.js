@@ -204,7 +204,10 @@
         addChip(option.row);
         input.value = "";
       } else {
-        input.value = option.row.value;
+        // A member suggestion's value is an internal token: the box shows what a user could type instead (the
+        // party card number or citizen ID, which the field resolves the same way), never the token.
+        var token = /^m\d+$/.test(option.row.value);
+        input.value = token && option.row.code ? option.row.code : option.row.value;
         if (label) {
           label.textContent = "";
           label.appendChild(bdi(option.row.name + " — " + option.row.code));

@@ -73,19 +73,22 @@ define(
 
 # Retirement age in months by the year in which it is reached (Labour Code 2019, art. 169; Decree 135/2020/NĐ-CP):
 # men 60 years 3 months in 2021, plus 3 months a year up to 62; women 55 years 4 months, plus 4 months up to 60.
+# Before 2021: the Labour Code 2012 (Law 10/2012/QH13, art. 187), men 60 years, women 55.
+_CODE_2012 = {"regulation_kind": RegulationKind.LAW, "regulation": "10/2012/QH13",
+              "regulation_date": dt.date(2012, 6, 18), "provision": "art:187"}
 _LABOUR = {"regulation_kind": RegulationKind.DECREE, "regulation": "135/2020/NĐ-CP",
            "regulation_date": dt.date(2020, 11, 18)}
 define(
     "RETIREMENT_AGE_MONTHS_MEN", RuleKind.INT, min_value=480, max_value=900,
     label=_("Retirement age of men (months)"),
     help_text=_("Age in months at which a man retires; the version in force in the year he reaches it applies."),
-    versions=[Version(FIRST_DATE, 720)]
+    versions=[Version(FIRST_DATE, 720), Version(dt.date(2013, 5, 1), 720, **_CODE_2012)]
     + [Version(dt.date(2021 + i, 1, 1), 723 + 3 * i, provision="art:4", **_LABOUR) for i in range(8)],
 )
 define(
     "RETIREMENT_AGE_MONTHS_WOMEN", RuleKind.INT, min_value=480, max_value=900,
     label=_("Retirement age of women (months)"),
     help_text=_("Age in months at which a woman retires; the version in force in the year she reaches it applies."),
-    versions=[Version(FIRST_DATE, 660)]
+    versions=[Version(FIRST_DATE, 660), Version(dt.date(2013, 5, 1), 660, **_CODE_2012)]
     + [Version(dt.date(2021 + i, 1, 1), 664 + 4 * i, provision="art:4", **_LABOUR) for i in range(15)],
 )

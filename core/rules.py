@@ -60,6 +60,7 @@ class RegulationKind(models.TextChoices):
     DECISION = "decision", _("Decision")
     CIRCULAR = "circular", _("Circular")
     DECREE = "decree", _("Decree")
+    LAW = "law", _("Law")
 
 
 class UnknownRule(LookupError):

@@ -163,3 +163,37 @@ def test_word_table_follows_reorganizations(world, named):
     world.b.org.refresh_from_db()
     in_b = Member.objects.within_path(world.b.org.path)
     assert {m.full_name for m in in_b.search("hoang minh duc")} == {"Hoàng Minh Đức", "Đức Minh Hoàng"}
+
+
+@postgresql_only
+@pytest.mark.parametrize("split", [0, 4])
+def test_word_table_join_of_the_two_rarest_terms_finds_what_the_probes_find(world, named, monkeypatch, split):
+    """Over the whole party the two rarest terms may be joined by member (core.search WordTableDrive, join=True),
+    each range read as its vocabulary words (split) or as a range (split 0): the same members as probing the
+    second term for each entry of the first, and as the definition."""
+    from core import search
+
+    monkeypatch.setattr(search, "VOCABULARY_SPLIT", split)
+    factories.member(world.a.cells[0], "Nguyễn Đức Minh Hoàng")
+    factories.member(world.b.cells[0], "Lê Hoàng Minh Đức Anh")
+    everyone = list(Member.objects.all())
+    for text in QUERIES:
+        terms = [search.prefix_term(w) for w in query_words(text)]
+        if len(terms) < 2:
+            continue
+        for shaped in (terms, [search.any_word(t) for t in terms], [search.first_word(terms[0]),
+                                                                   *[search.any_word(t) for t in terms[1:]]]):
+            found = []
+            for join in (True, False):
+                sql, params = search.WordTableDrive(shaped, [], join)._ids_sql()
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    found.append({row[0] for row in cursor.fetchall()})
+            assert found[0] == found[1], (text, shaped)
+        sql, params = search.WordTableDrive(terms, [], True)._ids_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found_inner = {row[0] for row in cursor.fetchall()}
+        inner = {m.pk for m in everyone if matches(" ".join(search_key(m.full_name).split()[1:]), text)}
+        assert found_inner == inner, text
+        assert ("duc minh hoang" != text) or found_inner, "the four-word names have the three words inside"

@@ -50,13 +50,13 @@ class MemberQuerySet(AuditedQuerySet):
 
     def restrict(self, user, action: str = "view", *, sides=None) -> MemberQuerySet:
         """``ScopedQuerySet.restrict``, remembering the granted paths for a search (``_search_paths``)."""
-        from core.scope import granted_paths, permission_label, scope_q
+        from core.scope import scope_q, scope_top_paths
 
         q = scope_q(user, self.model, action, sides=sides)
         if q is None:
             return self
         qs = self.filter(q)
-        qs._search_paths = list(granted_paths(user, permission_label(self.model, action)))
+        qs._search_paths = list(scope_top_paths(user, self.model, action) or [])
         return qs
 
     def active(self) -> MemberQuerySet:

@@ -42,7 +42,7 @@ def test_round_trip_reports_an_export_that_differs(world, tmp_path, monkeypatch)
     def spoiled(member):
         values = original(member)
         if member.pk % 10 == 0:
-            values[1] = values[1] + " Thị"  # the full name
+            values[0] = values[0] + " Thị"  # the full name
         return values
 
     monkeypatch.setattr(exports, "row_values", spoiled)

@@ -173,15 +173,17 @@ class HasWord(Func):
         super().__init__(F(field))
         self.term = list(term)
 
+    glue = "' '"  # what the key is read after: a space, so its first word counts too
+
     def as_sql(self, compiler, connection, **extra):  # noqa: ANN001, ANN201 - Django's signature
         key_sql, key_params = compiler.compile(self.source_expressions[0])
         parts, params = [], []
         for low, high in self.term:
             if high == low + "~":
-                parts.append(f"strpos(' ' || {key_sql}, %s) > 0")
+                parts.append(f"strpos({self.glue} || {key_sql}, %s) > 0")
                 params += [*key_params, f" {low}"]
             else:
-                parts.append(f"strpos(' ' || {key_sql} || ' ', %s) > 0")
+                parts.append(f"strpos({self.glue} || {key_sql} || ' ', %s) > 0")
                 params += [*key_params, f" {low} "]
         return f"({' OR '.join(parts)})", params
 
@@ -222,17 +224,7 @@ class HasFirstWord(Func):
 class HasInnerWord(HasWord):
     """A word of the key after the first is in ``term`` (on ``'0' || key``, see :class:`FirstWordMarked`)."""
 
-    def as_sql(self, compiler, connection, **extra):  # noqa: ANN001, ANN201 - Django's signature
-        key_sql, key_params = compiler.compile(self.source_expressions[0])
-        parts, params = [], []
-        for low, high in self.term:
-            if high == low + "~":
-                parts.append(f"strpos('0' || {key_sql}, %s) > 0")
-                params += [*key_params, f" {low}"]
-            else:
-                parts.append(f"strpos('0' || {key_sql} || ' ', %s) > 0")
-                params += [*key_params, f" {low} "]
-        return f"({' OR '.join(parts)})", params
+    glue = "'0'"
 
 
 class WordTableDrive(Func):

@@ -556,7 +556,8 @@ def test_record_a_secretary_with_the_picker_in_the_browser(transactional_db, bro
         page.keyboard.press("ArrowDown")
         page.keyboard.press("ArrowUp")
         page.keyboard.press("Enter")
-        expect(combo).to_have_value(f"m{secretary.pk}")
+        # The box shows what a user could type for this member (card number or citizen ID), never the token.
+        expect(combo).to_have_value(secretary.party_card_no or secretary.citizen_id)
         page.locator("input[name=valid_from]").fill("2025-10-01")
         page.locator("input[name=decision]").fill("1-NQ/ĐH")
         page.locator("form.form-grid button.button-primary").click()

@@ -2,44 +2,60 @@
 the reorganization handler (terms, bodies and posts of an organization that ends) and the member events that end a
 holding (core.registry)."""
 
-# --- services (h-cadsvc): member events end posts; reorganizations end terms; grants of posts stay with posts ---
-from cadres import services as _services  # noqa: E402
-from core.registry import (  # noqa: E402
+from typing import Any as _Any
+
+from django.utils.translation import gettext_lazy as _gettext_lazy
+
+from cadres import planning as _planning
+from cadres import services as _services
+from cadres.handover import (
+    end_posts_left_behind,
+    end_terms,
+    grants_following_posts,
+    move_planning,
+    preview_planning,
+    preview_posts,
+)
+from cadres.models import PlanningEntry as _PlanningEntry
+from cadres.models import PostHolding as _PostHolding
+from cadres.models import Rotation as _Rotation
+from core.registry import (
     MEMBER_DIED,
     MEMBER_LEFT,
     MEMBER_MOVED,
+    DashboardCard,
+    DetailPanel,
+    MenuEntry,
+    ReorgHandler,
+    register_card,
+    register_hook,
     register_member_listener,
+    register_menu,
+    register_panel,
+    register_reorg_handler,
 )
+from core.registry import ObjectAction as _ObjectAction
+from core.registry import register_object_action as _register_object_action
+from core.scope import can as _can
+from core.scope import may as _may
+
+# --- services: member events end posts; reorganizations end terms; grants of posts stay with posts ---
 
 register_member_listener(MEMBER_LEFT, _services.on_member_left)
 register_member_listener(MEMBER_DIED, _services.on_member_died)
 register_member_listener(MEMBER_MOVED, _services.on_member_moved)
 
-from cadres.handover import end_posts_left_behind, end_terms, grants_following_posts, preview_posts  # noqa: E402
-from core.registry import ReorgHandler, register_hook, register_reorg_handler  # noqa: E402
 
 register_reorg_handler(ReorgHandler("cadres.terms", preview=preview_posts, apply=end_terms,
                                     moved=end_posts_left_behind))
 register_hook("grants_following_posts", grants_following_posts)
 
-# --- planning through reorganizations (h-cadplan2): planning entries and rotations follow the successor ---
-from cadres.handover import move_planning, preview_planning  # noqa: E402
+# --- planning through reorganizations: planning entries and rotations follow the successor ---
 
 register_reorg_handler(ReorgHandler("cadres.planning", preview=preview_planning, apply=move_planning))
 
-# --- h-cadpages: the committee pages' menu entry, dashboard card and the panels on organization and member pages --
-from typing import Any as _Any  # noqa: E402
+# --- committee pages: menu entry, dashboard card, panels on the organization and member pages ---
 
-from django.utils.translation import gettext_lazy as _gettext_lazy  # noqa: E402
-
-from core.registry import (  # noqa: E402
-    DashboardCard,
-    DetailPanel,
-    MenuEntry,
-    register_card,
-    register_menu,
-    register_panel,
-)
 
 POSTS_LIMIT = 50
 DASHBOARD_CAP = 1000
@@ -96,21 +112,8 @@ register_panel(DetailPanel("cadres.committee", "orgs.Organization", "cadres/_org
 register_panel(DetailPanel("cadres.member_posts", "members.Member", "cadres/_member_panel.html", member_posts,
                            order=20))
 
-# --- planning (h-cadplan): the planning list in the menu; a member's planning and rotations on the member page ---
-from django.utils.translation import gettext_lazy as _gettext_lazy  # noqa: E402
+# --- planning: the planning list in the menu; a member's planning and rotations on the member page ---
 
-from cadres import planning as _planning  # noqa: E402
-from cadres.models import PlanningEntry as _PlanningEntry  # noqa: E402
-from cadres.models import PostHolding as _PostHolding  # noqa: E402
-from cadres.models import Rotation as _Rotation  # noqa: E402
-from core.registry import DetailPanel as _DetailPanel  # noqa: E402
-from core.registry import MenuEntry as _MenuEntry  # noqa: E402
-from core.registry import ObjectAction as _ObjectAction  # noqa: E402
-from core.registry import register_menu as _register_menu  # noqa: E402
-from core.registry import register_object_action as _register_object_action  # noqa: E402
-from core.registry import register_panel as _register_panel  # noqa: E402
-from core.scope import can as _can  # noqa: E402
-from core.scope import may as _may  # noqa: E402
 
 _PANEL_ROWS = 20
 
@@ -130,8 +133,8 @@ def _member_planning(request, member) -> dict:
 
 # Gated like the Committees entry by the right already read for the menu (no query more per page); the list
 # itself checks cadres.view_postholding.
-_register_menu(_MenuEntry("cadres:planning", _gettext_lazy("Cadre planning"), "members.Member", "view", order=45))
-_register_panel(_DetailPanel("cadres.planning", "members.Member", "cadres/_member_planning.html", _member_planning,
+register_menu(MenuEntry("cadres:planning", _gettext_lazy("Cadre planning"), "members.Member", "view", order=45))
+register_panel(DetailPanel("cadres.planning", "members.Member", "cadres/_member_planning.html", _member_planning,
                              order=60))
 
 
@@ -152,5 +155,5 @@ register_member_listener(MEMBER_LEFT, _planning.on_member_left)
 register_member_listener(MEMBER_DIED, _planning.on_member_left)
 register_member_listener(MEMBER_MOVED, _planning.on_member_moved)
 
-# --- services (h-cadsvc2): an account linked to a member later gets the grants of the member's posts ---
+# --- services: an account linked to a member later gets the grants of the member's posts ---
 register_hook("member_link_changed", _services.on_member_link_changed)

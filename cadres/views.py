@@ -397,12 +397,12 @@ class WorklistView(LoginRequiredMixin, View):
         today = timezone.localdate()
         before = add_months(today, months)
         if tab == "vacancies":
-            qs = vacant_bodies(user, root).select_related("organization", "term")
+            qs = vacant_bodies(user, root)
             if kind:
                 qs = qs.filter(kind=kind)
             order = VACANCY_ORDER
         else:
-            qs = terms_ending(user, before, root).select_related("organization")
+            qs = terms_ending(user, before, root)
             order = ["planned_end", "id"]
         if not valid:
             qs = qs.none()
